@@ -1,0 +1,34 @@
+#include "sd_err.h"
+
+const char *
+sd_strerror(int err)
+{
+	switch (err) {
+	case SD_OK: return "success";
+	case SD_E_NOMEM: return "out of memory";
+	case SD_E_IO: return "input/output error";
+	case SD_E_TOOBIG: return "input exceeds the size limit";
+	case SD_E_INVAL: return "invalid input";
+	case SD_E_MAGIC: return "not a sealdrop envelope (bad magic)";
+	case SD_E_VERSION: return "unsupported envelope version";
+	case SD_E_TRUNCATED: return "envelope is truncated";
+	case SD_E_TRAILING: return "envelope has bytes after its last section";
+	case SD_E_SECTIONS: return "envelope sections are missing, out of order or of unknown type";
+	case SD_E_LENGTH: return "section length does not match its chunking";
+	case SD_E_CHANNEL: return "envelope is not addressed to this channel";
+	case SD_E_RECIPIENTS: return "envelope recipients are not the channel's keys";
+	case SD_E_NO_KEY: return "this key is not a recipient of the section";
+	case SD_E_UNSEAL: return "the sealed section key does not open with this key";
+	case SD_E_DECRYPT: return "section fails authentication (modified, moved or re-addressed)";
+	case SD_E_PADDING: return "section padding is invalid";
+	case SD_E_ROLE: return "key has the wrong role for this use";
+	case SD_E_PASSPHRASE: return "wrong passphrase";
+	case SD_E_KEYFILE: return "key file is damaged or was modified";
+	case SD_E_EXISTS: return "output file exists (use --force to overwrite)";
+	case SD_E_SIGNATURE: return "signature does not verify";
+	case SD_E_AUTHORITY: return "signed by another authority than the pinned one";
+	case SD_E_EXPIRED: return "channel descriptor has expired";
+	case SD_E_FORMAT: return "document is malformed";
+	default: return "unknown error";
+	}
+}

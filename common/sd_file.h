@@ -1,0 +1,17 @@
+/* Whole-file helpers with explicit limits. */
+#ifndef SD_FILE_H
+#define SD_FILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Read at most max bytes of path into a malloc'ed, NUL-terminated buffer.
+ * SD_E_IO (errno kept), SD_E_TOOBIG or SD_E_NOMEM. "-" reads stdin. */
+int sd_file_read(const char *path, size_t max, uint8_t **out, size_t *len);
+/* Write data to path with the given mode, through a temporary file in the
+ * same directory, fsync and rename. Refuses (SD_E_EXISTS) to replace an
+ * existing file unless force. */
+int sd_file_write(const char *path, const void *data, size_t len,
+    unsigned int mode, int force);
+
+#endif

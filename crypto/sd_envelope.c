@@ -1,0 +1,327 @@
+#include "sd_envelope.h"
+#include "sd_err.h"
+#include "sd_mem.h"
+#include "sd_pad.h"
+#include "sd_encode.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SS_HEADER crypto_secretstream_xchacha20poly1305_HEADERBYTES
+#define SS_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+#define SECTION_KEY crypto_secretstream_xchacha20poly1305_KEYBYTES
+#define SEALED_KEY (SECTION_KEY + crypto_box_SEALBYTES)
+#define AD_MAX (SD_ENV_HEADER_LEN + 1 + 2 + 255 * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8)
+
+static void
+put_u64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t
+get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+enum sd_role
+sd_section_reader(enum sd_section_type t)
+{
+	return t == SD_SEC_STATS ? SD_ROLE_STATS : SD_ROLE_DETAILS;
+}
+
+uint64_t
+sd_body_len(size_t padded)
+{
+	uint64_t chunks = ((uint64_t)padded + SD_ENV_CHUNK - 1) / SD_ENV_CHUNK;
+
+	return (uint64_t)padded + chunks * SS_ABYTES;
+}
+
+static size_t
+plain_max(enum sd_section_type t)
+{
+	switch (t) {
+	case SD_SEC_STATS: return SD_STATS_MAX;
+	case SD_SEC_DETAILS: return SD_DETAILS_MAX;
+	case SD_SEC_ATTACHMENT:
+		return 4 + SD_ATTACHMENT_META_MAX + SD_ATTACHMENT_FILE_MAX;
+	}
+	return 0;
+}
+
+/* Stats first, details (optional) second, then attachments. */
+static int
+order_ok(size_t idx, enum sd_section_type t, size_t *attachments)
+{
+	if (idx == 0)
+		return t == SD_SEC_STATS;
+	if (t == SD_SEC_DETAILS)
+		return idx == 1;
+	if (t == SD_SEC_ATTACHMENT)
+		return ++*attachments <= SD_ENV_MAX_ATTACHMENTS;
+	return 0;
+}
+
+/* Additional data of a section's first chunk: the header, the section's
+ * index and its own bytes from type through body_len. */
+static size_t
+first_ad(uint8_t *ad, const uint8_t *header, size_t idx, const uint8_t *sec,
+    size_t prefix_len)
+{
+	memcpy(ad, header, SD_ENV_HEADER_LEN);
+	ad[SD_ENV_HEADER_LEN] = (uint8_t)idx;
+	memcpy(ad + SD_ENV_HEADER_LEN + 1, sec, prefix_len);
+	return SD_ENV_HEADER_LEN + 1 + prefix_len;
+}
+
+/* Encrypt one section's padded plaintext into body, chunk by chunk; the
+ * padded stream is never held whole, only one chunk of it. */
+static int
+push_body(crypto_secretstream_xchacha20poly1305_state *st, const uint8_t *ad,
+    size_t adlen, const uint8_t *data, size_t len, size_t padded, uint8_t *body)
+{
+	uint8_t *chunk = NULL;
+	size_t off = 0, n, have;
+	int rc = SD_E_NOMEM;
+
+	if ((chunk = sd_secret_alloc(SD_ENV_CHUNK)) == NULL)
+		return rc;
+	while (off < padded) {
+		n = padded - off > SD_ENV_CHUNK ? SD_ENV_CHUNK : padded - off;
+		have = off < len ? (len - off < n ? len - off : n) : 0;
+		memcpy(chunk, data + off, have);
+		memset(chunk + have, 0, n - have);
+		if (off <= len && len < off + n)
+			chunk[len - off] = 0x80;
+		crypto_secretstream_xchacha20poly1305_push(st, body, NULL, chunk, n,
+		    off == 0 ? ad : NULL, off == 0 ? adlen : 0,
+		    off + n == padded ? crypto_secretstream_xchacha20poly1305_TAG_FINAL :
+		    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+		body += n + SS_ABYTES;
+		off += n;
+	}
+	rc = SD_OK;
+	sd_secret_free(chunk);
+	return rc;
+}
+
+static uint8_t *
+seal_section(const sd_channel *ch, const uint8_t *header, size_t idx,
+    const struct sd_section_in *s, uint8_t *p, int *rc)
+{
+	const struct sd_recipient *r;
+	crypto_secretstream_xchacha20poly1305_state st;
+	uint8_t *key = NULL, *ad = NULL, *start = p;
+	size_t nr, i, padded = sd_pad_size(s->len), prefix;
+	enum sd_role reader = sd_section_reader(s->type);
+
+	r = sd_channel_recipients(ch, &nr);
+	*rc = SD_E_NOMEM;
+	if ((key = sd_secret_alloc(SECTION_KEY)) == NULL ||
+	    (ad = malloc(AD_MAX)) == NULL)
+		goto out;
+	/* randomness is drawn in this order: key, stream header, then one
+	 * ephemeral key per recipient (docs/envelope.md) */
+	randombytes_buf(key, SECTION_KEY);
+	*p++ = (uint8_t)s->type;
+	*p++ = (uint8_t)sd_channel_count_role(ch, reader);
+	prefix = 2 + (size_t)start[1] * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8;
+	crypto_secretstream_xchacha20poly1305_init_push(&st,
+	    start + 2 + (size_t)start[1] * SD_ENV_RECIPIENT_LEN, key);
+	for (i = 0; i < nr; i++) {
+		if (r[i].role != reader)
+			continue;
+		memcpy(p, r[i].key_id, SD_KEY_ID_BYTES);
+		if (crypto_box_seal(p + SD_KEY_ID_BYTES, key, SECTION_KEY, r[i].pk) != 0) {
+			*rc = SD_E_INVAL;
+			goto out;
+		}
+		p += SD_ENV_RECIPIENT_LEN;
+	}
+	p += SS_HEADER;
+	put_u64(p, sd_body_len(padded));
+	p += 8;
+	first_ad(ad, header, idx, start, prefix);
+	if ((*rc = push_body(&st, ad, SD_ENV_HEADER_LEN + 1 + prefix, s->data,
+	    s->len, padded, p)) != SD_OK)
+		goto out;
+	p += sd_body_len(padded);
+out:
+	sodium_memzero(&st, sizeof(st));
+	sd_secret_free(key);
+	free(ad);
+	return *rc == SD_OK ? p : NULL;
+}
+
+int
+sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
+    size_t n, uint8_t **out, size_t *outlen)
+{
+	uint8_t *buf = NULL, *p;
+	size_t i, total = SD_ENV_HEADER_LEN, attachments = 0, nr;
+	int rc = SD_E_INVAL;
+
+	*out = NULL;
+	*outlen = 0;
+	if (n == 0 || n > SD_ENV_MAX_SECTIONS)
+		return SD_E_SECTIONS;
+	for (i = 0; i < n; i++) {
+		if (!order_ok(i, sec[i].type, &attachments))
+			return SD_E_SECTIONS;
+		if (sec[i].len > plain_max(sec[i].type))
+			return SD_E_TOOBIG;
+		nr = sd_channel_count_role(ch, sd_section_reader(sec[i].type));
+		if (nr == 0 || nr > 255)
+			return SD_E_RECIPIENTS;
+		total += 2 + nr * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8 +
+		    sd_body_len(sd_pad_size(sec[i].len));
+	}
+	if (total > SD_ENVELOPE_MAX)
+		return SD_E_TOOBIG;
+	if ((buf = malloc(total)) == NULL)
+		return SD_E_NOMEM;
+	memcpy(buf, SD_ENV_MAGIC, 4);
+	buf[4] = SD_ENV_VERSION;
+	buf[5] = (uint8_t)n;
+	memcpy(buf + 6, sd_channel_id(ch), SD_CHANNEL_ID_BYTES);
+	randombytes_buf(buf + 22, SD_ENV_NONCE_BYTES);
+	p = buf + SD_ENV_HEADER_LEN;
+	for (i = 0; i < n; i++)
+		if ((p = seal_section(ch, buf, i, &sec[i], p, &rc)) == NULL)
+			goto fail;
+	*out = buf;
+	*outlen = total;
+	return SD_OK;
+fail:
+	free(buf);
+	return rc;
+}
+
+/* A body length is valid when it is the ciphertext of a canonical padded
+ * length: P = 1024, or P > 1024 with padme(P) == P. */
+static int
+body_len_ok(uint64_t body_len, enum sd_section_type t, size_t *padded)
+{
+	uint64_t chunks = (body_len + SD_ENV_CHUNK_CT - 1) / SD_ENV_CHUNK_CT;
+	uint64_t p;
+
+	if (chunks == 0 || body_len < chunks * SS_ABYTES)
+		return 0;
+	p = body_len - chunks * SS_ABYTES;
+	if (p <= (chunks - 1) * SD_ENV_CHUNK || p > chunks * SD_ENV_CHUNK)
+		return 0;
+	if (p > sd_pad_size(plain_max(t)))
+		return 0;
+	if (p != 1024 && (p < 1024 || sd_pad_size((size_t)p - 1) != p))
+		return 0;
+	*padded = (size_t)p;
+	return 1;
+}
+
+int
+sd_envelope_parse(const uint8_t *buf, size_t len, struct sd_envelope_view *v)
+{
+	size_t off = SD_ENV_HEADER_LEN, i, attachments = 0, padded;
+	struct sd_section_view *s;
+
+	memset(v, 0, sizeof(*v));
+	if (len > SD_ENVELOPE_MAX)
+		return SD_E_TOOBIG;
+	if (len < 4 || memcmp(buf, SD_ENV_MAGIC, 4) != 0)
+		return SD_E_MAGIC;
+	if (len < SD_ENV_HEADER_LEN)
+		return SD_E_TRUNCATED;
+	if (buf[4] != SD_ENV_VERSION)
+		return SD_E_VERSION;
+	v->header = buf;
+	v->n_sections = buf[5];
+	v->channel_id = buf + 6;
+	v->nonce = buf + 22;
+	if (v->n_sections == 0 || v->n_sections > SD_ENV_MAX_SECTIONS)
+		return SD_E_SECTIONS;
+	for (i = 0; i < v->n_sections; i++) {
+		s = &v->sec[i];
+		if (len - off < 2)
+			return SD_E_TRUNCATED;
+		s->index = i;
+		s->start = buf + off;
+		s->type = (enum sd_section_type)buf[off];
+		s->n_recipients = buf[off + 1];
+		if (!order_ok(i, s->type, &attachments) || s->n_recipients == 0)
+			return SD_E_SECTIONS;
+		s->prefix_len = 2 + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN +
+		    SS_HEADER + 8;
+		if (len - off < s->prefix_len)
+			return SD_E_TRUNCATED;
+		s->recipients = buf + off + 2;
+		s->ss_header = s->recipients + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN;
+		s->body_len = get_u64(s->ss_header + SS_HEADER);
+		if (!body_len_ok(s->body_len, s->type, &padded))
+			return SD_E_LENGTH;
+		off += s->prefix_len;
+		if (len - off < s->body_len)
+			return SD_E_TRUNCATED;
+		s->body = buf + off;
+		off += (size_t)s->body_len;
+	}
+	if (off != len)
+		return SD_E_TRAILING;
+	return SD_OK;
+}
+
+int
+sd_envelope_check_channel(const struct sd_envelope_view *v,
+    const sd_channel *ch)
+{
+	const struct sd_recipient *r;
+	size_t i, j, k, nr;
+	enum sd_role reader;
+
+	if (sodium_memcmp(v->channel_id, sd_channel_id(ch), SD_CHANNEL_ID_BYTES) != 0)
+		return SD_E_CHANNEL;
+	r = sd_channel_recipients(ch, &nr);
+	for (i = 0; i < v->n_sections; i++) {
+		const struct sd_section_view *s = &v->sec[i];
+		reader = sd_section_reader(s->type);
+		if (s->n_recipients != sd_channel_count_role(ch, reader))
+			return SD_E_RECIPIENTS;
+		for (j = 0, k = 0; j < nr; j++) {
+			if (r[j].role != reader)
+				continue;
+			if (memcmp(s->recipients + k * SD_ENV_RECIPIENT_LEN,
+			    r[j].key_id, SD_KEY_ID_BYTES) != 0)
+				return SD_E_RECIPIENTS;
+			k++;
+		}
+	}
+	return SD_OK;
+}
+
+void
+sd_receipt_id(char out[SD_RECEIPT_LEN + 1], const uint8_t *env, size_t len)
+{
+	uint8_t h[32];
+
+	crypto_generichash(h, sizeof(h), env, len, NULL, 0);
+	sd_b32_encode(out, SD_RECEIPT_LEN + 1, h, SD_RECEIPT_BYTES);
+}
+
+int
+sd_receipt_message(char *out, size_t cap, const char *receipt, const char *day)
+{
+	int n = snprintf(out, cap, "sealdrop-receipt/1 %s %s", receipt, day);
+
+	return n < 0 || (size_t)n >= cap ? SD_E_INVAL : n;
+}

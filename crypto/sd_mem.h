@@ -1,0 +1,15 @@
+/* Process set-up for tools that hold secrets, and guarded secret memory. */
+#ifndef SD_MEM_H
+#define SD_MEM_H
+
+#include <stddef.h>
+
+/* sodium_init(), core dumps off (RLIMIT_CORE=0, PR_SET_DUMPABLE=0).
+ * Call first in every main(). Returns SD_OK or SD_E_INVAL. */
+int sd_crypto_init(void);
+
+/* sodium_malloc'ed memory: guard pages, mlock'ed, wiped on free. */
+void *sd_secret_alloc(size_t n);
+void sd_secret_free(void *p);   /* NULL is fine */
+
+#endif
