@@ -182,42 +182,29 @@ derive(uint8_t key[32], const char *pass, size_t passlen, const uint8_t *salt,
 	return SD_OK;
 }
 
+/* Encrypt k under pass and write it as a key file (0600). */
 int
-sd_keygen(enum sd_role role, const char *base, const char *pass,
+sd_seckey_write(const sd_seckey *k, const char *path, const char *pass,
     size_t passlen, enum sd_kdf_level kdf, int force)
 {
-	char keypath[4096], pubpath[4096], idhex[2 * SD_KEY_ID_BYTES + 1];
-	char *text = NULL;
-	uint8_t *payload = NULL, *key = NULL, *sk = NULL;
-	uint8_t pk[SD_PK_BYTES], id[SD_KEY_ID_BYTES];
+	char *text = NULL, idhex[2 * SD_KEY_ID_BYTES + 1];
+	uint8_t *payload = NULL, *key = NULL;
+	uint8_t id[SD_KEY_ID_BYTES];
 	uint64_t ops, mem;
-	size_t sklen, plen, textcap, b64len;
-	struct stat st;
+	size_t plen, textcap, b64len;
 	int rc = SD_E_NOMEM, n;
 
-	if (role == SD_ROLE_NONE || passlen == 0)
+	if (passlen == 0)
 		return SD_E_INVAL;
-	if ((size_t)snprintf(keypath, sizeof(keypath), "%s.key", base) >= sizeof(keypath) ||
-	    (size_t)snprintf(pubpath, sizeof(pubpath), "%s.pub", base) >= sizeof(pubpath))
-		return SD_E_INVAL;
-	if (!force && (lstat(keypath, &st) == 0 || lstat(pubpath, &st) == 0))
-		return SD_E_EXISTS;
-
-	sklen = role_sklen(role);
-	plen = SK_HDR + sklen + SK_TAG + SK_CHECK;
+	plen = SK_HDR + k->sklen + SK_TAG + SK_CHECK;
 	textcap = 256 + SD_B64_LEN(SK_MAX_PAYLOAD);
-	if ((sk = sd_secret_alloc(64)) == NULL || (key = sd_secret_alloc(32)) == NULL ||
+	if ((key = sd_secret_alloc(32)) == NULL ||
 	    (payload = sd_secret_alloc(SK_MAX_PAYLOAD)) == NULL ||
 	    (text = sd_secret_alloc(textcap)) == NULL)
 		goto out;
-	if (sd_role_is_box(role))
-		crypto_box_keypair(pk, sk);
-	else
-		crypto_sign_keypair(pk, sk);
-
 	kdf_params(kdf, &ops, &mem);
 	memcpy(payload, SK_MAGIC, 4);
-	payload[4] = (uint8_t)role;
+	payload[4] = (uint8_t)k->role;
 	payload[5] = SK_KDF_ARGON2ID13;
 	payload[6] = SK_AEAD_XCHACHA20POLY1305;
 	payload[7] = 0;
@@ -227,15 +214,14 @@ sd_keygen(enum sd_role role, const char *base, const char *pass,
 	randombytes_buf(payload + 40, SK_NONCE);
 	if ((rc = derive(key, pass, passlen, payload + 24, ops, mem)) != SD_OK)
 		goto out;
-	crypto_aead_xchacha20poly1305_ietf_encrypt(payload + SK_HDR, NULL, sk,
-	    sklen, payload, SK_HDR, NULL, payload + 40, key);
+	crypto_aead_xchacha20poly1305_ietf_encrypt(payload + SK_HDR, NULL, k->sk,
+	    k->sklen, payload, SK_HDR, NULL, payload + 40, key);
 	crypto_generichash(payload + plen - SK_CHECK, SK_CHECK, payload,
 	    plen - SK_CHECK, NULL, 0);
-
-	sd_key_id(id, pk);
+	sd_key_id(id, k->pk);
 	sd_hex_encode(idhex, sizeof(idhex), id, sizeof(id));
 	n = snprintf(text, textcap, "untrusted comment: sealdrop %s secret key %s\n",
-	    sd_role_name(role), idhex);
+	    sd_role_name(k->role), idhex);
 	if (n < 0 || (size_t)n >= textcap) {
 		rc = SD_E_INVAL;
 		goto out;
@@ -243,14 +229,41 @@ sd_keygen(enum sd_role role, const char *base, const char *pass,
 	sd_b64_encode(text + n, textcap - (size_t)n, payload, plen);
 	b64len = strlen(text);
 	text[b64len++] = '\n';
-	if ((rc = sd_file_write(keypath, text, b64len, 0600, force)) != SD_OK)
-		goto out;
-	rc = write_pub(pubpath, role, pk, force);
+	rc = sd_file_write(path, text, b64len, 0600, force);
 out:
-	sd_secret_free(sk);
 	sd_secret_free(key);
 	sd_secret_free(payload);
 	sd_secret_free(text);
+	return rc;
+}
+
+int
+sd_keygen(enum sd_role role, const char *base, const char *pass,
+    size_t passlen, enum sd_kdf_level kdf, int force)
+{
+	char keypath[4096], pubpath[4096];
+	sd_seckey *k = NULL;
+	struct stat st;
+	int rc;
+
+	if (role == SD_ROLE_NONE || passlen == 0)
+		return SD_E_INVAL;
+	if ((size_t)snprintf(keypath, sizeof(keypath), "%s.key", base) >= sizeof(keypath) ||
+	    (size_t)snprintf(pubpath, sizeof(pubpath), "%s.pub", base) >= sizeof(pubpath))
+		return SD_E_INVAL;
+	if (!force && (lstat(keypath, &st) == 0 || lstat(pubpath, &st) == 0))
+		return SD_E_EXISTS;
+	if ((k = sd_secret_alloc(sizeof(*k))) == NULL)
+		return SD_E_NOMEM;
+	k->role = role;
+	k->sklen = role_sklen(role);
+	if (sd_role_is_box(role))
+		crypto_box_keypair(k->pk, k->sk);
+	else
+		crypto_sign_keypair(k->pk, k->sk);
+	if ((rc = sd_seckey_write(k, keypath, pass, passlen, kdf, force)) == SD_OK)
+		rc = write_pub(pubpath, role, k->pk, force);
+	sd_secret_free(k);
 	return rc;
 }
 

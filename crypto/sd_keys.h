@@ -45,6 +45,9 @@ typedef struct sd_seckey sd_seckey;   /* lives in sodium_malloc memory */
  * Refuses with SD_E_EXISTS if either exists unless force. */
 int sd_keygen(enum sd_role role, const char *base, const char *pass,
     size_t passlen, enum sd_kdf_level kdf, int force);
+/* Write k as a secret key file (0600) protected by pass. */
+int sd_seckey_write(const sd_seckey *k, const char *path, const char *pass,
+    size_t passlen, enum sd_kdf_level kdf, int force);
 /* Load and decrypt a secret key file. SD_E_PASSPHRASE, SD_E_KEYFILE, ... */
 int sd_seckey_load(const char *path, const char *pass, size_t passlen,
     sd_seckey **out);

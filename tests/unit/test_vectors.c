@@ -423,6 +423,14 @@ write_all(const char *dir)
 		sd_file_write(vec_path(dir, name), b, l, 0644, 1);
 		free(b);
 	}
+	/* the fixed recipient keys as key files, for the command-line tests */
+	if (sd_seckey_write(F.stats, vec_path(dir, "vector-stats.key"), "vector", 6,
+	    SD_KDF_INTERACTIVE, 1) != SD_OK ||
+	    sd_seckey_write(F.details, vec_path(dir, "vector-details.key"), "vector", 6,
+	    SD_KDF_INTERACTIVE, 1) != SD_OK ||
+	    sd_pubkey_write(vec_path(dir, "vector-authority.pub"), SD_ROLE_AUTHORITY,
+	    sd_seckey_pk(F.authority), 1) != SD_OK)
+		return 1;
 	key = strdup(vec_path(dir, "stats"));
 	if (sd_keygen(SD_ROLE_STATS, key, "vector", 6, SD_KDF_INTERACTIVE, 1) != SD_OK)
 		return 1;
