@@ -1,6 +1,8 @@
 #include "sd_file.h"
 #include "sd_err.h"
 
+#include <sodium.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,8 +16,9 @@ int
 sd_file_read(const char *path, size_t max, uint8_t **out, size_t *len)
 {
 	int fd, rc = SD_E_IO;
-	size_t cap = 4096, n = 0;
+	size_t cap = 4096, ncap, n = 0;
 	uint8_t *buf = NULL, *nb;
+	struct stat st;
 	ssize_t r;
 
 	*out = NULL;
@@ -23,6 +26,10 @@ sd_file_read(const char *path, size_t max, uint8_t **out, size_t *len)
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return SD_E_IO;
+	/* a regular file is read into one block of its size */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= 0 &&
+	    (uint64_t)st.st_size < max)
+		cap = (size_t)st.st_size + 1;
 	if ((buf = malloc(cap + 1)) == NULL) {
 		rc = SD_E_NOMEM;
 		goto fail;
@@ -33,12 +40,18 @@ sd_file_read(const char *path, size_t max, uint8_t **out, size_t *len)
 				rc = SD_E_TOOBIG;
 				goto fail;
 			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			if ((nb = realloc(buf, cap + 1)) == NULL) {
+			ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			/* no realloc: the old block may hold a plaintext report
+			 * and is wiped before it is released */
+			if ((nb = malloc(ncap + 1)) == NULL) {
 				rc = SD_E_NOMEM;
 				goto fail;
 			}
+			memcpy(nb, buf, n);
+			sodium_memzero(buf, cap + 1);
+			free(buf);
 			buf = nb;
+			cap = ncap;
 		}
 		r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
@@ -60,7 +73,10 @@ sd_file_read(const char *path, size_t max, uint8_t **out, size_t *len)
 		close(fd);
 	return SD_OK;
 fail:
-	free(buf);
+	if (buf) {
+		sodium_memzero(buf, cap + 1);
+		free(buf);
+	}
 	if (fd != STDIN_FILENO) {
 		int e = errno;
 		close(fd);
@@ -69,13 +85,72 @@ fail:
 	return rc;
 }
 
+static mode_t
+current_umask(void)
+{
+	static mode_t mask = (mode_t)-1;
+
+	/* read once, early (sd_crypto_init calls this) and before threads */
+	if (mask == (mode_t)-1) {
+		mask = umask(077);
+		umask(mask);
+	}
+	return mask;
+}
+
+void
+sd_file_init(void)
+{
+	(void)current_umask();
+}
+
+static int
+sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd, rc;
+
+	if (slash == NULL)
+		memcpy(dir, ".", 2);
+	else if ((size_t)(slash - path) + 1 >= sizeof(dir))
+		return -1;
+	else {
+		memcpy(dir, path, (size_t)(slash - path) + (slash == path));
+		dir[(slash - path) + (slash == path)] = '\0';
+	}
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/* Put tmp in place of path; without force never replace an existing file,
+ * even one created meanwhile. */
+static int
+place(const char *tmp, const char *path, int force)
+{
+	if (force)
+		return rename(tmp, path);
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	/* file systems without RENAME_NOREPLACE */
+	if (link(tmp, path) != 0)
+		return -1;
+	unlink(tmp);
+	return 0;
+}
+
 int
 sd_file_write(const char *path, const void *data, size_t len,
     unsigned int mode, int force)
 {
 	char tmp[PATH_MAX];
 	const uint8_t *p = data;
-	int fd = -1, rc = SD_E_IO;
+	int fd = -1, rc = SD_E_IO, e;
 	struct stat st;
 
 	if (!force && lstat(path, &st) == 0)
@@ -84,7 +159,7 @@ sd_file_write(const char *path, const void *data, size_t len,
 		return SD_E_INVAL;
 	if ((fd = mkstemp(tmp)) < 0)
 		return SD_E_IO;
-	if (fchmod(fd, (mode_t)mode) != 0)
+	if (fchmod(fd, (mode_t)mode & ~current_umask()) != 0)
 		goto fail;
 	while (len > 0) {
 		ssize_t w = write(fd, p, len);
@@ -95,23 +170,26 @@ sd_file_write(const char *path, const void *data, size_t len,
 		p += w;
 		len -= (size_t)w;
 	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
+	if (fsync(fd) != 0)
 		goto fail;
-	}
+	e = close(fd);
 	fd = -1;
-	/* without force, link() refuses to replace a file created meanwhile */
-	if (force ? rename(tmp, path) != 0 : link(tmp, path) != 0) {
+	if (e != 0)
+		goto fail;
+	if (place(tmp, path, force) != 0) {
 		if (errno == EEXIST)
 			rc = SD_E_EXISTS;
 		goto fail;
 	}
-	if (!force)
-		unlink(tmp);
+	/* the new name must survive a crash as well as the bytes */
+	if (sync_dir(path) != 0)
+		return SD_E_IO;
 	return SD_OK;
 fail:
+	e = errno;
 	if (fd >= 0)
 		close(fd);
 	unlink(tmp);
+	errno = e;
 	return rc;
 }

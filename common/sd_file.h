@@ -10,7 +10,10 @@
 int sd_file_read(const char *path, size_t max, uint8_t **out, size_t *len);
 /* Write data to path with the given mode, through a temporary file in the
  * same directory, fsync and rename. Refuses (SD_E_EXISTS) to replace an
- * existing file unless force. */
+ * existing file unless force. The mode is reduced by the umask. */
+/* Read the process umask once, before threads start (sd_file_write
+ * honours it). */
+void sd_file_init(void);
 int sd_file_write(const char *path, const void *data, size_t len,
     unsigned int mode, int force);
 

@@ -36,6 +36,15 @@ b64_string(const uint8_t *p, size_t n)
 }
 
 static int
+utf8_ok(const char *s)
+{
+	json_t *j = json_string(s);
+
+	json_decref(j);
+	return j != NULL;
+}
+
+static int
 spec_ok(const struct sd_channel_spec *s)
 {
 	size_t i, stats = 0, details = 0;
@@ -45,6 +54,15 @@ spec_ok(const struct sd_channel_spec *s)
 	    strcmp(s->issued, s->expires) > 0)
 		return 0;
 	for (i = 0; i < s->n_recipients; i++) {
+		size_t j;
+		/* the loader refuses what is refused here: never sign a
+		 * descriptor nobody can load */
+		if (strnlen(s->recipients[i].label, SD_LABEL_MAX) == SD_LABEL_MAX ||
+		    !utf8_ok(s->recipients[i].label))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (memcmp(s->recipients[j].pk, s->recipients[i].pk, SD_PK_BYTES) == 0)
+				return 0;
 		if (s->recipients[i].role == SD_ROLE_STATS)
 			stats++;
 		else if (s->recipients[i].role == SD_ROLE_DETAILS)

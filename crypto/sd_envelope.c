@@ -270,6 +270,7 @@ sd_envelope_parse(const uint8_t *buf, size_t len, struct sd_envelope_view *v)
 		s->body_len = get_u64(s->ss_header + SS_HEADER);
 		if (!body_len_ok(s->body_len, s->type, &padded))
 			return SD_E_LENGTH;
+		s->padded = padded;
 		off += s->prefix_len;
 		if (len - off < s->body_len)
 			return SD_E_TRUNCATED;

@@ -58,6 +58,7 @@ struct sd_section_view {
 	const uint8_t *recipients;      /* n_recipients * 88 bytes */
 	const uint8_t *ss_header;       /* 24 bytes */
 	uint64_t body_len;
+	size_t padded;                  /* padded plaintext length */
 	const uint8_t *body;
 };
 

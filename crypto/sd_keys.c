@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SK_MAGIC "SDK1"
 #define SK_KDF_ARGON2ID13 1
@@ -21,8 +22,8 @@
 #define SK_MAX_PAYLOAD (SK_HDR + 64 + SK_TAG + SK_CHECK)
 #define KEYFILE_MAX 4096
 /* Bounds on stored KDF parameters: a key file is input too. */
-#define SK_OPS_MAX 64
-#define SK_MEM_MAX ((uint64_t)4 << 30)
+#define SK_OPS_MAX crypto_pwhash_OPSLIMIT_SENSITIVE
+#define SK_MEM_MAX ((uint64_t)crypto_pwhash_MEMLIMIT_SENSITIVE)
 
 struct sd_seckey {
 	enum sd_role role;
@@ -261,8 +262,9 @@ sd_keygen(enum sd_role role, const char *base, const char *pass,
 		crypto_box_keypair(k->pk, k->sk);
 	else
 		crypto_sign_keypair(k->pk, k->sk);
-	if ((rc = sd_seckey_write(k, keypath, pass, passlen, kdf, force)) == SD_OK)
-		rc = write_pub(pubpath, role, k->pk, force);
+	if ((rc = sd_seckey_write(k, keypath, pass, passlen, kdf, force)) == SD_OK &&
+	    (rc = write_pub(pubpath, role, k->pk, force)) != SD_OK && !force)
+		unlink(keypath);     /* no orphan secret key that blocks a re-run */
 	sd_secret_free(k);
 	return rc;
 }

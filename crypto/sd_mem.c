@@ -1,5 +1,6 @@
 #include "sd_mem.h"
 #include "sd_err.h"
+#include "sd_file.h"
 
 #include <sodium.h>
 #include <sys/prctl.h>
@@ -15,6 +16,7 @@ sd_crypto_init(void)
 	if (setrlimit(RLIMIT_CORE, &rl) != 0)
 		return SD_E_INVAL;
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sd_file_init();
 	if (sodium_init() < 0)
 		return SD_E_INVAL;
 	return SD_OK;

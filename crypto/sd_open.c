@@ -51,9 +51,10 @@ pull_body(crypto_secretstream_xchacha20poly1305_state *st,
 		    c, clen, first ? ad : NULL,
 		    first ? SD_ENV_HEADER_LEN + 1 + s->prefix_len : 0) != 0)
 			return SD_E_DECRYPT;
-		/* only the last chunk may be final, and it must be */
-		if ((c + clen == end) !=
-		    (tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL))
+		/* the last chunk is final, every other one a plain message */
+		if (tag != (c + clen == end ?
+		    crypto_secretstream_xchacha20poly1305_TAG_FINAL :
+		    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE))
 			return SD_E_DECRYPT;
 		first = 0;
 		c += clen;
@@ -79,8 +80,10 @@ sd_envelope_open_section(const struct sd_envelope_view *v, size_t idx,
 	if (!sd_role_is_box(sd_seckey_role(k)))
 		return SD_E_ROLE;
 	s = &v->sec[idx];
-	chunks = (size_t)((s->body_len + SD_ENV_CHUNK_CT - 1) / SD_ENV_CHUNK_CT);
-	padded = (size_t)s->body_len - chunks * SS_ABYTES;
+	padded = s->padded;
+	chunks = (padded + SD_ENV_CHUNK - 1) / SD_ENV_CHUNK;
+	if (padded == 0 || s->body_len != padded + chunks * SS_ABYTES)
+		return SD_E_INVAL;     /* not a view sd_envelope_parse made */
 	rc = SD_E_NOMEM;
 	if ((key = sd_secret_alloc(SECTION_KEY)) == NULL ||
 	    (p = sd_secret_alloc(padded + 1)) == NULL)

@@ -3,6 +3,7 @@
 #include "sd_file.h"
 #include "sd_mem.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -57,12 +58,24 @@ read_tty(int fd, const char *prompt, char *buf, size_t cap, size_t *len)
 		quiet.c_lflag |= ECHONL;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
 	}
-	while ((r = read(fd, &c, 1)) == 1 && c != '\n') {
+	for (;;) {
+		r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != 1 || c == '\n')
+			break;
+		/* keep reading to the end of the line, but remember that the
+		 * passphrase was longer than we keep: never cut it silently */
 		if (n + 1 < cap)
-			buf[n++] = c;
+			buf[n] = c;
+		n++;
 	}
 	if (echo_off)
 		tcsetattr(fd, TCSAFLUSH, &old);
+	if (n + 1 > cap) {
+		sodium_memzero(buf, cap);
+		return SD_E_TOOBIG;
+	}
 	buf[n] = '\0';
 	*len = n;
 	return r < 0 ? SD_E_IO : SD_OK;

@@ -383,6 +383,84 @@ test_receipt(void **state)
 	free(env);
 }
 
+/* Re-encrypt section 0 of env as a sealer would, with the chunk tags and
+ * padded plaintext given: what a wrong implementation might produce. */
+static void
+reseal_stats(uint8_t *env, size_t len, const sd_seckey *k, const uint8_t *padded,
+    size_t plen, unsigned char first_tag)
+{
+	struct sd_envelope_view v;
+	crypto_secretstream_xchacha20poly1305_state st;
+	uint8_t key[32], ad[38 + 1 + 2 + 2 * 88 + 24 + 8];
+	uint8_t *body;
+	size_t n0 = plen > SD_ENV_CHUNK ? SD_ENV_CHUNK : plen;
+
+	assert_int_equal(sd_envelope_parse(env, len, &v), SD_OK);
+	assert_int_equal(v.sec[0].padded, plen);
+	assert_int_equal(crypto_box_seal_open(key, v.sec[0].recipients + 8, 80,
+	    sd_seckey_pk(k), sd_seckey_sk(k)), 0);
+	body = env + (v.sec[0].body - env);
+	crypto_secretstream_xchacha20poly1305_init_push(&st, env + (v.sec[0].ss_header - env), key);
+	memcpy(ad, env, 38);
+	ad[38] = 0;
+	memcpy(ad + 39, v.sec[0].start, v.sec[0].prefix_len);
+	crypto_secretstream_xchacha20poly1305_push(&st, body, NULL, padded, n0, ad,
+	    39 + v.sec[0].prefix_len, plen > n0 ? first_tag :
+	    crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+	if (plen > n0)
+		crypto_secretstream_xchacha20poly1305_push(&st, body + n0 + 17, NULL,
+		    padded + n0, plen - n0, NULL, 0,
+		    crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+}
+
+static void
+test_chunk_tags_and_padding(void **state)
+{
+	struct sd_envelope_view v;
+	struct sd_section_in in[2];
+	uint8_t *s = tk_pattern(SD_STATS_MAX, 9), *d = tk_pattern(10, 8), *env = NULL;
+	uint8_t *padded, *plain = NULL;
+	size_t len, pl, plen = sd_pad_size(SD_STATS_MAX);
+
+	(void)state;
+	in[0] = (struct sd_section_in){ SD_SEC_STATS, s, SD_STATS_MAX };
+	in[1] = (struct sd_section_in){ SD_SEC_DETAILS, d, 10 };
+	assert_int_equal(sd_envelope_seal(T.ch, in, 2, &env, &len), SD_OK);
+	padded = malloc(plen);
+	memcpy(padded, s, SD_STATS_MAX);
+	sd_pad(padded, SD_STATS_MAX, plen);
+	/* a correct re-encryption opens: the helper is right */
+	reseal_stats(env, len, T.stats[0], padded, plen,
+	    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+	assert_int_equal(sd_envelope_parse(env, len, &v), SD_OK);
+	assert_int_equal(sd_envelope_open_section(&v, 0, T.stats[0], &plain, &pl), SD_OK);
+	assert_int_equal(pl, SD_STATS_MAX);
+	sd_secret_free(plain);
+	plain = NULL;
+	/* a first chunk tagged REKEY, or FINAL before the end, is refused */
+	reseal_stats(env, len, T.stats[0], padded, plen,
+	    crypto_secretstream_xchacha20poly1305_TAG_REKEY);
+	assert_int_equal(sd_envelope_open_section(&v, 0, T.stats[0], &plain, &pl), SD_E_DECRYPT);
+	reseal_stats(env, len, T.stats[0], padded, plen,
+	    crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+	assert_int_equal(sd_envelope_open_section(&v, 0, T.stats[0], &plain, &pl), SD_E_DECRYPT);
+	/* authentic but badly padded: no marker, or a marker too early */
+	memset(padded, 0, plen);
+	reseal_stats(env, len, T.stats[0], padded, plen,
+	    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+	assert_int_equal(sd_envelope_open_section(&v, 0, T.stats[0], &plain, &pl), SD_E_PADDING);
+	memset(padded, 'x', plen);
+	sd_pad(padded, 100, plen);
+	reseal_stats(env, len, T.stats[0], padded, plen,
+	    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+	assert_int_equal(sd_envelope_open_section(&v, 0, T.stats[0], &plain, &pl), SD_E_PADDING);
+	assert_null(plain);
+	free(padded);
+	free(env);
+	free(s);
+	free(d);
+}
+
 int
 main(void)
 {
@@ -397,6 +475,7 @@ main(void)
 		cmocka_unit_test(test_moved_and_reordered_sections),
 		cmocka_unit_test(test_other_channel_and_keys),
 		cmocka_unit_test(test_receipt),
+		cmocka_unit_test(test_chunk_tags_and_padding),
 	};
 
 	if (sd_crypto_init() != SD_OK)
