@@ -1,0 +1,137 @@
+/* The web form without JavaScript: pages rendered from templates/, the form
+ * generated from the report schema (common/sd_schema.h), translations from
+ * templates/po/xx.po, and the pure step that turns submitted form fields into
+ * the stats and details JSON of a report. Nothing here touches HTTP: the
+ * server feeds fields in and sends the rendered bytes out.
+ *
+ * Everything a page or a report holds may be plaintext of a report: output
+ * buffers are sd_bufs (wiped on free), form inputs are wiped on free. */
+#ifndef SD_FORM_H
+#define SD_FORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sd_buf.h"
+
+/* Result codes of sd_form_build besides SD_OK and the sd_err codes. */
+#define SD_FORM_INVALID  (-60)   /* errs filled: re-render the form, 400 */
+#define SD_FORM_HONEYPOT (-61)   /* the hidden field was filled: 400, store nothing */
+
+/* Hard limits on what a form post may carry (file parts are not counted:
+ * the server handles attachments itself). */
+#define SD_FORM_MAX_PAIRS   64            /* name/value pairs, repeats included */
+#define SD_FORM_MAX_SHORT   64            /* bytes of any non-text value */
+#define SD_FORM_MAX_BYTES   (1024 * 1024) /* all values together */
+/* An output buffer of this size holds any page, including a re-rendered
+ * form that carries a full narrative with every character escaped. */
+#define SD_WEB_PAGE_MAX     (4 * 1024 * 1024)
+/* Field names the form uses besides the schema's member names. */
+#define SD_FORM_HONEYPOT_FIELD "website"
+#define SD_FORM_ATTACHMENT_FIELD "attachment"   /* each file input, repeated */
+
+/* Templates and catalogues, loaded once at start-up, read-only afterwards
+ * (safe to share between threads). */
+typedef struct sd_web sd_web;
+
+/* Load templates_dir/{layout,form,receipt,error}.html and every
+ * templates_dir/po/xx.po (en.po must exist). Anything malformed is refused
+ * with a message on stderr naming the file and line. SD_OK, SD_E_IO,
+ * SD_E_FORMAT or SD_E_NOMEM. */
+int sd_web_load(const char *templates_dir, sd_web **out);
+void sd_web_free(sd_web *w);   /* NULL is fine */
+
+/* What the form says about attachments (defaults: 5 files, 10 MiB each).
+ * Call before serving. */
+void sd_web_set_attachment_limits(sd_web *w, unsigned max_files,
+    uint64_t max_bytes_each);
+
+/* Languages present at start-up ("da", "en", ...), sorted. */
+size_t sd_web_n_langs(const sd_web *w);
+const char *sd_web_lang_at(const sd_web *w, size_t i);
+
+/* The page language: query_lang (the ?lang= value) when supported, else the
+ * best supported language of accept_language (q-values honoured), else
+ * "en". Either argument may be NULL. The result is owned by w. */
+const char *sd_web_lang(const sd_web *w, const char *query_lang,
+    const char *accept_language);
+
+/* Submitted form fields: a bounded list of name/value pairs; repeated names
+ * carry multi-valued fields (checkboxes). Values are copied into memory
+ * that is wiped on free. */
+typedef struct sd_form_input sd_form_input;
+
+int sd_form_input_new(sd_form_input **out);
+/* Wipe and release. NULL is fine. */
+void sd_form_input_free(sd_form_input *in);
+/* Feed one piece of a field, as libmicrohttpd's post processor hands it
+ * over: off == 0 starts a new pair, off > 0 appends to the last pair, which
+ * must have the same name and have reached exactly off bytes. Returns
+ * SD_OK; SD_E_INVAL for a name the form does not have (answer 400) or a
+ * piece out of order; SD_E_TOOBIG past a limit (answer 413). File parts
+ * (those with a filename) must not be fed here. */
+int sd_form_input_put(sd_form_input *in, const char *name, const char *data,
+    uint64_t off, size_t size);
+/* Convenience for a whole value. */
+int sd_form_input_add(sd_form_input *in, const char *name, const char *value);
+/* The first value of name, or NULL; *len gets its length when non-NULL. */
+const char *sd_form_input_get(const sd_form_input *in, const char *name,
+    size_t *len);
+
+/* Per-field messages, already in the page language. field is the schema
+ * member name (or SD_FORM_ATTACHMENT_FIELD); the page shows each message
+ * next to its field and lists them all in a summary at the top. */
+#define SD_FORM_MAX_ERRORS 32
+struct sd_form_error {
+	char field[40];
+	char msg[384];
+};
+struct sd_form_errors {
+	size_t n;
+	struct sd_form_error e[SD_FORM_MAX_ERRORS];
+};
+
+/* Add a message (a msgid, translated here into lang) for field. Messages
+ * the server may need for attachments: */
+#define SD_FORM_MSG_FILE_TOO_LARGE \
+	"A file is larger than the limit. Choose a smaller file."
+#define SD_FORM_MSG_TOO_MANY_FILES \
+	"Too many files. Attach at most the number of files stated."
+void sd_form_errors_add(const sd_web *w, const char *lang,
+    struct sd_form_errors *errs, const char *field, const char *msgid);
+
+/* The form page (GET /, or the re-rendered form after an error). values
+ * and errs may be NULL. out is an sd_buf the caller initialised (max
+ * SD_WEB_PAGE_MAX) and frees; on an error out holds nothing usable. */
+int sd_form_page(const sd_web *w, const char *lang,
+    const sd_form_input *values, const struct sd_form_errors *errs,
+    sd_buf *out);
+
+/* Build the report from the fields. today is "YYYY-MM-DD" or NULL for
+ * sd_today(). On SD_OK stats_json holds the compact stats JSON (members in
+ * schema order, incident_ref generated when the form carries none) and
+ * details_json the details JSON, or nothing (len 0) when the form carries
+ * no details; both pass sd_schema_validate. SD_FORM_INVALID: errs says
+ * what is wrong, field by field, and both buffers are empty.
+ * SD_FORM_HONEYPOT: the hidden field was filled; nothing was built. Every
+ * intermediate copy of the plaintext is wiped. */
+int sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
+    const char *today, sd_buf *stats_json, sd_buf *details_json,
+    struct sd_form_errors *errs);
+
+/* The receipt page after a successful submission. */
+int sd_receipt_page(const sd_web *w, const char *lang, const char *receipt,
+    const char *day, const char *signature_b64, sd_buf *out);
+
+/* A small HTML page for 400, 404, 405, 413, 429, 500 and 503 (any other
+ * status gets a generic text). */
+int sd_error_page(const sd_web *w, const char *lang, int status,
+    sd_buf *out);
+
+/* Make jansson wipe every block it frees, so report JSON built on the form
+ * path leaves no plaintext behind in freed memory. Call once in main()
+ * before any other jansson call. The blocks stay ordinary malloc blocks:
+ * free() on json_dumps output remains correct. */
+void sd_form_json_wipe_on_free(void);
+
+#endif
