@@ -83,7 +83,8 @@ int sd_envelope_check_channel(const struct sd_envelope_view *v,
 /* receipt id: base32 of the first 20 bytes of BLAKE2b-256(envelope) */
 void sd_receipt_id(char out[SD_RECEIPT_LEN + 1], const uint8_t *env,
     size_t len);
-/* the bytes a receipt signature covers: "sealdrop-receipt/1 <receipt> <day>" */
+/* the bytes a receipt signature covers: "sealdrop-receipt/1 <receipt> <day>";
+ * returns the length written (> 0) or SD_E_INVAL */
 int sd_receipt_message(char *out, size_t cap, const char *receipt,
     const char *day);
 

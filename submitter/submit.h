@@ -1,0 +1,51 @@
+/* sealdrop-submit: the options of a run and the flow that uses them.
+ * Exit statuses are part of the interface (--help, the man page), so they
+ * never change meaning. */
+#ifndef SUB_SUBMIT_H
+#define SUB_SUBMIT_H
+
+#include <stddef.h>
+
+enum sub_exit {
+	SUB_EXIT_OK = 0,        /* sent (or sealed, or valid) */
+	SUB_EXIT_INPUT = 1,     /* invalid input or usage */
+	SUB_EXIT_CHANNEL = 2,   /* channel refused: wrong authority, expired, bad */
+	SUB_EXIT_NETWORK = 3,   /* network or server failure after the retries */
+};
+
+/* more than the envelope allows, so that the limit is reported by name */
+#define SUB_ATTACH_ARGS_MAX 16
+
+struct sub_opts {
+	const char *server;
+	const char *authority;
+	const char *channel;
+	const char *out;
+	const char *report;         /* NULL only with interactive */
+	const char *details;
+	const char *incident_ref;
+	const char *org_secret;
+	const char *receipts;
+	const char *proxy;
+	const char *cacert;
+	const char *attach[SUB_ATTACH_ARGS_MAX];
+	size_t n_attach;
+	unsigned int tries;
+	unsigned int wait_ms;
+	long connect_timeout;
+	long timeout;
+	int force;
+	int interactive;
+	int check;                  /* validate only */
+	int anonymous;              /* no reporter pseudonym */
+	int quiet;
+};
+
+/* Whole runs; each returns an exit status and has said why on stderr. */
+int sub_run_submit(const struct sub_opts *o);
+int sub_run_init(const char *path, int force);
+
+/* One-line messages on stderr, prefixed with the program name. */
+void sub_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
