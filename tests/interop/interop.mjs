@@ -1,0 +1,315 @@
+// Checks the JavaScript envelope implementation against the test vectors of
+// docs/envelope.md, and writes fresh envelopes for the C tool to open.
+//
+// usage: node interop.mjs SOURCE_DIR OUT_DIR
+// env:   SEALDROP_JS_MODULES = the node_modules directory holding
+//        libsodium-wrappers (default: the one beside this file)
+//
+// Prints one line per check and ends with "js: N passed, M failed".
+import { createRequire } from 'node:module';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const [srcDir, outDir] = process.argv.slice(2);
+if (!srcDir || !outDir) {
+  console.error('usage: node interop.mjs SOURCE_DIR OUT_DIR');
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const here = dirname(fileURLToPath(import.meta.url));
+const modules = process.env.SEALDROP_JS_MODULES || join(here, 'node_modules');
+// the CommonJS build: the ESM build of some libsodium-wrappers releases
+// points at a file the package does not ship
+const sodium = createRequire(join(modules, 'resolve.js'))('libsodium-wrappers');
+await sodium.ready;
+
+// The module is a plain .js file that browsers load as a module; give Node
+// a .mjs copy so it is read as one too, whatever package.json says.
+const modCopy = join(outDir, 'sealdrop-envelope.mjs');
+copyFileSync(join(srcDir, 'templates/static/js/sealdrop-envelope.js'), modCopy);
+const E = await import(pathToFileURL(modCopy).href);
+const env = E.sealdropEnvelope(sodium);
+
+let passed = 0;
+let failed = 0;
+function check(name, fn) {
+  try {
+    const r = fn();
+    if (r === false) throw new Error('check returned false');
+    passed++;
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`not ok - ${name}: ${e && e.message}`);
+  }
+}
+function eq(a, b, what) {
+  const same = a instanceof Uint8Array ? b instanceof Uint8Array && a.length === b.length &&
+    a.every((x, i) => x === b[i]) : a === b;
+  if (!same && a instanceof Uint8Array && b instanceof Uint8Array) {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    throw new Error(`${what}: ${a.length} bytes, want ${b.length}; first difference at byte ${i}`);
+  }
+  if (!same) {
+    const show = (v) => (v instanceof Uint8Array ? `${v.length} bytes ${sodium.to_hex(v.subarray(0, 24))}…` : JSON.stringify(v));
+    throw new Error(`${what}: got ${show(a)}, want ${show(b)}`);
+  }
+}
+// The EnvelopeError code fn throws, or 'ok'.
+function codeOf(fn) {
+  try {
+    fn();
+    return 'ok';
+  } catch (e) {
+    if (!(e instanceof E.EnvelopeError)) throw e;
+    return e.code;
+  }
+}
+
+const vec = (name) => join(srcDir, 'tests/vectors', name);
+const readVec = (name) => new Uint8Array(readFileSync(vec(name)));
+const utf8 = (s) => new TextEncoder().encode(s);
+const fill = (b) => new Uint8Array(32).fill(b);
+const TODAY = '2026-06-01';
+
+// ---------------------------------------------------------------- vector keys
+const authority = sodium.crypto_sign_seed_keypair(fill(0x01));
+const otherAuthority = sodium.crypto_sign_seed_keypair(fill(0x05));
+const stats = { sk: fill(0x03), pk: sodium.crypto_scalarmult_base(fill(0x03)) };
+const details = { sk: fill(0x04), pk: sodium.crypto_scalarmult_base(fill(0x04)) };
+
+// ----------------------------------------------- what docs/envelope.md states
+const doc = readFileSync(join(srcDir, 'docs/envelope.md'), 'utf8');
+function docMatch(re, what) {
+  const m = doc.match(re);
+  if (!m) throw new Error(`docs/envelope.md: cannot find ${what}`);
+  return m[1];
+}
+const docStats = docMatch(/- stats \(\d+ bytes\):\s*`([^`]+)`/, 'the stats plaintext');
+const docDetails = docMatch(/- details: `([^`]+)`/, 'the details plaintext');
+const docMeta = docMatch(/meta\s+`(\{[^`]+\})`/, 'the attachment meta');
+const docFile = docMatch(/file `([^`]+)`/, 'the attachment file');
+const docHex = docMatch(/<!-- vector valid\.env -->\s*```\s*([0-9a-f\s]+)```/, 'the valid.env hex').replace(/\s+/g, '');
+const valid = readVec('valid.env');
+
+check('docs/envelope.md hex equals tests/vectors/valid.env', () => eq(sodium.to_hex(valid), docHex, 'valid.env'));
+check('docs/envelope.md stats plaintext has its stated length', () =>
+  eq(utf8(docStats).length, Number(docMatch(/- stats \((\d+) bytes\)/, 'stats length')), 'length'));
+
+// -------------------------------------------------------------------- padding
+check('padSize matches the documented examples', () => {
+  const cases = [[0, 1024], [1023, 1024], [1024, 1088], [65535, 65536], [65536, 67584], [10 * 1024 * 1024, 10747904]];
+  for (const [len, p] of cases) eq(E.padSize(len), p, `padSize(${len})`);
+});
+check('pad/unpad round trip at padme boundaries', () => {
+  for (const len of [0, 1, 1023, 1024, 1087, 1088, 5000, 65535, 65536, 70000]) {
+    const data = sodium.randombytes_buf(len);
+    eq(E.unpad(E.pad(data)), data, `len ${len}`);
+  }
+});
+check('unpad refuses non-canonical padding', () => {
+  const short = new Uint8Array(1088);
+  short[10] = 0x80; // 10 bytes pad to 1024, not 1088
+  eq(codeOf(() => E.unpad(short)), 'padding', '10 bytes in 1088');
+  eq(codeOf(() => E.unpad(new Uint8Array(1024))), 'padding', 'all zeros');
+  const noMarker = new Uint8Array(1024);
+  noMarker[5] = 0x81;
+  eq(codeOf(() => E.unpad(noMarker)), 'padding', 'no 0x80');
+});
+
+// ------------------------------------------------ HChaCha20 of the seal path
+check('HChaCha20 agrees with libsodium XChaCha20-Poly1305', () => {
+  const key = sodium.randombytes_buf(32);
+  const npub = sodium.randombytes_buf(24);
+  const m = sodium.randombytes_buf(100);
+  const nonce = new Uint8Array(12);
+  nonce.set(npub.subarray(16), 4);
+  eq(sodium.crypto_aead_chacha20poly1305_ietf_encrypt(m, null, null, nonce, E.hchacha20(key, npub.subarray(0, 16))),
+    sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(m, null, null, npub, key), 'ciphertext');
+});
+
+// ---------------------------------------------------------- channel descriptor
+const channelText = readFileSync(vec('channel.json'), 'utf8');
+let channel = null;
+check('channel.json verifies against the pinned authority', () => {
+  channel = env.verifyChannel(channelText, authority.publicKey, TODAY);
+  eq(channel.byRole.stats.length, 1, 'stats recipients');
+  eq(channel.byRole.details.length, 1, 'details recipients');
+  eq(channel.byRole.stats[0].publicKey, stats.pk, 'stats key');
+  eq(channel.byRole.details[0].publicKey, details.pk, 'details key');
+  eq(channel.byRole.stats[0].label, 'EUIPO stats', 'stats label');
+  eq(channel.issued, '2026-01-01', 'issued');
+  eq(channel.expires, '2099-12-31', 'expires');
+  eq(channel.receiptKey, sodium.crypto_sign_seed_keypair(fill(0x02)).publicKey, 'receipt key');
+  eq(channel.ackKey, null, 'ack key');
+});
+check('channel_id and key ids are those in valid.env', () => {
+  eq(channel.channelId, valid.subarray(6, 22), 'channel_id');
+  eq(env.keyId(stats.pk), valid.subarray(40, 48), 'stats key id');
+});
+check('channel-other-authority.json is refused', () =>
+  eq(codeOf(() => env.verifyChannel(readFileSync(vec('channel-other-authority.json'), 'utf8'), authority.publicKey, TODAY)),
+    'authority', 'error'));
+check('channel.json is refused when another authority is pinned', () =>
+  eq(codeOf(() => env.verifyChannel(channelText, otherAuthority.publicKey, TODAY)), 'authority', 'error'));
+check('channel-expired.json is refused on 2026-06-01', () =>
+  eq(codeOf(() => env.verifyChannel(readFileSync(vec('channel-expired.json'), 'utf8'), authority.publicKey, TODAY)),
+    'expired', 'error'));
+check('a descriptor whose body was changed is refused by its signature', () => {
+  const d = JSON.parse(channelText);
+  const body = new TextDecoder().decode(sodium.from_base64(d.body, sodium.base64_variants.ORIGINAL));
+  d.body = sodium.to_base64(utf8(body.replace('EUIPO stats', 'EUIPO stata')), sodium.base64_variants.ORIGINAL);
+  eq(codeOf(() => env.verifyChannel(JSON.stringify(d), authority.publicKey, TODAY)), 'signature', 'error');
+});
+check('an unparseable body is never parsed before its signature', () => {
+  const d = JSON.parse(channelText);
+  d.body = sodium.to_base64(utf8('{not json'), sodium.base64_variants.ORIGINAL);
+  eq(codeOf(() => env.verifyChannel(JSON.stringify(d), authority.publicKey, TODAY)), 'signature', 'error');
+});
+
+// ---------------------------------------------------------- opening valid.env
+const attachmentPlain = E.concat(Uint8Array.of(54, 0, 0, 0), utf8(docMeta), utf8(docFile));
+check('valid.env: stats section opens to the documented plaintext', () =>
+  eq(new TextDecoder().decode(env.open(valid, 0, stats.sk, stats.pk)), docStats, 'stats'));
+check('valid.env: details section opens to the documented plaintext', () =>
+  eq(new TextDecoder().decode(env.open(valid, 1, details.sk, details.pk)), docDetails, 'details'));
+check('valid.env: attachment opens to the documented plaintext', () => {
+  const plain = env.open(valid, 2, details.sk, details.pk);
+  eq(plain, attachmentPlain, 'attachment');
+  const a = E.splitAttachment(plain);
+  eq(a.meta.name, 'note.txt', 'name');
+  eq(new TextDecoder().decode(a.bytes), docFile, 'file');
+});
+check('valid.env: the stats key does not open the details section', () =>
+  eq(codeOf(() => env.open(valid, 1, stats.sk, stats.pk)), 'no_key', 'error'));
+check('valid.env passes the keyless channel check', () => eq(codeOf(() => env.checkChannel(env.parse(valid), channel)), 'ok', 'check'));
+writeFileSync(join(outDir, 'valid.receipt'), env.receiptId(valid) + '\n');
+check('receipt id is 32 base32 characters', () => /^[a-z2-7]{32}$/.test(env.receiptId(valid)));
+
+// ----------------------------------------------------------- negative vectors
+const keyFor = (type) => (type === E.SEC_STATS ? stats : details);
+function openAll(buf) {
+  const v = env.parse(buf);
+  v.sections.forEach((s, i) => env.open(buf, i, keyFor(s.type).sk, keyFor(s.type).pk));
+}
+const stages = {
+  parse: (buf) => env.parse(buf),
+  channel: (buf) => env.checkChannel(env.parse(buf), channel),
+  open: openAll,
+};
+// file, the stage that must catch it (docs/envelope.md), the error
+const negatives = [
+  ['flip-magic.env', 'parse', 'magic'],
+  ['flip-version.env', 'parse', 'version'],
+  ['flip-n-sections.env', 'parse', 'trailing'],
+  ['flip-channel-id.env', 'channel', 'channel'],
+  ['flip-channel-id.env', 'open', 'decrypt'],
+  ['flip-nonce.env', 'open', 'decrypt'],
+  ['flip-section-type.env', 'parse', 'sections'],
+  ['flip-recipient-key-id.env', 'open', 'no_key'],
+  ['flip-recipient-key-id-check.env', 'channel', 'recipients'],
+  ['flip-sealed-key.env', 'open', 'unseal'],
+  ['flip-stream-header.env', 'open', 'decrypt'],
+  ['flip-body-len.env', 'parse', 'length'],
+  ['flip-stats-chunk.env', 'open', 'decrypt'],
+  ['flip-details-chunk.env', 'open', 'decrypt'],
+  ['flip-attachment-chunk.env', 'open', 'decrypt'],
+  ['trailing-byte.env', 'parse', 'trailing'],
+];
+for (const f of readdirSync(join(srcDir, 'tests/vectors')).filter((n) => n.startsWith('cut-')).sort())
+  negatives.push([f, 'parse', 'truncated']);
+for (const [file, stage, code] of negatives)
+  check(`${file} fails at ${stage} with ${code}`, () => eq(codeOf(() => stages[stage](readVec(file))), code, 'error'));
+check('no damaged vector opens with both keys', () => {
+  for (const f of readdirSync(join(srcDir, 'tests/vectors')).filter((n) => n.endsWith('.env') && n !== 'valid.env'))
+    if (codeOf(() => openAll(readVec(f))) === 'ok') throw new Error(`${f} opened`);
+});
+
+// ------------------------------------------- deterministic reproduction of valid.env
+// randombytes_buf_deterministic gives the first n bytes of the ChaCha20-IETF
+// keystream; rng(n) hands out the next n of them.
+function streamRng(seedText) {
+  const seed = utf8(seedText);
+  let used = 0;
+  return (n) => {
+    const out = sodium.randombytes_buf_deterministic(used + n, seed).slice(used);
+    used += n;
+    return out;
+  };
+}
+const vectorSections = [
+  { type: E.SEC_STATS, data: utf8(docStats) },
+  { type: E.SEC_DETAILS, data: utf8(docDetails) },
+  { type: E.SEC_ATTACHMENT, data: attachmentPlain },
+];
+check('seal with the documented randomness reproduces valid.env byte for byte', () =>
+  eq(env.seal(channel, vectorSections, streamRng('sealdrop envelope test vector 01')), valid, 'envelope'));
+
+// ------------------------------------------------------- fresh JS envelopes
+const incidentRef = sodium.to_hex(sodium.randombytes_buf(16));
+const narrative = `Interop narrative ${sodium.to_hex(sodium.randombytes_buf(8))}: ø, é, ü.`;
+const report = {
+  schema: 'sealdrop.report/1', incident_ref: incidentRef, member_state: 'EL', organisation: 'research_organisation',
+  sector: 'M', size_class: 'small', discovered: '2025-Q3', secret_types: ['technical.research_data', 'commercial.pricing'],
+  attack_vectors: ['social', 'hacking'], actor: 'unknown', actor_origin: 'unknown', loss_eur: 125000,
+  jobs_at_risk: 4, reported_to_police: true,
+};
+const detailsDoc = { narrative, contact: 'security@example.org', consent_law_enforcement: false };
+const fileBytes = sodium.randombytes_buf(3000);
+const bigBytes = sodium.randombytes_buf(200000); // four chunks once padded
+const sectionsFor = (name, bytes) => [
+  { type: E.SEC_STATS, data: utf8(JSON.stringify(report)) },
+  { type: E.SEC_DETAILS, data: utf8(JSON.stringify(detailsDoc)) },
+  { type: E.SEC_ATTACHMENT,
+    data: E.attachmentPlaintext({ name, media_type: 'application/octet-stream', size: bytes.length }, bytes) },
+];
+
+let fresh = null;
+check('seal with real randomness, then open every section in JS', () => {
+  fresh = env.seal(channel, sectionsFor('evidence.bin', fileBytes));
+  eq(JSON.parse(new TextDecoder().decode(env.open(fresh, 0, stats.sk, stats.pk))).incident_ref, incidentRef, 'stats');
+  eq(JSON.parse(new TextDecoder().decode(env.open(fresh, 1, details.sk, details.pk))).narrative, narrative, 'details');
+  eq(E.splitAttachment(env.open(fresh, 2, details.sk, details.pk)).bytes, fileBytes, 'attachment');
+  eq(codeOf(() => env.checkChannel(env.parse(fresh), channel)), 'ok', 'channel check');
+});
+check('two seals of the same report differ', () => {
+  const again = env.seal(channel, sectionsFor('evidence.bin', fileBytes));
+  if (env.receiptId(again) === env.receiptId(fresh)) throw new Error('same receipt');
+});
+let big = null;
+check('a multi-chunk attachment sealed from an injected rng opens in JS', () => {
+  big = env.seal(channel, sectionsFor('big.bin', bigBytes), streamRng('sealdrop interop multichunk 0001'));
+  eq(E.splitAttachment(env.open(big, 2, details.sk, details.pk)).bytes, bigBytes, 'attachment');
+});
+check('a multi-chunk attachment sealed with real randomness opens in JS', () => {
+  const b = env.seal(channel, sectionsFor('big.bin', bigBytes));
+  eq(E.splitAttachment(env.open(b, 2, details.sk, details.pk)).bytes, bigBytes, 'attachment');
+});
+check('swapped attachments and a section moved between envelopes fail to open', () => {
+  const a = env.seal(channel, [...sectionsFor('one.bin', fileBytes), sectionsFor('two.bin', bigBytes)[2]]);
+  const v = env.parse(a);
+  const [s2, s3] = [v.sections[2], v.sections[3]];
+  const whole = (s) => a.subarray(s.prefix.byteOffset - a.byteOffset, s.body.byteOffset - a.byteOffset + s.body.length);
+  const swapped = E.concat(a.subarray(0, s2.prefix.byteOffset - a.byteOffset), whole(s3), whole(s2));
+  eq(codeOf(() => env.open(swapped, 2, details.sk, details.pk)), 'decrypt', 'swapped');
+  const other = env.seal(channel, sectionsFor('one.bin', fileBytes));
+  const ov = env.parse(other);
+  const moved = E.concat(other.subarray(0, ov.sections[2].prefix.byteOffset - other.byteOffset), whole(s2));
+  eq(codeOf(() => env.open(moved, 2, details.sk, details.pk)), 'decrypt', 'moved');
+});
+
+if (fresh) {
+  writeFileSync(join(outDir, 'js-random.env'), fresh);
+  writeFileSync(join(outDir, 'js-random.receipt'), env.receiptId(fresh) + '\n');
+}
+if (big) writeFileSync(join(outDir, 'js-big.env'), big);
+writeFileSync(join(outDir, 'evidence.bin'), fileBytes);
+writeFileSync(join(outDir, 'big.bin'), bigBytes);
+writeFileSync(join(outDir, 'expect-stats.txt'), incidentRef + '\n');
+writeFileSync(join(outDir, 'expect-details.txt'), narrative + '\n');
+
+console.log(`js: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
