@@ -86,52 +86,57 @@ first_ad(uint8_t *ad, const uint8_t *header, size_t idx, const uint8_t *sec,
 	return SD_ENV_HEADER_LEN + 1 + prefix_len;
 }
 
-/* Encrypt one section's padded plaintext into body, chunk by chunk; the
- * padded stream is never held whole, only one chunk of it. */
-static int
+/* Encrypt one section's padded plaintext into body, chunk by chunk. Whole
+ * chunks of plaintext are encrypted where they are; only the chunk that
+ * holds the padding is assembled, in scratch (guarded memory). */
+static void
 push_body(crypto_secretstream_xchacha20poly1305_state *st, const uint8_t *ad,
-    size_t adlen, const uint8_t *data, size_t len, size_t padded, uint8_t *body)
+    size_t adlen, const uint8_t *data, size_t len, size_t padded, uint8_t *body,
+    uint8_t *scratch)
 {
-	uint8_t *chunk = NULL;
+	const uint8_t *m;
 	size_t off = 0, n, have;
-	int rc = SD_E_NOMEM;
 
-	if ((chunk = sd_secret_alloc(SD_ENV_CHUNK)) == NULL)
-		return rc;
 	while (off < padded) {
 		n = padded - off > SD_ENV_CHUNK ? SD_ENV_CHUNK : padded - off;
-		have = off < len ? (len - off < n ? len - off : n) : 0;
-		memcpy(chunk, data + off, have);
-		memset(chunk + have, 0, n - have);
-		if (off <= len && len < off + n)
-			chunk[len - off] = 0x80;
-		crypto_secretstream_xchacha20poly1305_push(st, body, NULL, chunk, n,
+		if (off + n <= len)
+			m = data + off;
+		else {
+			have = off < len ? len - off : 0;
+			memcpy(scratch, data + off, have);
+			memset(scratch + have, 0, n - have);
+			if (off <= len)
+				scratch[len - off] = 0x80;
+			m = scratch;
+		}
+		crypto_secretstream_xchacha20poly1305_push(st, body, NULL, m, n,
 		    off == 0 ? ad : NULL, off == 0 ? adlen : 0,
 		    off + n == padded ? crypto_secretstream_xchacha20poly1305_TAG_FINAL :
 		    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
 		body += n + SS_ABYTES;
 		off += n;
 	}
-	rc = SD_OK;
-	sd_secret_free(chunk);
-	return rc;
+}
+
+/* the last chunk of a padded length: the part assembled in scratch */
+static size_t
+last_chunk(size_t padded)
+{
+	return padded - ((padded - 1) / SD_ENV_CHUNK) * SD_ENV_CHUNK;
 }
 
 static uint8_t *
 seal_section(const sd_channel *ch, const uint8_t *header, size_t idx,
-    const struct sd_section_in *s, uint8_t *p, int *rc)
+    const struct sd_section_in *s, uint8_t *p, uint8_t *key, uint8_t *scratch,
+    int *rc)
 {
 	const struct sd_recipient *r;
 	crypto_secretstream_xchacha20poly1305_state st;
-	uint8_t *key = NULL, *ad = NULL, *start = p;
+	uint8_t ad[AD_MAX], *start = p;
 	size_t nr, i, padded = sd_pad_size(s->len), prefix;
 	enum sd_role reader = sd_section_reader(s->type);
 
 	r = sd_channel_recipients(ch, &nr);
-	*rc = SD_E_NOMEM;
-	if ((key = sd_secret_alloc(SECTION_KEY)) == NULL ||
-	    (ad = malloc(AD_MAX)) == NULL)
-		goto out;
 	/* randomness is drawn in this order: key, stream header, then one
 	 * ephemeral key per recipient (docs/envelope.md) */
 	randombytes_buf(key, SECTION_KEY);
@@ -140,6 +145,7 @@ seal_section(const sd_channel *ch, const uint8_t *header, size_t idx,
 	prefix = 2 + (size_t)start[1] * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8;
 	crypto_secretstream_xchacha20poly1305_init_push(&st,
 	    start + 2 + (size_t)start[1] * SD_ENV_RECIPIENT_LEN, key);
+	*rc = SD_OK;
 	for (i = 0; i < nr; i++) {
 		if (r[i].role != reader)
 			continue;
@@ -154,14 +160,12 @@ seal_section(const sd_channel *ch, const uint8_t *header, size_t idx,
 	put_u64(p, sd_body_len(padded));
 	p += 8;
 	first_ad(ad, header, idx, start, prefix);
-	if ((*rc = push_body(&st, ad, SD_ENV_HEADER_LEN + 1 + prefix, s->data,
-	    s->len, padded, p)) != SD_OK)
-		goto out;
+	push_body(&st, ad, SD_ENV_HEADER_LEN + 1 + prefix, s->data, s->len, padded,
+	    p, scratch);
 	p += sd_body_len(padded);
 out:
 	sodium_memzero(&st, sizeof(st));
-	sd_secret_free(key);
-	free(ad);
+	sodium_memzero(key, SECTION_KEY);
 	return *rc == SD_OK ? p : NULL;
 }
 
@@ -169,8 +173,8 @@ int
 sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
     size_t n, uint8_t **out, size_t *outlen)
 {
-	uint8_t *buf = NULL, *p;
-	size_t i, total = SD_ENV_HEADER_LEN, attachments = 0, nr;
+	uint8_t *buf = NULL, *p, *secret = NULL;
+	size_t i, total = SD_ENV_HEADER_LEN, attachments = 0, nr, scratch = 0;
 	int rc = SD_E_INVAL;
 
 	*out = NULL;
@@ -187,11 +191,18 @@ sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
 			return SD_E_RECIPIENTS;
 		total += 2 + nr * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8 +
 		    sd_body_len(sd_pad_size(sec[i].len));
+		if (last_chunk(sd_pad_size(sec[i].len)) > scratch)
+			scratch = last_chunk(sd_pad_size(sec[i].len));
 	}
 	if (total > SD_ENVELOPE_MAX)
 		return SD_E_TOOBIG;
-	if ((buf = malloc(total)) == NULL)
+	/* one guarded block per call for the section keys and the padded last
+	 * chunks: guarded allocations cost system calls */
+	if ((buf = malloc(total)) == NULL ||
+	    (secret = sd_secret_alloc(SECTION_KEY + scratch)) == NULL) {
+		free(buf);
 		return SD_E_NOMEM;
+	}
 	memcpy(buf, SD_ENV_MAGIC, 4);
 	buf[4] = SD_ENV_VERSION;
 	buf[5] = (uint8_t)n;
@@ -199,12 +210,15 @@ sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
 	randombytes_buf(buf + 22, SD_ENV_NONCE_BYTES);
 	p = buf + SD_ENV_HEADER_LEN;
 	for (i = 0; i < n; i++)
-		if ((p = seal_section(ch, buf, i, &sec[i], p, &rc)) == NULL)
+		if ((p = seal_section(ch, buf, i, &sec[i], p, secret,
+		    secret + SECTION_KEY, &rc)) == NULL)
 			goto fail;
+	sd_secret_free(secret);
 	*out = buf;
 	*outlen = total;
 	return SD_OK;
 fail:
+	sd_secret_free(secret);
 	free(buf);
 	return rc;
 }

@@ -77,7 +77,7 @@ expect 1 "not a recipient" -- "$BIN" open --key "$VEC/vector-stats.key" "$VEC/fl
 expect 1 "not a sealdrop envelope" -- "$BIN" open --key "$VEC/vector-stats.key" "$VEC/channel.json"
 SEALDROP_PASSPHRASE=wrong expect 1 "wrong passphrase" -- "$BIN" open --key "$VEC/vector-stats.key" "$VEC/valid.env"
 expect 1 "damaged" -- "$BIN" open --key "$VEC/stats-tampered.key" "$VEC/valid.env"
-expect 1 "no section of this envelope" -- env SEALDROP_PASSPHRASE=test-pass "$BIN" open --key stats.key "$VEC/valid.env"
+expect 1 "not a recipient of the section" -- env SEALDROP_PASSPHRASE=test-pass "$BIN" open --key stats.key "$VEC/valid.env"
 expect 1 "opens nothing" -- env SEALDROP_PASSPHRASE=test-pass "$BIN" open --key ack.key "$VEC/valid.env"
 
 echo "cli: $pass passed, $fail failed"
