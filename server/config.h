@@ -1,0 +1,62 @@
+/* Server configuration: long flags, or `key = value` lines of a --config
+ * file with the same names. Every limit has a named default here so that an
+ * operator can see at once what the server accepts. */
+#ifndef SD_CONFIG_H
+#define SD_CONFIG_H
+
+#include <stddef.h>
+
+#define SD_CFG_PATH_MAX 1024
+#define SD_CFG_LINE_MAX 2048
+#define SD_CFG_FILE_MAX (64 * 1024)
+
+/* Defaults for the limits (see docs/server.md). */
+#define SD_DEF_LISTEN "127.0.0.1:8080"
+#define SD_DEF_CONN_LIMIT 1024u
+#define SD_DEF_PER_IP_LIMIT 64u
+#define SD_DEF_TIMEOUT_S 30u
+#define SD_DEF_CONN_MEMORY (32u * 1024)
+#define SD_DEF_RATE 1000u              /* submissions per second, global */
+#define SD_DEF_BURST 2000u
+#define SD_DEF_MAX_BATCH 256u          /* rows per group commit */
+#define SD_DEF_DRAIN_S 30u             /* how long SIGTERM waits for requests */
+/* The form carries up to 5 attachments of 10 MiB plus the text fields and
+ * the multipart framing. */
+#define SD_FORM_FIELDS_MAX (4u * 1024 * 1024)
+#define SD_DEF_FORM_MAX (5u * 10 * 1024 * 1024 + SD_FORM_FIELDS_MAX)
+
+struct sd_config {
+	char listen[SD_CFG_PATH_MAX];
+	char db[SD_CFG_PATH_MAX];
+	char channel[SD_CFG_PATH_MAX];
+	char authority[SD_CFG_PATH_MAX];
+	char receipt_key[SD_CFG_PATH_MAX];
+	char passphrase_file[SD_CFG_PATH_MAX];
+	char templates[SD_CFG_PATH_MAX];
+	char static_dir[SD_CFG_PATH_MAX];
+	unsigned threads;              /* 0: number of cores */
+	unsigned conn_limit;
+	unsigned per_ip_limit;         /* 0: off */
+	unsigned timeout_s;
+	size_t conn_memory;
+	size_t max_envelope;
+	size_t max_form;
+	unsigned rate;                 /* 0: off */
+	unsigned burst;
+	unsigned max_batch;
+	unsigned drain_s;
+	int no_sandbox;
+	long test_max_pages;           /* hidden: simulates a full disk */
+};
+
+void sd_config_defaults(struct sd_config *c);
+/* Apply argv[first..argc) (flags). --config FILE is read first wherever it
+ * appears, so flags override the file. On error prints one line to stderr
+ * and returns SD_E_INVAL. */
+int sd_config_parse(struct sd_config *c, int argc, char **argv, int first);
+/* Read a config file of `key = value` lines (# starts a comment). */
+int sd_config_file(struct sd_config *c, const char *path);
+/* Set one option by name (as in the file or the long flag without --). */
+int sd_config_set(struct sd_config *c, const char *key, const char *val);
+
+#endif

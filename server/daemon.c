@@ -1,0 +1,332 @@
+/* libmicrohttpd set-up, the route table and the per-request state. Limits
+ * are enforced before a body is read wherever the request says its size. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "sd_err.h"
+
+static const struct sd_route *const routes[] = {
+	&sd_route_form, &sd_route_submit, &sd_route_reports,
+	&sd_route_channel, &sd_route_health, &sd_route_static,
+};
+#define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static const char *method_name(const char *m)
+{
+	static const char *const known[] = {
+		"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH",
+		"TRACE", "CONNECT",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(m, known[i]) == 0)
+			return known[i];
+	}
+	return "OTHER";
+}
+
+static int path_matches(const struct sd_route *rt, const char *url)
+{
+	if (rt->prefix)
+		return strncmp(url, rt->path, strlen(rt->path)) == 0;
+	return strcmp(url, rt->path) == 0;
+}
+
+static int method_matches(const struct sd_route *rt, const char *m)
+{
+	if (strcmp(rt->method, m) == 0)
+		return 1;
+	return strcmp(m, "HEAD") == 0 && strcmp(rt->method, "GET") == 0;
+}
+
+/* The route for url and method; *path_only gets a route that has the path
+ * but another method (for 405). */
+static const struct sd_route *find_route(const char *url, const char *m,
+    const struct sd_route **path_only)
+{
+	size_t i;
+
+	*path_only = NULL;
+	for (i = 0; i < N_ROUTES; i++) {
+		if (!path_matches(routes[i], url))
+			continue;
+		if (method_matches(routes[i], m))
+			return routes[i];
+		*path_only = routes[i];
+	}
+	return NULL;
+}
+
+static uint64_t content_length(struct MHD_Connection *c)
+{
+	const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char *end = NULL;
+	unsigned long long n;
+
+	if (v == NULL || v[0] < '0' || v[0] > '9')
+		return UINT64_MAX;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return UINT64_MAX;
+	return n;
+}
+
+static struct sd_req *req_new(struct sd_server *srv, struct MHD_Connection *c,
+    const char *url, const char *method)
+{
+	struct sd_req *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->srv = srv;
+	r->conn = c;
+	r->url = url;
+	r->method = method_name(method);
+	r->t0_ns = sd_now_ns();
+	r->content_length = content_length(c);
+	sd_buf_init(&r->body, 0);
+	__atomic_add_fetch(&srv->in_flight, 1, __ATOMIC_SEQ_CST);
+	return r;
+}
+
+/* The checks made before any body byte is read. */
+static enum MHD_Result first_call(struct sd_req *r, const char *url,
+    const char *method)
+{
+	const struct sd_route *other = NULL;
+	size_t max = 0;
+
+	r->route = find_route(url, method, &other);
+	if (r->route == NULL && other != NULL) {
+		r->route = other;
+		return sd_reply_text(r, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method not allowed");
+	}
+	if (r->route == NULL)
+		return sd_reply_text(r, MHD_HTTP_NOT_FOUND, "not found");
+	if (r->route->max_body == NULL)
+		return MHD_YES;
+	max = r->route->max_body(r->srv);
+	if (r->content_length != UINT64_MAX && r->content_length > max)
+		return sd_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "request body too large");
+	if (!sd_ratelimit_take(&r->srv->rate))
+		return sd_reply_text(r, MHD_HTTP_TOO_MANY_REQUESTS,
+		    "too many submissions right now; try again in a minute");
+	return MHD_YES;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+    const char *url, const char *method, const char *version,
+    const char *data, size_t *size, void **req_cls)
+{
+	struct sd_server *srv = cls;
+	struct sd_req *r = *req_cls;
+	int rc;
+
+	(void)version;
+	if (r == NULL) {
+		r = req_new(srv, c, url, method);
+		if (r == NULL)
+			return MHD_NO;
+		*req_cls = r;
+		return first_call(r, url, method);
+	}
+	r->url = url;
+	if (r->status != 0) {
+		/* answered early: the rest of the body is dropped */
+		*size = 0;
+		return MHD_YES;
+	}
+	if (*size != 0) {
+		if (r->route->upload != NULL && !r->too_big &&
+		    r->upload_err == SD_OK) {
+			rc = r->route->upload(r, data, *size);
+			if (rc == SD_E_TOOBIG)
+				r->too_big = 1;
+			else if (rc != SD_OK)
+				r->upload_err = rc;
+		}
+		*size = 0;
+		return MHD_YES;
+	}
+	if (r->too_big)
+		return sd_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
+		    "request body too large");
+	return r->route->finish(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct sd_server *srv = cls;
+	struct sd_req *r = *req_cls;
+
+	(void)c;
+	(void)toe;
+	if (r == NULL)
+		return;
+	sd_log_request(r->method, r->route != NULL ? r->route->log_name : "-",
+	    r->status, r->bytes, sd_now_ns() - r->t0_ns);
+	if (r->route != NULL && r->route->cleanup != NULL)
+		r->route->cleanup(r);
+	sd_buf_free(&r->body);
+	free(r);
+	*req_cls = NULL;
+	__atomic_sub_fetch(&srv->in_flight, 1, __ATOMIC_SEQ_CST);
+}
+
+/* "host:port" with an IPv4 address or "[v6]:port". */
+static int parse_listen(const char *s, struct sockaddr_storage *ss,
+    int *v6)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	char *end = NULL;
+	size_t hlen;
+	unsigned long port;
+
+	memset(ss, 0, sizeof(*ss));
+	if (colon == NULL)
+		return SD_E_INVAL;
+	hlen = (size_t)(colon - s);
+	if (hlen >= sizeof(host))
+		return SD_E_INVAL;
+	errno = 0;
+	port = strtoul(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || errno != 0 || port > 65535)
+		return SD_E_INVAL;
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	*v6 = hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']';
+	if (*v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)(void *)ss;
+
+		host[hlen - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		return inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1 ?
+		    SD_OK : SD_E_INVAL;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)(void *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		return inet_pton(AF_INET, host, &a->sin_addr) == 1 ?
+		    SD_OK : SD_E_INVAL;
+	}
+}
+
+static unsigned pool_size(const struct sd_config *cfg)
+{
+	long n;
+
+	if (cfg->threads > 0)
+		return cfg->threads;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 && n < 256 ? (unsigned)n : 2;
+}
+
+int sd_daemon_start(struct sd_server *srv, uint16_t *port)
+{
+	const struct sd_config *cfg = &srv->cfg;
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info = NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
+	int v6 = 0;
+
+	if (parse_listen(cfg->listen, &ss, &v6) != SD_OK) {
+		fprintf(stderr, "sealdrop-server: --listen wants ADDRESS:PORT "
+		    "such as 127.0.0.1:8080 or [::1]:8080, not '%s'\n",
+		    cfg->listen);
+		return SD_E_INVAL;
+	}
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, pool_size(cfg),
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_END);
+	if (srv->daemon == NULL) {
+		fprintf(stderr, "sealdrop-server: cannot listen on %s (in use, "
+		    "or not an address of this host); choose another "
+		    "--listen\n", cfg->listen);
+		return SD_E_IO;
+	}
+	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	*port = info != NULL ? info->port : 0;
+	return SD_OK;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+void sd_daemon_stop(struct sd_server *srv)
+{
+	MHD_socket fd;
+	uint64_t deadline;
+
+	if (srv->daemon == NULL) {
+		sd_writer_stop(srv->writer);
+		srv->writer = NULL;
+		return;
+	}
+	fd = MHD_quiesce_daemon(srv->daemon);
+	if (fd != MHD_INVALID_SOCKET)
+		close(fd);
+	deadline = sd_now_ns() + (uint64_t)srv->cfg.drain_s * 1000000000u;
+	while (__atomic_load_n(&srv->in_flight, __ATOMIC_SEQ_CST) > 0 &&
+	    sd_now_ns() < deadline)
+		sleep_ms(10);
+	/* commits what is queued and resumes those connections */
+	sd_writer_stop(srv->writer);
+	srv->writer = NULL;
+	MHD_stop_daemon(srv->daemon);
+	srv->daemon = NULL;
+}
+
+static void put_hold(void *arg)
+{
+	struct sd_req *r = arg;
+
+	MHD_suspend_connection(r->conn);
+}
+
+static void put_done(struct sd_put *p)
+{
+	struct sd_req *r = p->arg;
+
+	__atomic_store_n(&r->put_state, SD_PUT_DONE, __ATOMIC_RELEASE);
+	MHD_resume_connection(r->conn);
+}
+
+void sd_req_store(struct sd_req *r)
+{
+	r->put_state = SD_PUT_WAITING;
+	r->put.done = put_done;
+	r->put.arg = r;
+	sd_writer_submit(r->srv->writer, &r->put, put_hold, r);
+}

@@ -1,0 +1,106 @@
+/* POST /api/v1/reports: an envelope sealed by the submitter. The server
+ * checks its structure against the channel, without any key, stores it and
+ * answers with the signed receipt (PRODUCT.md section 6). */
+#include "server.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sd_encode.h"
+#include "sd_envelope.h"
+#include "sd_err.h"
+
+static size_t reports_max(const struct sd_server *srv)
+{
+	return srv->cfg.max_envelope;
+}
+
+static int reports_upload(struct sd_req *r, const char *data, size_t size)
+{
+	if (r->body.max == 0)
+		sd_buf_init(&r->body, r->srv->cfg.max_envelope);
+	return sd_buf_add(&r->body, data, size);
+}
+
+static const char *envelope_problem(int rc)
+{
+	switch (rc) {
+	case SD_E_CHANNEL:
+		return "envelope: sealed for another channel; fetch "
+		    "/api/v1/channel and seal again";
+	case SD_E_RECIPIENTS:
+		return "envelope: the recipients are not those of the current "
+		    "channel; fetch /api/v1/channel and seal again";
+	default:
+		return NULL;
+	}
+}
+
+static enum MHD_Result bad_envelope(struct sd_req *r, int rc)
+{
+	char msg[256];
+	const char *m = envelope_problem(rc);
+
+	if (m == NULL) {
+		snprintf(msg, sizeof(msg), "envelope: %s", sd_strerror(rc));
+		m = msg;
+	}
+	return sd_reply_text(r, MHD_HTTP_BAD_REQUEST, m);
+}
+
+static enum MHD_Result receipt_reply(struct sd_req *r)
+{
+	char sig[SD_B64_LEN(64)];
+	char json[256];
+	const struct sd_store_item *it = &r->put.item;
+	int n;
+
+	if (r->put.result != SD_OK)
+		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "cannot store the report durably now; nothing was "
+		    "stored, try again later");
+	if (sd_sign_receipt(r->srv, it->receipt, it->day, sig,
+	    sizeof(sig)) != SD_OK)
+		return sd_reply_text(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "cannot sign the receipt");
+	n = snprintf(json, sizeof(json), "{\"receipt\":\"%s\",\"day\":\"%s\","
+	    "\"signature\":\"%s\"}\n", it->receipt, it->day, sig);
+	if (n < 0 || (size_t)n >= sizeof(json))
+		return MHD_NO;
+	return sd_reply(r, it->duplicate ? MHD_HTTP_OK : MHD_HTTP_CREATED,
+	    "application/json", json, (size_t)n);
+}
+
+static enum MHD_Result reports_finish(struct sd_req *r)
+{
+	struct sd_envelope_view v;
+	int rc;
+
+	if (__atomic_load_n(&r->put_state, __ATOMIC_ACQUIRE) == SD_PUT_DONE)
+		return receipt_reply(r);
+	if (r->put_state == SD_PUT_WAITING)
+		return MHD_YES;
+	if (r->body.len == 0)
+		return sd_reply_text(r, MHD_HTTP_BAD_REQUEST,
+		    "send the sealed envelope as the request body");
+	rc = sd_envelope_parse(r->body.data, r->body.len, &v);
+	if (rc == SD_OK)
+		rc = sd_envelope_check_channel(&v, r->srv->channel);
+	if (rc != SD_OK)
+		return bad_envelope(r, rc);
+	r->put.item.env = r->body.data;
+	r->put.item.len = r->body.len;
+	sd_receipt_id(r->put.item.receipt, r->body.data, r->body.len);
+	sd_today(r->put.item.day);
+	sd_req_store(r);
+	return MHD_YES;
+}
+
+const struct sd_route sd_route_reports = {
+	.method = "POST",
+	.path = "/api/v1/reports",
+	.log_name = "/api/v1/reports",
+	.max_body = reports_max,
+	.upload = reports_upload,
+	.finish = reports_finish,
+};

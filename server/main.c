@@ -1,0 +1,305 @@
+/* sealdrop-server: serve the intake, make the receipt key, export batches
+ * for the analysts and purge what they acknowledged. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "form.h"
+#include "sd_err.h"
+#include "sd_file.h"
+#include "sd_keys.h"
+#include "sd_mem.h"
+#include "sd_signed.h"
+#include "serve.h"
+#include "store.h"
+
+static const char usage_main[] =
+"usage: sealdrop-server [--config FILE] --db FILE --channel channel.json\n"
+"         --authority A.pub --receipt-key receipt.key [options]\n"
+"       sealdrop-server keygen --out NAME [--force] [--kdf interactive|moderate]\n"
+"       sealdrop-server export --db FILE --out batch.sqlite [--force]\n"
+"       sealdrop-server purge --db FILE --ack ack.sig\n"
+"\n"
+"Serves the report form (GET /, POST /submit) and the API\n"
+"(POST /api/v1/reports, GET /api/v1/channel, GET /healthz).\n"
+"\n"
+"options (also as `key = value` lines in --config FILE):\n"
+"  --listen ADDR:PORT       address to listen on (default 127.0.0.1:8080)\n"
+"  --db FILE                the intake store (SQLite; created if absent)\n"
+"  --channel FILE           the channel descriptor signed by the authority\n"
+"  --authority KEY          the authority public key (file or base64)\n"
+"  --receipt-key FILE       the receipt signing key (sealdrop-server keygen)\n"
+"  --passphrase-file FILE   its passphrase (else SEALDROP_PASSPHRASE or the\n"
+"                           terminal)\n"
+"  --templates DIR          templates and po/ catalogues (default templates)\n"
+"  --static DIR             files served under /static/ (default\n"
+"                           TEMPLATES/static)\n"
+"  --threads N              HTTP worker threads (default: number of cores)\n"
+"  --connection-limit N     open connections at most (default 1024)\n"
+"  --per-ip-limit N         connections per address, counted in memory only\n"
+"                           (default 64; 0 = off, e.g. behind Tor)\n"
+"  --timeout S              idle connection timeout (default 30)\n"
+"  --connection-memory B    memory per connection (default 32768)\n"
+"  --max-envelope B         largest API body (default 67108864)\n"
+"  --max-form B             largest form post (default 56623104)\n"
+"  --rate N --burst N       submissions per second, all senders together\n"
+"                           (default 1000 and 2000; 0 = no limit)\n"
+"  --max-batch N            rows per group commit (default 256)\n"
+"  --drain S                how long SIGTERM waits for requests (default 30)\n"
+"  --no-sandbox             do not apply the seccomp sandbox (debugging)\n";
+
+static int usage(FILE *f, int status)
+{
+	fputs(usage_main, f);
+	return status;
+}
+
+struct cmd_args {
+	const char *db;
+	const char *out;
+	const char *ack;
+	const char *kdf;
+	const char *passfile;
+	int force;
+	struct sd_config cfg;
+};
+
+static int flag_value(int argc, char **argv, int *i, const char **dst)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "sealdrop-server: %s needs a value\n",
+		    argv[*i]);
+		return SD_E_INVAL;
+	}
+	*dst = argv[++*i];
+	return SD_OK;
+}
+
+/* The flags of keygen, export and purge. --config gives the db. */
+static int cmd_parse(int argc, char **argv, struct cmd_args *a)
+{
+	const char *cfgfile = NULL;
+	int i;
+	int rc = SD_OK;
+
+	memset(a, 0, sizeof(*a));
+	sd_config_defaults(&a->cfg);
+	for (i = 2; i < argc && rc == SD_OK; i++) {
+		if (strcmp(argv[i], "--db") == 0)
+			rc = flag_value(argc, argv, &i, &a->db);
+		else if (strcmp(argv[i], "--out") == 0)
+			rc = flag_value(argc, argv, &i, &a->out);
+		else if (strcmp(argv[i], "--ack") == 0)
+			rc = flag_value(argc, argv, &i, &a->ack);
+		else if (strcmp(argv[i], "--kdf") == 0)
+			rc = flag_value(argc, argv, &i, &a->kdf);
+		else if (strcmp(argv[i], "--passphrase-file") == 0)
+			rc = flag_value(argc, argv, &i, &a->passfile);
+		else if (strcmp(argv[i], "--config") == 0)
+			rc = flag_value(argc, argv, &i, &cfgfile);
+		else if (strcmp(argv[i], "--force") == 0)
+			a->force = 1;
+		else {
+			fprintf(stderr, "sealdrop-server %s: unknown argument "
+			    "'%s'; see sealdrop-server --help\n", argv[1],
+			    argv[i]);
+			rc = SD_E_INVAL;
+		}
+	}
+	if (rc == SD_OK && cfgfile != NULL)
+		rc = sd_config_file(&a->cfg, cfgfile);
+	if (rc == SD_OK && a->db == NULL && a->cfg.db[0] != '\0')
+		a->db = a->cfg.db;
+	if (rc == SD_OK && a->passfile == NULL &&
+	    a->cfg.passphrase_file[0] != '\0')
+		a->passfile = a->cfg.passphrase_file;
+	return rc;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+	struct cmd_args a;
+	enum sd_kdf_level kdf = SD_KDF_MODERATE;
+	char *pass = NULL;
+	int err = SD_OK;
+	int rc;
+
+	if (cmd_parse(argc, argv, &a) != SD_OK)
+		return 2;
+	if (a.out == NULL) {
+		fprintf(stderr, "sealdrop-server keygen: --out NAME is "
+		    "required (writes NAME.key and NAME.pub)\n");
+		return 2;
+	}
+	if (a.kdf != NULL && strcmp(a.kdf, "interactive") == 0)
+		kdf = SD_KDF_INTERACTIVE;
+	else if (a.kdf != NULL && strcmp(a.kdf, "moderate") != 0) {
+		fprintf(stderr, "sealdrop-server keygen: --kdf is interactive "
+		    "or moderate, not '%s'\n", a.kdf);
+		return 2;
+	}
+	pass = sd_passphrase_get(a.passfile, "Passphrase for the receipt key: ",
+	    1, &err);
+	if (pass == NULL) {
+		fprintf(stderr, "sealdrop-server keygen: no passphrase: %s\n",
+		    sd_strerror(err));
+		return 1;
+	}
+	rc = sd_keygen(SD_ROLE_RECEIPT, a.out, pass, strlen(pass), kdf,
+	    a.force);
+	sd_passphrase_free(pass);
+	if (rc == SD_E_EXISTS) {
+		fprintf(stderr, "sealdrop-server keygen: %s.key or %s.pub "
+		    "exists; give --force to replace it\n", a.out, a.out);
+		return 1;
+	}
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server keygen: cannot write %s.key: "
+		    "%s\n", a.out, rc == SD_E_IO ? strerror(errno) :
+		    sd_strerror(rc));
+		return 1;
+	}
+	printf("wrote %s.key and %s.pub; put %s.pub into the channel "
+	    "(sealdrop-analyst channel --receipt-key %s.pub)\n", a.out, a.out,
+	    a.out, a.out);
+	return 0;
+}
+
+static int open_db(const char *cmd, const struct cmd_args *a, sd_store **st)
+{
+	int rc;
+
+	if (a->db == NULL) {
+		fprintf(stderr, "sealdrop-server %s: --db FILE is required\n",
+		    cmd);
+		return SD_E_INVAL;
+	}
+	rc = sd_store_open(a->db, st);
+	if (rc != SD_OK)
+		fprintf(stderr, "sealdrop-server %s: cannot open the store "
+		    "%s: %s\n", cmd, a->db, sd_strerror(rc));
+	return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	struct cmd_args a;
+	sd_store *st = NULL;
+	size_t count = 0;
+	int rc;
+
+	if (cmd_parse(argc, argv, &a) != SD_OK)
+		return 2;
+	if (a.out == NULL) {
+		fprintf(stderr, "sealdrop-server export: --out batch.sqlite is "
+		    "required\n");
+		return 2;
+	}
+	if (open_db("export", &a, &st) != SD_OK)
+		return 1;
+	rc = sd_store_export(st, a.out, a.force, &count);
+	sd_store_close(st);
+	if (rc == SD_E_EXISTS) {
+		fprintf(stderr, "sealdrop-server export: %s exists; choose "
+		    "another --out or give --force\n", a.out);
+		return 1;
+	}
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server export: %s: %s; nothing was "
+		    "marked exported\n", a.out, sd_strerror(rc));
+		return 1;
+	}
+	printf("exported %zu envelope%s to %s\n", count, count == 1 ? "" : "s",
+	    a.out);
+	return 0;
+}
+
+static const char *ack_problem(int rc)
+{
+	switch (rc) {
+	case SD_E_AUTHORITY:
+		return "the ack is signed by a key other than the channel's "
+		    "ack_key; nothing was deleted";
+	case SD_E_SIGNATURE:
+		return "the ack's signature does not verify; nothing was "
+		    "deleted";
+	default:
+		return NULL;
+	}
+}
+
+static int cmd_purge(int argc, char **argv)
+{
+	struct cmd_args a;
+	struct sd_purge_result res;
+	sd_store *st = NULL;
+	uint8_t *doc = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (cmd_parse(argc, argv, &a) != SD_OK)
+		return 2;
+	if (a.ack == NULL) {
+		fprintf(stderr, "sealdrop-server purge: --ack FILE is "
+		    "required (made by sealdrop-analyst ack)\n");
+		return 2;
+	}
+	rc = sd_file_read(a.ack, SD_SIGNED_MAX, &doc, &len);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server purge: cannot read %s: %s\n",
+		    a.ack, rc == SD_E_IO ? strerror(errno) : sd_strerror(rc));
+		return 1;
+	}
+	if (open_db("purge", &a, &st) != SD_OK) {
+		free(doc);
+		return 1;
+	}
+	rc = sd_store_purge(st, (const char *)doc, len, &res);
+	sd_store_close(st);
+	free(doc);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server purge: %s: %s\n", a.ack,
+		    ack_problem(rc) != NULL ? ack_problem(rc) :
+		    sd_strerror(rc));
+		return 1;
+	}
+	printf("purged %zu; kept %zu never exported; %zu purged before; "
+	    "%zu unknown\n", res.purged, res.kept, res.already, res.unknown);
+	return 0;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (sd_crypto_init() != SD_OK) {
+		fprintf(stderr, "sealdrop-server: cannot initialise libsodium\n");
+		return 1;
+	}
+	sd_form_json_wipe_on_free();
+	if (wants_help(argc, argv))
+		return usage(stdout, 0);
+	if (argc >= 2 && strcmp(argv[1], "keygen") == 0)
+		return cmd_keygen(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "export") == 0)
+		return cmd_export(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "purge") == 0)
+		return cmd_purge(argc, argv);
+	if (argc >= 2 && strncmp(argv[1], "--", 2) != 0) {
+		fprintf(stderr, "sealdrop-server: unknown command '%s'; the "
+		    "commands are keygen, export and purge\n", argv[1]);
+		return 2;
+	}
+	return sd_serve(argc, argv, 1);
+}

@@ -1,0 +1,237 @@
+/* Start-up of the intake server: everything that can fail is checked
+ * before the socket is bound, then the sandbox closes what is not needed. */
+#include "serve.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "sandbox.h"
+#include "sd_err.h"
+#include "server.h"
+
+#ifndef SD_TEMPLATES_DIR
+#define SD_TEMPLATES_DIR "templates"
+#endif
+
+static int require(const char *val, const char *name)
+{
+	if (val[0] != '\0')
+		return SD_OK;
+	fprintf(stderr, "sealdrop-server: --%s is required; see "
+	    "sealdrop-server --help\n", name);
+	return SD_E_INVAL;
+}
+
+static int load_channel(struct sd_server *srv)
+{
+	uint8_t authority[SD_PK_BYTES];
+	enum sd_role role = SD_ROLE_NONE;
+	int rc;
+
+	rc = sd_pubkey_load(srv->cfg.authority, &role, authority);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server: --authority %s: %s; give the "
+		    "authority's .pub file or its base64 key\n",
+		    srv->cfg.authority, sd_strerror(rc));
+		return rc;
+	}
+	rc = sd_channel_load_file(srv->cfg.channel, authority, NULL,
+	    &srv->channel);
+	if (rc == SD_E_AUTHORITY || rc == SD_E_SIGNATURE)
+		fprintf(stderr, "sealdrop-server: %s is not signed by the "
+		    "authority %s; refusing to serve it\n", srv->cfg.channel,
+		    srv->cfg.authority);
+	else if (rc == SD_E_EXPIRED)
+		fprintf(stderr, "sealdrop-server: %s has expired; have the "
+		    "authority sign a new channel\n", srv->cfg.channel);
+	else if (rc != SD_OK)
+		fprintf(stderr, "sealdrop-server: cannot load the channel %s: "
+		    "%s\n", srv->cfg.channel, rc == SD_E_IO ? strerror(errno) :
+		    sd_strerror(rc));
+	return rc;
+}
+
+static int load_receipt_key(struct sd_server *srv)
+{
+	char *pass = NULL;
+	int rc = SD_E_INVAL;
+
+	pass = sd_passphrase_get(srv->cfg.passphrase_file[0] != '\0' ?
+	    srv->cfg.passphrase_file : NULL, "Passphrase of the receipt key: ",
+	    0, &rc);
+	if (pass == NULL) {
+		fprintf(stderr, "sealdrop-server: no passphrase for the receipt "
+		    "key: %s; give --passphrase-file or SEALDROP_PASSPHRASE\n",
+		    sd_strerror(rc));
+		return rc;
+	}
+	rc = sd_seckey_load(srv->cfg.receipt_key, pass, strlen(pass),
+	    &srv->receipt_key);
+	sd_passphrase_free(pass);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server: --receipt-key %s: %s\n",
+		    srv->cfg.receipt_key, rc == SD_E_IO ? strerror(errno) :
+		    sd_strerror(rc));
+		return rc;
+	}
+	if (sd_seckey_role(srv->receipt_key) != SD_ROLE_RECEIPT ||
+	    sodium_memcmp(sd_seckey_pk(srv->receipt_key),
+	    sd_channel_receipt_pk(srv->channel), SD_PK_BYTES) != 0) {
+		fprintf(stderr, "sealdrop-server: %s is not the receipt key the "
+		    "channel names; give the key whose .pub went into the "
+		    "channel\n", srv->cfg.receipt_key);
+		return SD_E_ROLE;
+	}
+	return SD_OK;
+}
+
+static int load_web(struct sd_server *srv)
+{
+	int rc;
+
+	if (srv->cfg.templates[0] == '\0')
+		snprintf(srv->cfg.templates, sizeof(srv->cfg.templates), "%s",
+		    access("templates/po", F_OK) == 0 ? "templates" :
+		    SD_TEMPLATES_DIR);
+	rc = sd_web_load(srv->cfg.templates, &srv->web);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server: cannot load the templates in "
+		    "%s; give --templates DIR\n", srv->cfg.templates);
+		return rc;
+	}
+	sd_web_set_attachment_limits(srv->web, SD_ENV_MAX_ATTACHMENTS,
+	    SD_ATTACHMENT_FILE_MAX);
+	if (srv->cfg.static_dir[0] == '\0') {
+		if (strlen(srv->cfg.templates) + 8 > sizeof(srv->cfg.static_dir))
+			return SD_E_TOOBIG;
+		memcpy(srv->cfg.static_dir, srv->cfg.templates,
+		    strlen(srv->cfg.templates));
+		memcpy(srv->cfg.static_dir + strlen(srv->cfg.templates),
+		    "/static", 8);
+	}
+	return sd_static_load(srv->cfg.static_dir, &srv->files);
+}
+
+static int open_store(struct sd_server *srv)
+{
+	int rc;
+
+	rc = sd_store_open(srv->cfg.db, &srv->store);
+	if (rc == SD_OK)
+		rc = sd_store_set_channel(srv->store,
+		    sd_channel_id(srv->channel),
+		    sd_channel_ack_pk(srv->channel));
+	if (rc == SD_OK && srv->cfg.test_max_pages > 0)
+		rc = sd_store_limit_pages(srv->store, srv->cfg.test_max_pages);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server: cannot open the store %s: "
+		    "%s; check the path and that it is a sealdrop store\n",
+		    srv->cfg.db, sd_strerror(rc));
+		return rc;
+	}
+	return sd_writer_start(srv->store, srv->cfg.max_batch, &srv->writer);
+}
+
+static int channel_response(struct sd_server *srv)
+{
+	size_t len = 0;
+	const char *json = sd_channel_json(srv->channel, &len);
+
+	srv->channel_resp = MHD_create_response_from_buffer(len,
+	    (void *)(uintptr_t)json, MHD_RESPMEM_MUST_COPY);
+	if (srv->channel_resp == NULL ||
+	    sd_security_headers(srv->channel_resp) != SD_OK ||
+	    MHD_add_response_header(srv->channel_resp,
+	    MHD_HTTP_HEADER_CONTENT_TYPE, "application/json") != MHD_YES)
+		return SD_E_NOMEM;
+	return SD_OK;
+}
+
+static void teardown(struct sd_server *srv)
+{
+	sd_daemon_stop(srv);
+	sd_store_close(srv->store);
+	if (srv->channel_resp != NULL)
+		MHD_destroy_response(srv->channel_resp);
+	sd_static_free(srv->files);
+	sd_web_free(srv->web);
+	sd_seckey_free(srv->receipt_key);
+	sd_channel_free(srv->channel);
+	sd_ratelimit_destroy(&srv->rate);
+}
+
+static int start(struct sd_server *srv, uint16_t *port)
+{
+	const struct sd_config *c = &srv->cfg;
+	int rc;
+
+	if ((rc = require(c->db, "db")) != SD_OK ||
+	    (rc = require(c->channel, "channel")) != SD_OK ||
+	    (rc = require(c->authority, "authority")) != SD_OK ||
+	    (rc = require(c->receipt_key, "receipt-key")) != SD_OK)
+		return rc;
+	if ((rc = load_channel(srv)) != SD_OK ||
+	    (rc = load_receipt_key(srv)) != SD_OK ||
+	    (rc = load_web(srv)) != SD_OK ||
+	    (rc = channel_response(srv)) != SD_OK ||
+	    (rc = open_store(srv)) != SD_OK)
+		return rc;
+	return sd_daemon_start(srv, port);
+}
+
+static void print_url(const struct sd_config *c, uint16_t port)
+{
+	char host[SD_CFG_PATH_MAX];
+	const char *colon = strrchr(c->listen, ':');
+	size_t n = colon != NULL ? (size_t)(colon - c->listen) : 0;
+
+	memcpy(host, c->listen, n);
+	host[n] = '\0';
+	printf("sealdrop-server: listening on http://%s:%u/\n", host,
+	    (unsigned)port);
+	fflush(stdout);
+}
+
+int sd_serve(int argc, char **argv, int first)
+{
+	struct sd_server srv;
+	sigset_t sigs;
+	uint16_t port = 0;
+	int sig = 0;
+	int rc;
+
+	memset(&srv, 0, sizeof(srv));
+	sd_config_defaults(&srv.cfg);
+	if (sd_config_parse(&srv.cfg, argc, argv, first) != SD_OK)
+		return 2;
+	sd_ratelimit_init(&srv.rate, srv.cfg.rate, srv.cfg.burst);
+	/* every thread started from here on leaves these to sigwait() */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	rc = start(&srv, &port);
+	if (rc != SD_OK)
+		goto out;
+	if (!srv.cfg.no_sandbox && sd_sandbox_apply() != SD_OK) {
+		fprintf(stderr, "sealdrop-server: cannot apply the sandbox; "
+		    "run with --no-sandbox only to debug\n");
+		rc = SD_E_INVAL;
+		goto out;
+	}
+	print_url(&srv.cfg, port);
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "sealdrop-server: stopping; finishing the requests "
+	    "in flight\n");
+out:
+	teardown(&srv);
+	return rc == SD_OK ? 0 : 1;
+}

@@ -1,0 +1,123 @@
+/* The running intake server: what every endpoint shares (read-only once
+ * serving starts, except the rate limiter and the writer queue, which lock
+ * themselves), the per-request state, and the reply helpers that put the
+ * security headers on every response. */
+#ifndef SD_SERVER_H
+#define SD_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <microhttpd.h>
+
+#include "config.h"
+#include "form.h"
+#include "ratelimit.h"
+#include "sd_buf.h"
+#include "sd_channel.h"
+#include "sd_keys.h"
+#include "store.h"
+#include "writer.h"
+
+struct sd_static;   /* httpd_static.c */
+
+struct sd_server {
+	struct sd_config cfg;
+	sd_channel *channel;
+	sd_seckey *receipt_key;
+	sd_store *store;
+	sd_writer *writer;
+	sd_web *web;
+	struct sd_static *files;
+	struct sd_ratelimit rate;
+	struct MHD_Daemon *daemon;
+	struct MHD_Response *channel_resp;   /* the descriptor as loaded */
+	/* requests between their first byte and their completion */
+	unsigned long in_flight;
+};
+
+struct sd_req;
+
+struct sd_route {
+	const char *method;        /* "GET" (HEAD is served too) or "POST" */
+	const char *path;
+	int prefix;                /* path is a prefix ("/static/") */
+	const char *log_name;      /* what the log line shows */
+	/* the largest body the route takes; 0: none */
+	size_t (*max_body)(const struct sd_server *srv);
+	/* one piece of the body; SD_E_TOOBIG makes the answer 413 */
+	int (*upload)(struct sd_req *r, const char *data, size_t size);
+	/* the body is complete (again after a resume): queue the reply */
+	enum MHD_Result (*finish)(struct sd_req *r);
+	void (*cleanup)(struct sd_req *r);
+};
+
+enum sd_put_state { SD_PUT_NONE, SD_PUT_WAITING, SD_PUT_DONE };
+
+struct sd_req {
+	struct sd_server *srv;
+	struct MHD_Connection *conn;
+	const struct sd_route *route;
+	const char *method;        /* a constant string, for the log */
+	const char *url;           /* path only, valid during the request */
+	uint64_t t0_ns;
+	unsigned status;           /* 0 until a reply is queued */
+	size_t bytes;
+	uint64_t content_length;   /* UINT64_MAX when absent */
+	int too_big;
+	int upload_err;            /* an sd_err from upload, answered 400 */
+	int put_state;             /* enum sd_put_state, shared with the writer */
+	struct sd_put put;
+	sd_buf body;               /* raw body of API routes */
+	void *ctx;                 /* route state, freed by route->cleanup */
+};
+
+/* Endpoints (one file each). */
+extern const struct sd_route sd_route_form;       /* GET / */
+extern const struct sd_route sd_route_submit;     /* POST /submit */
+extern const struct sd_route sd_route_reports;    /* POST /api/v1/reports */
+extern const struct sd_route sd_route_channel;    /* GET /api/v1/channel */
+extern const struct sd_route sd_route_health;     /* GET /healthz */
+extern const struct sd_route sd_route_static;     /* GET /static/... */
+
+/* Reply helpers: every response gets the security headers. The data is
+ * copied. */
+enum MHD_Result sd_reply(struct sd_req *r, unsigned status,
+    const char *ctype, const void *data, size_t len);
+/* A short plain text message (a newline is added). */
+enum MHD_Result sd_reply_text(struct sd_req *r, unsigned status,
+    const char *msg);
+/* Hand over a buffer that may hold report plaintext: it is wiped when the
+ * response is done with it. b is emptied. */
+enum MHD_Result sd_reply_buf(struct sd_req *r, unsigned status,
+    const char *ctype, sd_buf *b);
+/* A response made once at start-up and shared. */
+enum MHD_Result sd_reply_shared(struct sd_req *r, unsigned status,
+    struct MHD_Response *resp, size_t len);
+/* An HTML error page in the request's language, or text if none renders. */
+enum MHD_Result sd_reply_error_page(struct sd_req *r, unsigned status,
+    const char *lang);
+int sd_security_headers(struct MHD_Response *resp);
+
+/* Queue the envelope in r->put for storage and suspend the connection;
+ * the writer resumes it once the row is durable (r->put_state DONE). */
+void sd_req_store(struct sd_req *r);
+/* The receipt of a stored envelope, signed: signature_b64 holds
+ * SD_B64_LEN(64) bytes. */
+int sd_sign_receipt(const struct sd_server *srv, const char *receipt,
+    const char *day, char *signature_b64, size_t cap);
+
+/* Page language for the web routes. */
+const char *sd_req_lang(struct sd_req *r);
+
+/* Daemon (daemon.c). */
+int sd_daemon_start(struct sd_server *srv, uint16_t *port);
+/* Stop taking connections, let requests in flight finish (up to the drain
+ * time), commit what is queued, stop. */
+void sd_daemon_stop(struct sd_server *srv);
+
+/* Static files (httpd_static.c), loaded once at start-up. */
+int sd_static_load(const char *dir, struct sd_static **out);
+void sd_static_free(struct sd_static *s);
+
+#endif

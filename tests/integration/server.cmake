@@ -1,0 +1,14 @@
+# Integration tests of sealdrop-server: each starts the real binary on a
+# free loopback port with keys made by the real sealdrop-analyst.
+foreach(t api store form startup)
+  sd_add_test(test_server_${t}
+    SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.c
+            ${CMAKE_CURRENT_LIST_DIR}/server_harness.c
+    LIBS sd_crypto sd_common PkgConfig::CURL PkgConfig::SQLITE
+         PkgConfig::JANSSON
+    LABELS integration
+    TIMEOUT 600)
+  target_include_directories(test_server_${t} PRIVATE
+    ${CMAKE_CURRENT_LIST_DIR})
+  add_dependencies(test_server_${t} sealdrop-server sealdrop-analyst)
+endforeach()

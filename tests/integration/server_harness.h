@@ -1,0 +1,78 @@
+/* What the server's integration tests share: keys made by the real
+ * sealdrop-analyst, the real sealdrop-server started on a free loopback
+ * port, and HTTP through libcurl. */
+#ifndef SERVER_HARNESS_H
+#define SERVER_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sd_buf.h"
+#include "sd_channel.h"
+
+#define H_PASS "integration-test-passphrase"
+
+/* argv wants char *; the strings are never written */
+static inline char *h_s(const char *s)
+{
+	return (char *)(uintptr_t)s;
+}
+
+struct h_server {
+	pid_t pid;
+	unsigned port;
+	char log[256];      /* the server's stderr */
+	char out[256];      /* its stdout */
+};
+
+struct h_resp {
+	long status;
+	sd_buf body;
+	sd_buf headers;
+};
+
+/* Path of a built program, e.g. "server/sealdrop-server". */
+void h_bin(char *out, size_t cap, const char *rel);
+/* Run a program (argv NULL-terminated) with extra "K=V" env (may be NULL);
+ * stdout+stderr go to outfile (may be NULL). The exit status, or -1. */
+int h_run(char *const argv[], const char *const env[], const char *outfile);
+/* Keys authority, stats, details, ack, receipt under dir and
+ * dir/channel.json expiring on expires. */
+void h_make_keys(const char *dir, const char *expires);
+/* Start the server with the demo keys of dir, db, and extra flags
+ * (NULL-terminated, may be NULL); env as for h_run. Returns 0 and fills s
+ * once it listens; otherwise the exit status (the server refused). */
+int h_start(struct h_server *s, const char *dir, const char *db,
+    const char *const extra[], const char *const env[]);
+/* cmocka teardown: kill every server a failed test left running */
+int h_teardown(void **state);
+/* SIGTERM, then wait: the exit status (-1 on a signal or a timeout). */
+int h_stop(struct h_server *s);
+
+/* One request. ctype and body may be NULL; extra_header may be NULL. */
+void h_http(const struct h_server *s, const char *method, const char *path,
+    const char *ctype, const void *body, size_t len, const char *extra_header,
+    struct h_resp *r);
+void h_resp_free(struct h_resp *r);
+/* The value of a response header (case-insensitive) or NULL. */
+const char *h_header(const struct h_resp *r, const char *name, char *out,
+    size_t cap);
+/* Assert the security headers of PRODUCT.md section 6 and no cookie. */
+void h_assert_security_headers(const struct h_resp *r);
+
+/* The channel of dir, loaded against its authority. */
+sd_channel *h_channel(const char *dir);
+/* A fresh envelope for ch (a distinct incident_ref each call), with an
+ * attachment of extra bytes when extra > 0. */
+void h_envelope(const sd_channel *ch, size_t extra, uint8_t **env,
+    size_t *len);
+
+/* Bytes of a whole file (malloc'ed) or NULL when absent. */
+uint8_t *h_read(const char *path, size_t *len);
+/* 1 when needle occurs in the file */
+int h_file_has(const char *path, const char *needle);
+/* count(*) of a query on the SQLite file */
+long long h_db_count(const char *db, const char *sql);
+
+#endif
