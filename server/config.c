@@ -24,6 +24,7 @@ static const struct opt opts[] = {
 	O("listen", OPT_STR, listen, 0),
 	O("db", OPT_STR, db, 0),
 	O("channel", OPT_STR, channel, 0),
+	O("previous-channel", OPT_STR, previous_channel, 0),
 	O("authority", OPT_STR, authority, 0),
 	O("receipt-key", OPT_STR, receipt_key, 0),
 	O("passphrase-file", OPT_STR, passphrase_file, 0),

@@ -29,6 +29,7 @@ struct sd_config {
 	char listen[SD_CFG_PATH_MAX];
 	char db[SD_CFG_PATH_MAX];
 	char channel[SD_CFG_PATH_MAX];
+	char previous_channel[SD_CFG_PATH_MAX];   /* optional, during a rotation */
 	char authority[SD_CFG_PATH_MAX];
 	char receipt_key[SD_CFG_PATH_MAX];
 	char passphrase_file[SD_CFG_PATH_MAX];

@@ -71,6 +71,21 @@ static enum MHD_Result receipt_reply(struct sd_req *r)
 	    "application/json", json, (size_t)n);
 }
 
+/* The current channel, or during a rotation the previous one while it is
+ * still valid, whichever the envelope names. */
+static const sd_channel *channel_of(const struct sd_server *srv,
+    const struct sd_envelope_view *v)
+{
+	const sd_channel *p = srv->previous;
+	char today[11];
+
+	if (p == NULL || memcmp(v->channel_id, sd_channel_id(p),
+	    SD_CHANNEL_ID_BYTES) != 0)
+		return srv->channel;
+	sd_today(today);
+	return strcmp(today, sd_channel_expires(p)) <= 0 ? p : srv->channel;
+}
+
 static enum MHD_Result reports_finish(struct sd_req *r)
 {
 	struct sd_envelope_view v;
@@ -85,7 +100,7 @@ static enum MHD_Result reports_finish(struct sd_req *r)
 		    "send the sealed envelope as the request body");
 	rc = sd_envelope_parse(r->body.data, r->body.len, &v);
 	if (rc == SD_OK)
-		rc = sd_envelope_check_channel(&v, r->srv->channel);
+		rc = sd_envelope_check_channel(&v, channel_of(r->srv, &v));
 	if (rc != SD_OK)
 		return bad_envelope(r, rc);
 	r->put.item.env = r->body.data;

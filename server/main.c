@@ -29,6 +29,8 @@ static const char usage_main[] =
 "  --listen ADDR:PORT       address to listen on (default 127.0.0.1:8080)\n"
 "  --db FILE                the intake store (SQLite; created if absent)\n"
 "  --channel FILE           the channel descriptor signed by the authority\n"
+"  --previous-channel FILE  the channel it replaces: its envelopes are still\n"
+"                           taken until it expires (served is --channel)\n"
 "  --authority KEY          the authority public key (file or base64)\n"
 "  --receipt-key FILE       the receipt signing key (sealdrop-server keygen)\n"
 "  --passphrase-file FILE   its passphrase (else SEALDROP_PASSPHRASE or the\n"

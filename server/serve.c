@@ -29,6 +29,24 @@ static int require(const char *val, const char *name)
 	return SD_E_INVAL;
 }
 
+static int load_one_channel(const char *path, const uint8_t *authority,
+    const char *authority_arg, sd_channel **out)
+{
+	int rc = sd_channel_load_file(path, authority, NULL, out);
+
+	if (rc == SD_E_AUTHORITY || rc == SD_E_SIGNATURE)
+		fprintf(stderr, "sealdrop-server: %s is not signed by the "
+		    "authority %s; refusing to serve it\n", path, authority_arg);
+	else if (rc == SD_E_EXPIRED)
+		fprintf(stderr, "sealdrop-server: %s has expired; have the "
+		    "authority sign a new channel\n", path);
+	else if (rc != SD_OK)
+		fprintf(stderr, "sealdrop-server: cannot load the channel %s: "
+		    "%s\n", path, rc == SD_E_IO ? strerror(errno) :
+		    sd_strerror(rc));
+	return rc;
+}
+
 static int load_channel(struct sd_server *srv)
 {
 	uint8_t authority[SD_PK_BYTES];
@@ -42,20 +60,13 @@ static int load_channel(struct sd_server *srv)
 		    srv->cfg.authority, sd_strerror(rc));
 		return rc;
 	}
-	rc = sd_channel_load_file(srv->cfg.channel, authority, NULL,
-	    &srv->channel);
-	if (rc == SD_E_AUTHORITY || rc == SD_E_SIGNATURE)
-		fprintf(stderr, "sealdrop-server: %s is not signed by the "
-		    "authority %s; refusing to serve it\n", srv->cfg.channel,
-		    srv->cfg.authority);
-	else if (rc == SD_E_EXPIRED)
-		fprintf(stderr, "sealdrop-server: %s has expired; have the "
-		    "authority sign a new channel\n", srv->cfg.channel);
-	else if (rc != SD_OK)
-		fprintf(stderr, "sealdrop-server: cannot load the channel %s: "
-		    "%s\n", srv->cfg.channel, rc == SD_E_IO ? strerror(errno) :
-		    sd_strerror(rc));
-	return rc;
+	if ((rc = load_one_channel(srv->cfg.channel, authority,
+	    srv->cfg.authority, &srv->channel)) != SD_OK)
+		return rc;
+	if (srv->cfg.previous_channel[0] == '\0')
+		return SD_OK;
+	return load_one_channel(srv->cfg.previous_channel, authority,
+	    srv->cfg.authority, &srv->previous);
 }
 
 static int load_receipt_key(struct sd_server *srv)
@@ -164,6 +175,7 @@ static void teardown(struct sd_server *srv)
 	sd_web_free(srv->web);
 	sd_seckey_free(srv->receipt_key);
 	sd_channel_free(srv->channel);
+	sd_channel_free(srv->previous);
 	sd_ratelimit_destroy(&srv->rate);
 }
 

@@ -24,6 +24,7 @@ struct sd_static;   /* httpd_static.c */
 struct sd_server {
 	struct sd_config cfg;
 	sd_channel *channel;
+	sd_channel *previous;                 /* still valid during a rotation */
 	sd_seckey *receipt_key;
 	sd_store *store;
 	sd_writer *writer;
