@@ -1,0 +1,375 @@
+/* sealdrop-analyst report: the standard EU report, one self-contained HTML
+ * page (inline CSS and SVG, nothing loaded from elsewhere) built only from
+ * protected tables. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "chart.h"
+#include "cube.h"
+#include "main.h"
+#include "out.h"
+#include "query.h"
+#include "sd_encode.h"
+#include "sd_err.h"
+
+struct rdef {
+	const char *dim;
+	enum cube_measure m;
+	const char *title;
+	int map;
+	enum chart_order order;
+	int keep_zero;
+};
+
+static const struct rdef rdefs[] = {
+	{ "member_state", CM_COUNT, "Reports by Member State", 1,
+	    CHART_BY_VALUE, 0 },
+	{ "sector", CM_COUNT, "Reports by sector of activity (NACE Rev. 2.1)",
+	    0, CHART_BY_VALUE, 0 },
+	{ "size_class", CM_COUNT, "Reports by size of organisation", 0,
+	    CHART_BY_CODE, 1 },
+	{ "secret_types", CM_COUNT, "Types of secret taken", 0,
+	    CHART_BY_VALUE, 0 },
+	{ "attack_vectors", CM_COUNT, "How the secrets were taken", 0,
+	    CHART_BY_VALUE, 0 },
+	{ "actor", CM_COUNT, "Who took the secrets", 0, CHART_BY_VALUE, 0 },
+	{ "quarter", CM_COUNT, "Reports by quarter of discovery", 0,
+	    CHART_BY_CODE, 1 },
+	{ "member_state", CM_LOSS, "Estimated loss by Member State (EUR)", 0,
+	    CHART_BY_VALUE, 0 },
+	{ "sector", CM_LOSS, "Estimated loss by sector (EUR)", 0,
+	    CHART_BY_VALUE, 0 },
+	{ "sector", CM_JOBS, "Jobs at risk by sector", 0, CHART_BY_VALUE, 0 },
+};
+#define N_RDEFS (sizeof(rdefs) / sizeof(rdefs[0]))
+
+struct rtable {
+	struct dim rows;
+	struct cube_spec spec;
+	sdc_table *t;
+	int ok;                  /* protected and audited */
+	struct ptable pt;
+};
+
+struct report_opts {
+	const char *store, *key, *passfile, *period, *out;
+	const char *threshold, *p, *nk;
+	int force;
+};
+
+static void
+usage(void)
+{
+	printf("usage: sealdrop-analyst report --store analyst.db --key "
+	    "stats.key --out report.html\n"
+	    "         [--period 2026|2026-Q3|2025..2026] [--force]\n"
+	    "         [--threshold N] [--p P] [--nk n,k] [--passphrase-file F]\n\n"
+	    "Builds the standard EU report: one self-contained HTML page with "
+	    "the tables\nby Member State, sector, size class, type of secret, "
+	    "attack vector, actor\nand quarter, the estimated loss and jobs at "
+	    "risk, bar charts and a map,\nall after disclosure control. Rule "
+	    "parameters are never shown; a table\nwhose protection fails its "
+	    "audit is left out and named on stderr.\n");
+}
+
+static int
+parse(int argc, char **argv, struct report_opts *o)
+{
+	struct args_opt opts[] = {
+		{ "store", 1, &o->store, NULL, NULL, NULL, 0 },
+		{ "key", 1, &o->key, NULL, NULL, NULL, 0 },
+		{ "passphrase-file", 1, &o->passfile, NULL, NULL, NULL, 0 },
+		{ "period", 1, &o->period, NULL, NULL, NULL, 0 },
+		{ "out", 1, &o->out, NULL, NULL, NULL, 0 },
+		{ "force", 0, NULL, &o->force, NULL, NULL, 0 },
+		{ "threshold", 1, &o->threshold, NULL, NULL, NULL, 0 },
+		{ "p", 1, &o->p, NULL, NULL, NULL, 0 },
+		{ "nk", 1, &o->nk, NULL, NULL, NULL, 0 },
+	};
+	const char *pos[1];
+	size_t n_pos = 0;
+
+	return args_parse(argc, argv, opts, sizeof(opts) / sizeof(opts[0]),
+	    pos, 0, &n_pos);
+}
+
+static int
+protect_one(const char *cmd, const struct query *q, const struct period *per,
+    const struct sdc_params *params, size_t i, struct rtable *rt)
+{
+	int rc;
+
+	if (dim_lookup(rdefs[i].dim, &rt->rows) != SD_OK) {
+		args_err(cmd, "dimension %s is missing from the schema; table "
+		    "'%s' left out", rdefs[i].dim, rdefs[i].title);
+		return SD_E_INVAL;
+	}
+	rt->spec.rows = &rt->rows;
+	rt->spec.measure = rdefs[i].m;
+	rt->spec.period = *per;
+	if ((rc = cube_build(&q->rs, &rt->spec, &rt->t)) != SD_OK ||
+	    (rc = sdc_protect(rt->t, params)) != SD_OK) {
+		args_err(cmd, "table '%s' did not pass its protection audit "
+		    "(%s) and is left out of the report", rdefs[i].title,
+		    sd_strerror(rc));
+		return rc;
+	}
+	rt->ok = 1;
+	rt->pt.rows = &rt->rows;
+	rt->pt.measure = rdefs[i].m;
+	rt->pt.t = rt->t;
+	rt->pt.period = per->set ? per->text : "";
+	return SD_OK;
+}
+
+/* Tables of one measure share their grand total: when one of them must
+ * withhold it, all do, or the withheld total could be read from another. */
+static void
+link_totals(struct rtable *rt)
+{
+	size_t i, j;
+
+	for (i = 0; i < N_RDEFS; i++) {
+		if (!rt[i].ok || rt[i].rows.multi ||
+		    !ptable_suppressed(&rt[i].pt, rt[i].rows.n, 0))
+			continue;
+		for (j = 0; j < N_RDEFS; j++)
+			if (rt[j].ok && rdefs[j].m == rdefs[i].m)
+				rt[j].pt.hide_total = 1;
+	}
+}
+
+/* The published grand total of measure m, if any table has one. */
+static int
+grand_total(const struct rtable *rt, enum cube_measure m, double *v)
+{
+	size_t i;
+
+	for (i = 0; i < N_RDEFS; i++) {
+		if (!rt[i].ok || rdefs[i].m != m || rt[i].rows.multi)
+			continue;
+		if (ptable_suppressed(&rt[i].pt, rt[i].rows.n, 0))
+			return 0;
+		*v = ptable_value(&rt[i].pt, rt[i].rows.n, 0);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+kpi(sd_buf *b, const struct rtable *rt, enum cube_measure m,
+    const char *what)
+{
+	char num[64];
+	double v = 0;
+
+	if (!grand_total(rt, m, &v))
+		return sd_buf_addf(b, "<div class=\"kpi\"><b>c</b><span>%s "
+		    "(confidential)</span></div>", what);
+	return sd_buf_addf(b, "<div class=\"kpi\"><b>%s</b><span>%s</span>"
+	    "</div>", out_number(v, 1, num, sizeof(num)), what);
+}
+
+static int
+page_head(sd_buf *b, const char *period, const struct rtable *rt)
+{
+	char today[11];
+	int rc;
+
+	sd_today(today);
+	if ((rc = sd_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+	    "content=\"width=device-width,initial-scale=1\">"
+	    "<meta http-equiv=\"Content-Security-Policy\" "
+	    "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+	    "img-src data:\"><title>Cyber-theft of trade secrets in the EU: ")) !=
+	    SD_OK || (rc = out_html_escape(b, period)) != SD_OK ||
+	    (rc = sd_buf_addf(b, "</title><style>%s</style></head><body>\n"
+	    "<header class=\"top\"><div class=\"in\"><h1>Cyber-theft of trade "
+	    "secrets in the EU</h1><p>Reports made to the EU through sealdrop "
+	    "&middot; period of discovery: ", out_css())) != SD_OK ||
+	    (rc = out_html_escape(b, period)) != SD_OK ||
+	    (rc = sd_buf_addf(b, " &middot; produced %s</p></div></header>"
+	    "<main>\n<div class=\"kpis\">", today)) != SD_OK ||
+	    (rc = kpi(b, rt, CM_COUNT, "reported incidents")) != SD_OK ||
+	    (rc = kpi(b, rt, CM_LOSS, "estimated loss in euros")) != SD_OK ||
+	    (rc = kpi(b, rt, CM_JOBS, "jobs at risk")) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</div>\n<p class=\"note\">Figures marked "
+	    "<i>c</i> are confidential: they are withheld to protect the "
+	    "organisations that reported. See the notes on method at the end."
+	    "</p>\n");
+}
+
+static int
+section(sd_buf *b, size_t i, const struct rtable *rt)
+{
+	const struct rdef *d = &rdefs[i];
+	int rc;
+
+	if ((rc = sd_buf_addf(b, "<section id=\"t%zu\"><h2>", i + 1)) !=
+	    SD_OK || (rc = out_html_escape(b, d->title)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</h2>\n")) != SD_OK)
+		return rc;
+	if (!rt->ok)
+		return sd_buf_adds(b, "<p class=\"note\">This table could not "
+		    "be protected reliably and is withheld.</p></section>\n");
+	if (d->map && ((rc = sd_buf_adds(b, "<figure>")) != SD_OK ||
+	    (rc = euro_map_svg(&rt->pt, (unsigned)i, b)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "<figcaption>Schematic map: each Member "
+	    "State is an equal tile placed roughly where it lies, not drawn to "
+	    "scale; hatched tiles are confidential.</figcaption></figure>\n"))
+	    != SD_OK))
+		return rc;
+	if ((rc = sd_buf_adds(b, "<div class=\"grid\"><figure>")) != SD_OK ||
+	    (rc = chart_bars(&rt->pt, d->order, d->keep_zero, (unsigned)i, b))
+	    != SD_OK ||
+	    (rc = sd_buf_adds(b, "</figure><div>")) != SD_OK ||
+	    (rc = out_html_table(&rt->pt, NULL, b)) != SD_OK)
+		return rc;
+	if (rt->rows.multi && (rc = sd_buf_adds(b, "<p class=\"note\">A report "
+	    "can name several answers here and counts under each, so the "
+	    "figures do not add up to a total.</p>")) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</div></div></section>\n");
+}
+
+static int
+methods(sd_buf *b, const struct query *q, const struct rtable *rt)
+{
+	size_t i, exact = 0, heur = 0;
+	int rc;
+
+	for (i = 0; i < N_RDEFS; i++)
+		if (rt[i].ok && strcmp(sdc_method(rt[i].t), "exact") == 0)
+			exact++;
+		else if (rt[i].ok)
+			heur++;
+	if ((rc = sd_buf_adds(b, "<section id=\"methods\"><h2>Notes on method"
+	    "</h2>\n<p>Organisations report the theft of trade secrets "
+	    "through sealdrop. Their answers are sealed before they leave "
+	    "them and are opened only on an offline machine to produce these "
+	    "figures; the free-text descriptions, contact details and "
+	    "attachments are never used for statistics.</p>\n"
+	    "<p><b>What is counted.</b> Each incident counts once: when an "
+	    "organisation sends a corrected report for the same incident, the "
+	    "later report replaces the earlier one. Reports are placed in the "
+	    "period by the quarter in which the theft was discovered. Reports "
+	    "without an estimate of the loss or of the jobs at risk count as "
+	    "zero in those figures. A report can name several types of secret "
+	    "and several attack vectors; it then counts under each of them, so "
+	    "those tables have no total.</p>\n"
+	    "<p><b>How reporters are protected.</b> No published figure "
+	    "rests on too few reporters; several reports sent under one "
+	    "organisation's pseudonym count as one reporter. Figures of money "
+	    "and jobs are also withheld when one or two reporters make up so "
+	    "much of them that a reporter could estimate another's figure "
+	    "closely. Further figures are withheld where needed so that no "
+	    "withheld figure can be worked out, exactly or closely, from the "
+	    "published figures and totals, not even by a reporter that "
+	    "subtracts its own contribution. Before any table is published, "
+	    "an independent check by linear programming computes the range "
+	    "within which every withheld figure could lie and confirms that "
+	    "it is wide enough. The thresholds used are not published.</p>\n"))
+	    != SD_OK)
+		return rc;
+	if ((rc = sd_buf_addf(b, "<p>The cells withheld in addition were chosen "
+	    "by an exact optimisation for %zu of the tables and by a "
+	    "heuristic for %zu. The map is schematic.</p>\n", exact, heur)) !=
+	    SD_OK || (rc = out_html_legend(b)) != SD_OK)
+		return rc;
+	if (q->sum.refused > 0 && (rc = sd_buf_addf(b, "<p class=\"note\">%zu "
+	    "report(s) could not be read or were not valid and are not "
+	    "included.</p>\n", q->sum.refused)) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</section>\n");
+}
+
+static int
+render(sd_buf *b, const struct query *q, const struct period *per,
+    const struct rtable *rt)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = page_head(b, per->set ? per->text : "all years", rt)) !=
+	    SD_OK)
+		return rc;
+	for (i = 0; i < N_RDEFS; i++)
+		if ((rc = section(b, i, &rt[i])) != SD_OK)
+			return rc;
+	if ((rc = methods(b, q, rt)) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</main></body></html>\n");
+}
+
+static int
+check_opts(const char *cmd, const struct report_opts *o, struct period *per,
+    struct sdc_params *params)
+{
+	memset(per, 0, sizeof(*per));
+	if (o->store == NULL || o->key == NULL || o->out == NULL) {
+		args_err(cmd, "give --store, --key and --out; e.g. "
+		    "sealdrop-analyst report --store analyst.db --key stats.key "
+		    "--period 2026 --out report.html");
+		return SD_E_INVAL;
+	}
+	if (o->period != NULL && period_parse(o->period, per) != SD_OK) {
+		args_err(cmd, "--period '%s' is not a year, a quarter or a range "
+		    "of them (2000 to 2099); e.g. 2026, 2026-Q3 or 2025..2026",
+		    o->period);
+		return SD_E_INVAL;
+	}
+	return query_params(cmd, o->threshold, o->p, o->nk, params);
+}
+
+int
+cmd_report(int argc, char **argv)
+{
+	struct report_opts o;
+	struct period per;
+	struct sdc_params params;
+	struct rtable *rt = NULL;
+	struct query q;
+	sd_buf b;
+	size_t i;
+	int rc, status = 1;
+
+	memset(&o, 0, sizeof(o));
+	memset(&q, 0, sizeof(q));
+	sd_buf_init(&b, OUT_MAX);
+	if ((rc = parse(argc, argv, &o)) == ARGS_HELP) {
+		usage();
+		return 0;
+	}
+	if (rc != SD_OK || check_opts(argv[0], &o, &per, &params) != SD_OK)
+		return 1;
+	if ((rt = calloc(N_RDEFS, sizeof(*rt))) == NULL) {
+		args_err(argv[0], "out of memory");
+		return 1;
+	}
+	if (query_load(argv[0], o.store, o.key, o.passfile, &q) != SD_OK)
+		goto done;
+	for (i = 0; i < N_RDEFS; i++)
+		(void)protect_one(argv[0], &q, &per, &params, i, &rt[i]);
+	link_totals(rt);
+	if ((rc = render(&b, &q, &per, rt)) != SD_OK) {
+		args_err(argv[0], "cannot build the report: %s",
+		    sd_strerror(rc));
+		goto done;
+	}
+	if (query_write(argv[0], o.out, o.force, &b) != SD_OK)
+		goto done;
+	fprintf(stderr, "wrote %s from %zu stored reports (after "
+	    "replacements, before the period is applied)\n", o.out, q.rs.n);
+	status = 0;
+done:
+	for (i = 0; rt != NULL && i < N_RDEFS; i++)
+		sdc_table_free(rt[i].t);
+	free(rt);
+	sd_buf_free(&b);
+	query_free(&q);
+	return status;
+}

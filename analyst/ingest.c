@@ -1,0 +1,420 @@
+#include "ingest.h"
+
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "sd_encode.h"
+#include "sd_err.h"
+
+struct batch_meta {
+	char channel_id[2 * SD_CHANNEL_ID_BYTES + 1];
+	uint8_t prev_chain[ASTORE_CHAIN_BYTES];
+	int64_t first_seq, last_seq, count;
+};
+
+/* State of the pass over a batch's rows. */
+struct pass {
+	astore *s;
+	struct astore_tip tip;
+	uint8_t prev[ASTORE_CHAIN_BYTES];
+	int64_t expect;
+	int64_t ingest_id;
+	struct ingest_result *res;
+};
+
+static int
+refuse(struct ingest_result *res, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+refuse(struct ingest_result *res, int rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(res->refused, sizeof(res->refused), fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int
+meta_value(sqlite3 *db, const char *key, char *out, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SD_E_FORMAT;
+	const unsigned char *v;
+	int n;
+
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		goto done;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW ||
+	    sqlite3_column_type(st, 0) != SQLITE_TEXT ||
+	    (v = sqlite3_column_text(st, 0)) == NULL)
+		goto done;
+	n = sqlite3_column_bytes(st, 0);
+	if (n < 0 || (size_t)n >= cap)
+		goto done;
+	memcpy(out, v, (size_t)n + 1);
+	rc = SD_OK;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+meta_int(sqlite3 *db, const char *key, int64_t *out)
+{
+	char buf[32];
+	unsigned long long v = 0;
+
+	if (meta_value(db, key, buf, sizeof(buf)) != SD_OK ||
+	    args_uint(buf, INT64_MAX / 2, &v) != SD_OK)
+		return SD_E_FORMAT;
+	*out = (int64_t)v;
+	return SD_OK;
+}
+
+static int
+is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	if (strlen(s) != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int
+read_meta(sqlite3 *db, struct batch_meta *m, struct ingest_result *res)
+{
+	char fmt[64], prev[2 * ASTORE_CHAIN_BYTES + 1];
+	size_t n = 0;
+
+	if (meta_value(db, "format", fmt, sizeof(fmt)) != SD_OK)
+		return refuse(res, SD_E_FORMAT, "not an export batch (no "
+		    "readable meta 'format'); give a file written by "
+		    "'sealdrop-server export'");
+	if (strcmp(fmt, INGEST_BATCH_FORMAT) != 0)
+		return refuse(res, SD_E_FORMAT, "batch format '%.64s' is not "
+		    INGEST_BATCH_FORMAT, fmt);
+	if (meta_value(db, "channel_id", m->channel_id,
+	    sizeof(m->channel_id)) != SD_OK ||
+	    !is_hex(m->channel_id, 2 * SD_CHANNEL_ID_BYTES))
+		return refuse(res, SD_E_FORMAT, "batch meta 'channel_id' is "
+		    "missing or not 32 hex digits");
+	if (meta_value(db, "prev_chain", prev, sizeof(prev)) != SD_OK ||
+	    !is_hex(prev, 2 * ASTORE_CHAIN_BYTES) ||
+	    sd_hex_decode(m->prev_chain, sizeof(m->prev_chain), &n, prev,
+	    strlen(prev)) != SD_OK)
+		return refuse(res, SD_E_FORMAT, "batch meta 'prev_chain' is "
+		    "missing or not 64 hex digits");
+	if (meta_int(db, "first_seq", &m->first_seq) != SD_OK ||
+	    meta_int(db, "last_seq", &m->last_seq) != SD_OK ||
+	    meta_int(db, "count", &m->count) != SD_OK)
+		return refuse(res, SD_E_FORMAT, "batch meta 'first_seq', "
+		    "'last_seq' or 'count' is missing or not a number");
+	if (m->count > 0 && (m->first_seq < 1 ||
+	    m->last_seq - m->first_seq + 1 != m->count))
+		return refuse(res, SD_E_FORMAT, "batch meta is inconsistent: "
+		    "first_seq %lld, last_seq %lld, count %lld",
+		    (long long)m->first_seq, (long long)m->last_seq,
+		    (long long)m->count);
+	return SD_OK;
+}
+
+static int
+is_receipt(const unsigned char *r, int n)
+{
+	int i;
+
+	if (r == NULL || n != SD_RECEIPT_LEN)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((r[i] >= 'a' && r[i] <= 'z') ||
+		    (r[i] >= '2' && r[i] <= '7')))
+			return 0;
+	return 1;
+}
+
+/* Column types and sizes of one batch row, copied into row. */
+static int
+row_fields(sqlite3_stmt *st, struct astore_row *row, struct ingest_result *res)
+{
+	int64_t seq = sqlite3_column_int64(st, 0);
+	const unsigned char *day = sqlite3_column_text(st, 2);
+
+	if (sqlite3_column_type(st, 0) != SQLITE_INTEGER)
+		return refuse(res, SD_E_FORMAT, "a row's seq is not an "
+		    "integer");
+	row->seq = seq;
+	if (!is_receipt(sqlite3_column_text(st, 1),
+	    sqlite3_column_bytes(st, 1)))
+		return refuse(res, SD_E_FORMAT, "row seq %lld: receipt is not "
+		    "32 base32 characters", (long long)seq);
+	memcpy(row->receipt, sqlite3_column_text(st, 1), SD_RECEIPT_LEN + 1);
+	if (day == NULL || sqlite3_column_bytes(st, 2) != 10 ||
+	    !sd_date_valid((const char *)day))
+		return refuse(res, SD_E_FORMAT, "row seq %lld: day is not a "
+		    "date YYYY-MM-DD", (long long)seq);
+	memcpy(row->day, day, 11);
+	if (sqlite3_column_type(st, 4) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(st, 4) <= 0 ||
+	    sqlite3_column_int64(st, 3) != sqlite3_column_bytes(st, 4))
+		return refuse(res, SD_E_FORMAT, "row seq %lld: envelope is "
+		    "missing or its size column is wrong", (long long)seq);
+	row->envelope = sqlite3_column_blob(st, 4);
+	row->len = (size_t)sqlite3_column_bytes(st, 4);
+	if (sqlite3_column_type(st, 5) != SQLITE_BLOB ||
+	    sqlite3_column_bytes(st, 5) != ASTORE_CHAIN_BYTES)
+		return refuse(res, SD_E_FORMAT, "row seq %lld: chain is not "
+		    "32 bytes", (long long)seq);
+	memcpy(row->chain, sqlite3_column_blob(st, 5), ASTORE_CHAIN_BYTES);
+	return SD_OK;
+}
+
+/* The chain hash and the envelope's structure and receipt. */
+static int
+row_verify(struct pass *p, struct astore_row *row)
+{
+	struct sd_envelope_view v;
+	crypto_generichash_state h;
+	uint8_t chain[ASTORE_CHAIN_BYTES];
+	char receipt[SD_RECEIPT_LEN + 1];
+	int rc;
+
+	if (row->seq != p->expect)
+		return refuse(p->res, SD_E_FORMAT, "gap in the batch: row seq "
+		    "%lld where %lld was expected", (long long)row->seq,
+		    (long long)p->expect);
+	crypto_generichash_init(&h, NULL, 0, sizeof(chain));
+	crypto_generichash_update(&h, p->prev, sizeof(p->prev));
+	crypto_generichash_update(&h, (const uint8_t *)row->receipt,
+	    SD_RECEIPT_LEN);
+	crypto_generichash_final(&h, chain, sizeof(chain));
+	if (sodium_memcmp(chain, row->chain, sizeof(chain)) != 0)
+		return refuse(p->res, SD_E_FORMAT, "chain hash of row seq %lld "
+		    "does not match: the batch was modified or damaged",
+		    (long long)row->seq);
+	if ((rc = sd_envelope_parse(row->envelope, row->len, &v)) != SD_OK)
+		return refuse(p->res, SD_E_FORMAT, "envelope of row seq %lld "
+		    "(receipt %s) is malformed: %s", (long long)row->seq,
+		    row->receipt, sd_strerror(rc));
+	sd_receipt_id(receipt, row->envelope, row->len);
+	if (strcmp(receipt, row->receipt) != 0)
+		return refuse(p->res, SD_E_FORMAT, "envelope of row seq %lld "
+		    "does not match its receipt %s: it was modified",
+		    (long long)row->seq, row->receipt);
+	row->stats_end = v.n_sections > 1 ?
+	    (size_t)(v.sec[1].start - row->envelope) : row->len;
+	memcpy(p->prev, chain, sizeof(chain));
+	p->expect++;
+	return SD_OK;
+}
+
+/* A row the store already holds must be the very same row. */
+static int
+row_known(struct pass *p, const struct astore_row *row, int *skip)
+{
+	char receipt[SD_RECEIPT_LEN + 1];
+	uint8_t chain[ASTORE_CHAIN_BYTES];
+	int found = 0, rc;
+
+	*skip = 0;
+	if (!p->tip.empty && row->seq <= p->tip.seq) {
+		if ((rc = astore_row_at(p->s, row->seq, receipt, chain,
+		    &found)) != SD_OK)
+			return refuse(p->res, rc, "cannot read the store: %s",
+			    astore_errmsg(p->s));
+		if (found && (strcmp(receipt, row->receipt) != 0 ||
+		    sodium_memcmp(chain, row->chain, sizeof(chain)) != 0))
+			return refuse(p->res, SD_E_FORMAT, "row seq %lld "
+			    "differs from the row already ingested with that "
+			    "seq: this batch is from another intake chain",
+			    (long long)row->seq);
+		if (found) {
+			*skip = 1;
+			return SD_OK;
+		}
+	}
+	if ((rc = astore_has_receipt(p->s, row->receipt, &found)) != SD_OK)
+		return refuse(p->res, rc, "cannot read the store: %s",
+		    astore_errmsg(p->s));
+	if (!found && !p->tip.empty && row->seq <= p->tip.seq)
+		return refuse(p->res, SD_E_FORMAT, "row seq %lld precedes the "
+		    "ingested chain and cannot be linked to it",
+		    (long long)row->seq);
+	*skip = found;
+	return SD_OK;
+}
+
+static int
+row_take(struct pass *p, struct astore_row *row)
+{
+	int rc, skip = 0;
+
+	if (!p->tip.empty && row->seq == p->tip.seq + 1 &&
+	    p->expect == row->seq &&
+	    sodium_memcmp(p->prev, p->tip.chain, sizeof(p->prev)) != 0)
+		return refuse(p->res, SD_E_FORMAT, "batch does not continue "
+		    "the ingested chain: the chain before seq %lld differs "
+		    "from the last one ingested", (long long)row->seq);
+	if ((rc = row_verify(p, row)) != SD_OK)
+		return rc;
+	if ((rc = row_known(p, row, &skip)) != SD_OK)
+		return rc;
+	if (skip) {
+		p->res->skipped++;
+		return SD_OK;
+	}
+	if ((rc = astore_put(p->s, row, p->ingest_id)) != SD_OK)
+		return refuse(p->res, rc, "cannot store row seq %lld: %s",
+		    (long long)row->seq, astore_errmsg(p->s));
+	p->res->added++;
+	return SD_OK;
+}
+
+static int
+continuity(const struct pass *p, const struct batch_meta *m)
+{
+	if (p->tip.empty || m->count == 0)
+		return SD_OK;
+	if (m->first_seq > p->tip.seq + 1)
+		return refuse(p->res, SD_E_FORMAT, "batch does not continue "
+		    "the ingested chain: it starts at seq %lld but the store "
+		    "ends at seq %lld; ingest the batches in between first",
+		    (long long)m->first_seq, (long long)p->tip.seq);
+	return SD_OK;
+}
+
+static int
+rows_pass(sqlite3 *db, struct pass *p, const struct batch_meta *m)
+{
+	sqlite3_stmt *st = NULL;
+	struct astore_row row;
+	int rc = SD_OK, step;
+
+	if (sqlite3_prepare_v2(db, "SELECT seq, receipt, day, size, envelope, "
+	    "chain FROM envelopes ORDER BY seq", -1, &st, NULL) != SQLITE_OK) {
+		rc = refuse(p->res, SD_E_FORMAT, "batch has no readable "
+		    "envelopes table: %s", sqlite3_errmsg(db));
+		goto done;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		if ((rc = row_fields(st, &row, p->res)) != SD_OK ||
+		    (rc = row_take(p, &row)) != SD_OK)
+			goto done;
+		p->res->rows++;
+	}
+	if (step != SQLITE_DONE) {
+		rc = refuse(p->res, SD_E_FORMAT, "cannot read the batch: %s",
+		    sqlite3_errmsg(db));
+		goto done;
+	}
+	if ((int64_t)p->res->rows != m->count ||
+	    (m->count > 0 && p->expect - 1 != m->last_seq))
+		rc = refuse(p->res, SD_E_FORMAT, "batch holds %zu rows but its "
+		    "meta says %lld (seq %lld to %lld): rows are missing",
+		    p->res->rows, (long long)m->count, (long long)m->first_seq,
+		    (long long)m->last_seq);
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+open_batch(const char *path, sqlite3 **db, struct ingest_result *res)
+{
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return refuse(res, SD_E_IO, "cannot open the batch: %s",
+		    *db ? sqlite3_errmsg(*db) : "out of memory");
+	if (astore_harden(*db) != SD_OK)
+		return refuse(res, SD_E_IO, "cannot set up SQLite defences");
+	return SD_OK;
+}
+
+/* Verify and store inside one transaction of the store. */
+static int
+take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
+{
+	struct batch_meta m;
+	int rc;
+
+	memset(&m, 0, sizeof(m));
+	if ((rc = read_meta(db, &m, p->res)) != SD_OK)
+		return rc;
+	memcpy(p->res->channel_id, m.channel_id, sizeof(m.channel_id));
+	p->res->first_seq = m.first_seq;
+	p->res->last_seq = m.last_seq;
+	if ((rc = continuity(p, &m)) != SD_OK)
+		return rc;
+	memcpy(p->prev, m.prev_chain, sizeof(p->prev));
+	p->expect = m.first_seq;
+	if (astore_log(s, path, m.channel_id, m.first_seq, m.last_seq, 0, 0,
+	    NULL, &p->ingest_id) != SD_OK)
+		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
+		    astore_errmsg(s));
+	if ((rc = rows_pass(db, p, &m)) != SD_OK)
+		return rc;
+	if (m.count > 0 && (p->tip.empty || m.last_seq > p->tip.seq) &&
+	    astore_set_tip(s, m.last_seq, p->prev, m.channel_id) != SD_OK)
+		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
+		    astore_errmsg(s));
+	if (astore_log_update(s, p->ingest_id, p->res->added,
+	    p->res->skipped) != SD_OK)
+		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
+		    astore_errmsg(s));
+	return SD_OK;
+}
+
+int
+ingest_batch(astore *s, const char *path, struct ingest_result *res)
+{
+	struct pass p;
+	sqlite3 *db = NULL;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&p, 0, sizeof(p));
+	p.s = s;
+	p.res = res;
+	if ((rc = open_batch(path, &db, res)) != SD_OK)
+		goto done;
+	if (astore_begin(s) != SD_OK) {
+		rc = refuse(res, SD_E_IO, "cannot write the store: %s",
+		    astore_errmsg(s));
+		goto done;
+	}
+	if ((rc = astore_tip(s, &p.tip)) != SD_OK) {
+		refuse(res, rc, "cannot read the store: %s", astore_errmsg(s));
+		goto rollback;
+	}
+	if ((rc = take_batch(s, db, path, &p)) != SD_OK)
+		goto rollback;
+	if (astore_commit(s) != SD_OK) {
+		rc = refuse(res, SD_E_IO, "cannot commit to the store: %s",
+		    astore_errmsg(s));
+		goto rollback;
+	}
+	goto done;
+rollback:
+	astore_rollback(s);
+	res->added = 0;
+	res->skipped = 0;
+	(void)astore_log(s, path, res->channel_id, res->first_seq,
+	    res->last_seq, 0, 0, res->refused, NULL);
+done:
+	sqlite3_close(db);
+	return rc;
+}

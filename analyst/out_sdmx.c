@@ -1,0 +1,163 @@
+/* SDMX-CSV 2.0: STRUCTURE, STRUCTURE_ID, ACTION, the dimensions (upper-case
+ * ids, "_T" for totals), TIME_PERIOD when a period was chosen, the
+ * indicator, OBS_VALUE (empty when suppressed), UNIT_MEASURE and
+ * CONF_STATUS (F free, A too few contributors, O/T dominated by one/two,
+ * D secondary). */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out.h"
+#include "sd_err.h"
+
+#define SDMX_STRUCTURE_ID "EU_SEALDROP:TRADE_SECRET_THEFT(1.0)"
+
+/* Codes and ids are plain tokens, but a field is quoted whenever it holds
+ * a separator, so the file stays valid whatever the code lists become. */
+static int
+field(sd_buf *b, const char *s, int last)
+{
+	int rc = SD_OK;
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") != NULL) {
+		rc = sd_buf_adds(b, "\"");
+		for (p = s; rc == SD_OK && *p != '\0'; p++)
+			rc = *p == '"' ? sd_buf_adds(b, "\"\"") :
+			    sd_buf_add(b, p, 1);
+		if (rc == SD_OK)
+			rc = sd_buf_adds(b, "\"");
+	} else {
+		rc = sd_buf_adds(b, s);
+	}
+	if (rc == SD_OK)
+		rc = sd_buf_adds(b, last ? "\r\n" : ",");
+	return rc;
+}
+
+static void
+upper(char *out, size_t cap, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < cap && s[i] != '\0'; i++)
+		out[i] = (char)toupper((unsigned char)s[i]);
+	out[i] = '\0';
+}
+
+/* ISO 8601 for the period: "2026", "2026-Q3", or start/duration for a
+ * range, e.g. "2025-01-01/P24M". */
+static void
+time_period(const struct ptable *pt, char *out, size_t cap)
+{
+	struct period p;
+	unsigned months;
+
+	if (period_parse(pt->period, &p) != SD_OK ||
+	    strstr(pt->period, "..") == NULL) {
+		snprintf(out, cap, "%s", pt->period);
+		return;
+	}
+	months = (p.to - p.from + 1) * 3;
+	snprintf(out, cap, "%u-%02u-01/P%uM", p.from / 4, p.from % 4 * 3 + 1,
+	    months);
+}
+
+/* A filter gets its own column unless its dimension is already one. */
+static int
+filter_column(const struct ptable *pt, size_t k, char *name, size_t cap)
+{
+	const char *eq = strchr(pt->filter[k].text, '=');
+	char dim[64];
+
+	if (eq == NULL)
+		return 0;
+	snprintf(dim, sizeof(dim), "%.*s", (int)(eq - pt->filter[k].text),
+	    pt->filter[k].text);
+	if (strcmp(dim, pt->rows->name) == 0 ||
+	    (pt->cols != NULL && strcmp(dim, pt->cols->name) == 0))
+		return 0;
+	upper(name, cap, dim);
+	return 1;
+}
+
+static int
+header(const struct ptable *pt, sd_buf *b)
+{
+	char name[64];
+	size_t k;
+	int rc;
+
+	if ((rc = sd_buf_adds(b, "STRUCTURE,STRUCTURE_ID,ACTION,")) != SD_OK)
+		return rc;
+	upper(name, sizeof(name), pt->rows->name);
+	if ((rc = field(b, name, 0)) != SD_OK)
+		return rc;
+	if (pt->cols != NULL) {
+		upper(name, sizeof(name), pt->cols->name);
+		if ((rc = field(b, name, 0)) != SD_OK)
+			return rc;
+	}
+	for (k = 0; k < pt->n_filters; k++)
+		if (filter_column(pt, k, name, sizeof(name)) &&
+		    (rc = field(b, name, 0)) != SD_OK)
+			return rc;
+	if (pt->period[0] != '\0' &&
+	    (rc = sd_buf_adds(b, "TIME_PERIOD,")) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "INDICATOR,OBS_VALUE,UNIT_MEASURE,"
+	    "CONF_STATUS\r\n");
+}
+
+static int
+row(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
+{
+	char name[64], num[64], tp[48], ind[32], st[2] = { 0, 0 };
+	const char *eq;
+	size_t k;
+	int rc;
+
+	if ((rc = sd_buf_adds(b, "dataflow," SDMX_STRUCTURE_ID ",I,")) !=
+	    SD_OK || (rc = field(b, ptable_row_code(pt, i), 0)) != SD_OK)
+		return rc;
+	if (pt->cols != NULL &&
+	    (rc = field(b, ptable_col_code(pt, j), 0)) != SD_OK)
+		return rc;
+	for (k = 0; k < pt->n_filters; k++) {
+		if (!filter_column(pt, k, name, sizeof(name)))
+			continue;
+		eq = strchr(pt->filter[k].text, '=');
+		if ((rc = field(b, eq + 1, 0)) != SD_OK)
+			return rc;
+	}
+	if (pt->period[0] != '\0') {
+		time_period(pt, tp, sizeof(tp));
+		if ((rc = field(b, tp, 0)) != SD_OK)
+			return rc;
+	}
+	upper(ind, sizeof(ind), measure_name(pt->measure));
+	st[0] = ptable_status(pt, i, j);
+	if ((rc = field(b, ind, 0)) != SD_OK ||
+	    (rc = field(b, ptable_suppressed(pt, i, j) ? "" :
+	    out_number(ptable_value(pt, i, j), 0, num, sizeof(num)), 0)) !=
+	    SD_OK ||
+	    (rc = field(b, pt->measure == CM_LOSS ? "EUR" : "NR", 0)) != SD_OK)
+		return rc;
+	return field(b, st, 1);
+}
+
+int
+out_sdmx(const struct ptable *pt, sd_buf *b)
+{
+	size_t i, j;
+	int rc;
+
+	if ((rc = header(pt, b)) != SD_OK)
+		return rc;
+	for (i = 0; i < ptable_rows(pt); i++)
+		for (j = 0; j < ptable_cols(pt); j++)
+			if (ptable_has(pt, i, j) &&
+			    (rc = row(pt, i, j, b)) != SD_OK)
+				return rc;
+	return SD_OK;
+}

@@ -1,0 +1,118 @@
+#include "query.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "sd_err.h"
+#include "sd_file.h"
+
+static int
+parse_nk(const char *s, struct sdc_params *out)
+{
+	const char *comma = strchr(s, ',');
+	char n[16];
+	unsigned long long v = 0;
+	double k = 0;
+
+	if (comma == NULL || (size_t)(comma - s) >= sizeof(n))
+		return SD_E_INVAL;
+	snprintf(n, sizeof(n), "%.*s", (int)(comma - s), s);
+	if (args_uint(n, 20, &v) != SD_OK || v == 0 ||
+	    args_double(comma + 1, 0.0, 100.0, &k) != SD_OK || k <= 0.0)
+		return SD_E_INVAL;
+	out->nk_n = (unsigned)v;
+	out->nk_k = k;
+	return SD_OK;
+}
+
+int
+query_params(const char *cmd, const char *threshold, const char *p,
+    const char *nk, struct sdc_params *out)
+{
+	unsigned long long v = 0;
+
+	sdc_params_default(out);
+	if (threshold != NULL) {
+		if (args_uint(threshold, 1000000, &v) != SD_OK || v == 0) {
+			args_err(cmd, "--threshold must be a whole number of "
+			    "contributors from 1, e.g. --threshold 3");
+			return SD_E_INVAL;
+		}
+		out->threshold = (unsigned)v;
+	}
+	if (p != NULL && args_double(p, 0.0, 100.0, &out->p) != SD_OK) {
+		args_err(cmd, "--p must be a percentage from 0 to 100, e.g. "
+		    "--p 10 (0 turns the p%%-rule off)");
+		return SD_E_INVAL;
+	}
+	if (nk != NULL && parse_nk(nk, out) != SD_OK) {
+		args_err(cmd, "--nk must be n,k with n from 1 to 20 and k a "
+		    "percentage, e.g. --nk 2,85");
+		return SD_E_INVAL;
+	}
+	return SD_OK;
+}
+
+int
+query_load(const char *cmd, const char *store, const char *keypath,
+    const char *passfile, struct query *q)
+{
+	int rc;
+
+	memset(q, 0, sizeof(*q));
+	recset_init(&q->rs);
+	if ((rc = astore_open(store, ASTORE_READ, &q->s)) != SD_OK) {
+		args_err(cmd, "cannot open store %s: %s; give the file made by "
+		    "'sealdrop-analyst ingest'", store, rc == SD_E_FORMAT ?
+		    "not an analyst store" : "missing or unreadable");
+		return rc;
+	}
+	if ((rc = args_key_load(cmd, keypath, passfile, SD_ROLE_STATS, NULL,
+	    &q->key)) != SD_OK)
+		return rc;
+	rc = recset_load(q->s, q->key, NULL, args_threads(), &q->rs, &q->sum);
+	if (rc != SD_OK) {
+		args_err(cmd, "cannot read the reports of %s: %s (%s)", store,
+		    sd_strerror(rc), astore_errmsg(q->s));
+		return rc;
+	}
+	dec_summary_print(&q->sum, cmd, stderr);
+	if (q->sum.total > 0 && q->sum.opened == 0)
+		args_err(cmd, "no report opened with %s; is it the stats key "
+		    "of this channel?", keypath);
+	return SD_OK;
+}
+
+void
+query_free(struct query *q)
+{
+	recset_free(&q->rs);
+	sd_seckey_free(q->key);
+	astore_close(q->s);
+	memset(q, 0, sizeof(*q));
+}
+
+int
+query_write(const char *cmd, const char *path, int force, const sd_buf *b)
+{
+	int rc;
+
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) {
+			args_err(cmd, "cannot write to standard output");
+			return SD_E_IO;
+		}
+		return fflush(stdout) == 0 ? SD_OK : SD_E_IO;
+	}
+	rc = sd_file_write(path, b->data ? b->data : (const uint8_t *)"",
+	    b->len, 0644, force);
+	if (rc == SD_E_EXISTS)
+		args_err(cmd, "%s exists; give --force to replace it or "
+		    "another --out", path);
+	else if (rc != SD_OK)
+		args_err(cmd, "cannot write %s (%s); check the directory",
+		    path, strerror(errno));
+	return rc;
+}

@@ -1,0 +1,16 @@
+# End to end through the real binaries (and the real server when it is
+# built): keys, sealing, intake, export, ingest, tables, report, show, ack.
+sd_add_test(test_analyst_e2e
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_analyst_e2e.c
+          ${CMAKE_CURRENT_LIST_DIR}/server_harness.c
+          ${CMAKE_SOURCE_DIR}/tests/unit/test_analyst_fixture.c
+  LIBS sd_crypto sd_common PkgConfig::CURL PkgConfig::SQLITE
+       PkgConfig::JANSSON
+  LABELS integration
+  TIMEOUT 900)
+target_include_directories(test_analyst_e2e PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/tests/unit)
+add_dependencies(test_analyst_e2e sealdrop-analyst)
+if(TARGET sealdrop-server)
+  add_dependencies(test_analyst_e2e sealdrop-server)
+endif()

@@ -1,0 +1,520 @@
+/* End to end: keys and channel from the real sealdrop-analyst, reports with
+ * known contents sealed and submitted to the real sealdrop-server on a
+ * loopback port and exported (and, independently, written into a batch by
+ * hand), then ingest, table, report, show and ack with the real binary.
+ * Published cells must equal the truth computed here, suppressed cells
+ * must be marked, and no narrative or contact text may reach an output. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <unistd.h>
+
+#include "sd_channel.h"
+#include "sd_envelope.h"
+#include "sd_err.h"
+#include "sd_file.h"
+#include "sd_keys.h"
+#include "sd_mem.h"
+#include "sd_signed.h"
+#include "server_harness.h"
+#include "test_analyst_fixture.h"
+
+#define N_REPORTS 320
+#define CANARY_NARRATIVE "CANARY-NARRATIVE-7f3a9e"
+#define CANARY_CONTACT "CANARY-CONTACT-91be42"
+
+static const char *const ms_list[] = { "DE", "FR", "IT", "ES", "PL", "NL" };
+static const char *const sectors[] = { "C", "J", "K", "M" };
+static const char *const quarters[] = {
+	"2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3",
+};
+
+static const char *const env_run[] = {
+	"SEALDROP_PASSPHRASE=" H_PASS, "SEALDROP_TODAY=2026-11-22", NULL
+};
+
+struct world {
+	struct fx_rep rep[N_REPORTS];
+	uint8_t *env[N_REPORTS];
+	size_t len[N_REPORTS];
+	int live[N_REPORTS];        /* not replaced by a later report */
+	char attach_receipt[SD_RECEIPT_LEN + 1];
+	sd_channel *ch;
+	uint8_t ack_pk[32];
+};
+
+static struct world W;
+
+static void
+make_reports(void)
+{
+	uint64_t seed = 0x9e3779b97f4a7c15u;
+	size_t i, j;
+
+	for (i = 0; i < N_REPORTS; i++) {
+		struct fx_rep *r = &W.rep[i];
+
+		memset(r, 0, sizeof(*r));
+		r->ref = (unsigned)i + 1;
+		r->reporter = fx_rand(&seed) % 10 < 3 ?
+		    (int)(fx_rand(&seed) % 12) : -1;
+		r->ms = ms_list[fx_rand(&seed) % 6];
+		r->sector = sectors[fx_rand(&seed) % 4];
+		r->size = "medium";
+		r->discovered = quarters[fx_rand(&seed) % 4];
+		r->secrets = (uint32_t)(fx_rand(&seed) % 511) + 1;
+		r->vectors = (uint32_t)(fx_rand(&seed) % 255) + 1;
+		r->loss = fx_rand(&seed) % 5 == 0 ? -1 :
+		    (long long)(fx_rand(&seed) % 900000) + 1000;
+		r->jobs = (long long)(fx_rand(&seed) % 40);
+		if (i >= 300 && i < 302)
+			r->ms = "MT";      /* a small cell */
+		/* corrections: a later report for an earlier incident */
+		if (i >= 302) {
+			j = (size_t)(fx_rand(&seed) % 300);
+			r->reporter = 5;
+			W.rep[j].reporter = 5;
+			r->ref = W.rep[j].ref;
+		}
+	}
+}
+
+static void
+mark_live(void)
+{
+	size_t i, j;
+
+	for (i = 0; i < N_REPORTS; i++) {
+		W.live[i] = 1;
+		for (j = i + 1; j < N_REPORTS; j++)
+			if (W.rep[j].ref == W.rep[i].ref &&
+			    W.rep[j].reporter == W.rep[i].reporter)
+				W.live[i] = 0;
+	}
+}
+
+static void
+seal_all(void)
+{
+	char stats[4096], details[512];
+	static const uint8_t att[] = "attachment body " CANARY_NARRATIVE;
+	size_t i;
+
+	for (i = 0; i < N_REPORTS; i++) {
+		fx_stats_json(stats, sizeof(stats), &W.rep[i]);
+		snprintf(details, sizeof(details), "{\"narrative\":\"%s %zu "
+		    "<script>alert(1)</script>\",\"contact\":\"%s\"}",
+		    CANARY_NARRATIVE, i, CANARY_CONTACT);
+		W.env[i] = fx_seal(W.ch, stats, details, i == 7 ?
+		    "../../etc/evil name.txt" : NULL, att, sizeof(att) - 1,
+		    &W.len[i]);
+		assert_non_null(W.env[i]);
+		if (i == 7)
+			sd_receipt_id(W.attach_receipt, W.env[i], W.len[i]);
+	}
+}
+
+static int
+setup(void **state)
+{
+	uint8_t pk[32];
+	enum sd_role role = SD_ROLE_NONE;
+
+	(void)state;
+	assert_int_equal(sd_crypto_init(), SD_OK);
+	setenv("SEALDROP_TODAY", "2026-11-22", 1);
+	h_make_keys("k", "2099-12-31");
+	assert_int_equal(sd_pubkey_load("k/authority.pub", &role, pk), SD_OK);
+	assert_int_equal(sd_channel_load_file("k/channel.json", pk, NULL,
+	    &W.ch), SD_OK);
+	assert_int_equal(sd_pubkey_load("k/ack.pub", &role, W.ack_pk), SD_OK);
+	make_reports();
+	mark_live();
+	seal_all();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	size_t i;
+
+	h_teardown(state);
+	for (i = 0; i < N_REPORTS; i++)
+		free(W.env[i]);
+	sd_channel_free(W.ch);
+	return 0;
+}
+
+/* Run sealdrop-analyst with args; 0 when it exits 0. */
+static int
+analyst(const char *log, ...)
+{
+	char bin[512];
+	char *argv[40];
+	size_t n = 0;
+	va_list ap;
+	const char *a;
+
+	h_bin(bin, sizeof(bin), "analyst/sealdrop-analyst");
+	argv[n++] = bin;
+	va_start(ap, log);
+	while ((a = va_arg(ap, const char *)) != NULL && n < 39)
+		argv[n++] = h_s(a);
+	va_end(ap);
+	argv[n] = NULL;
+	return h_run(argv, env_run, log);
+}
+
+/* Not inlined: GCC's dangling-pointer analysis misreads the out-parameter
+ * once cmocka's longjmp-based asserts surround it. */
+static char *slurp(const char *path) __attribute__((noinline));
+
+static char *
+slurp(const char *path)
+{
+	uint8_t *data = NULL;
+	size_t len = 0;
+
+	if (sd_file_read(path, 64u << 20, &data, &len) != SD_OK)
+		fail_msg("cannot read %s", path);
+	return (char *)data;
+}
+
+static void
+no_canary(const char *path)
+{
+	char *s = slurp(path);
+
+	if (strstr(s, "CANARY") != NULL)
+		fail_msg("%s holds text of a narrative or contact", path);
+	free(s);
+}
+
+static int
+in_period(const struct fx_rep *r, const char *year)
+{
+	return year == NULL || strncmp(r->discovered, year, 4) == 0;
+}
+
+static double
+truth_count(const char *ms, const char *sector, const char *year)
+{
+	double n = 0;
+	size_t i;
+
+	for (i = 0; i < N_REPORTS; i++)
+		if (W.live[i] && in_period(&W.rep[i], year) &&
+		    (ms == NULL || strcmp(W.rep[i].ms, ms) == 0) &&
+		    (sector == NULL || strcmp(W.rep[i].sector, sector) == 0))
+			n++;
+	return n;
+}
+
+static double
+truth_loss(const char *sector)
+{
+	double v = 0;
+	size_t i;
+
+	for (i = 0; i < N_REPORTS; i++)
+		if (W.live[i] && (sector == NULL ||
+		    strcmp(W.rep[i].sector, sector) == 0) && W.rep[i].loss > 0)
+			v += (double)W.rep[i].loss;
+	return v;
+}
+
+/* member_state x sector counts in JSON: published cells equal the truth,
+ * suppressed ones carry no value. */
+static void
+check_json_2d(const char *path, size_t *published, size_t *suppressed)
+{
+	json_t *root, *cells, *c;
+	json_error_t err;
+	size_t i;
+
+	root = json_load_file(path, 0, &err);
+	assert_non_null(root);
+	cells = json_object_get(root, "cells");
+	assert_true(json_array_size(cells) > 0);
+	json_array_foreach(cells, i, c) {
+		const char *ms = json_string_value(json_object_get(c,
+		    "member_state"));
+		const char *sec = json_string_value(json_object_get(c,
+		    "sector"));
+		const char *st = json_string_value(json_object_get(c,
+		    "status"));
+		json_t *v = json_object_get(c, "value");
+
+		assert_non_null(ms);
+		assert_non_null(sec);
+		assert_non_null(st);
+		if (st[0] != 'F') {
+			assert_true(json_is_null(v));
+			assert_non_null(strchr("AOTD", st[0]));
+			(*suppressed)++;
+			continue;
+		}
+		(*published)++;
+		assert_true(json_integer_value(v) == (json_int_t)truth_count(
+		    strcmp(ms, "_T") ? ms : NULL,
+		    strcmp(sec, "_T") ? sec : NULL, NULL));
+	}
+	json_decref(root);
+}
+
+/* loss by sector in SDMX-CSV */
+static void
+check_sdmx_loss(const char *path)
+{
+	char *s = slurp(path), *line, *save = NULL;
+	size_t rows = 0;
+
+	line = strtok_r(s, "\r\n", &save);
+	assert_non_null(strstr(line, "CONF_STATUS"));
+	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
+		char f[10][64];
+		size_t n = 0;
+		const char *p = line, *q;
+
+		while (n < 10) {
+			q = strchr(p, ',');
+			snprintf(f[n++], 64, "%.*s", (int)(q ? q - p :
+			    (long)strlen(p)), p);
+			if (q == NULL)
+				break;
+			p = q + 1;
+		}
+		assert_int_equal(n, 8);
+		rows++;
+		if (f[7][0] == 'F')
+			assert_true(strtod(f[5], NULL) == truth_loss(
+			    strcmp(f[3], "_T") ? f[3] : NULL));
+		else
+			assert_string_equal(f[5], "");
+	}
+	assert_int_equal(rows, 23);
+	free(s);
+}
+
+static void
+check_csv_ms(const char *path)
+{
+	char *s = slurp(path), *line, *save = NULL;
+	size_t published = 0;
+
+	line = strtok_r(s, "\r\n", &save);
+	assert_string_equal(line, "period,member_state,member_state_label,"
+	    "count,status,status_label");
+	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
+		char ms[8], val[32], st[4];
+		const char *p = strchr(line, ',') + 1;
+		const char *lab = strchr(p, ',') + 1;
+		const char *v = strchr(lab, ',') + 1;
+
+		snprintf(ms, sizeof(ms), "%.*s", (int)(lab - p - 1), p);
+		snprintf(val, sizeof(val), "%.*s", (int)(strchr(v, ',') - v),
+		    v);
+		snprintf(st, sizeof(st), "%c", *(strchr(v, ',') + 1));
+		if (st[0] == 'F') {
+			assert_true(strtod(val, NULL) == truth_count(
+			    strcmp(ms, "_T") ? ms : NULL, NULL, "2026"));
+			published++;
+		} else {
+			assert_string_equal(val, "");
+		}
+		if (strcmp(ms, "MT") == 0)
+			assert_string_equal(st, "A");
+	}
+	assert_true(published >= 6);
+	free(s);
+}
+
+static void
+check_report(const char *path)
+{
+	char *s = slurp(path), *p;
+
+	assert_non_null(strstr(s, "<svg"));
+	assert_non_null(strstr(s, "Notes on method"));
+	assert_null(strstr(s, "<script"));
+	assert_null(strstr(s, "src="));
+	for (p = strstr(s, "http"); p != NULL; p = strstr(p + 1, "http"))
+		assert_true(strncmp(p, "http://www.w3.org/2000/svg", 26) == 0 ||
+		    strncmp(p, "http-equiv", 10) == 0);
+	free(s);
+	no_canary(path);
+}
+
+static void
+check_show(void)
+{
+	char *s;
+
+	assert_int_equal(analyst("show.out", "show", "--store", "a.db",
+	    "--key", "k/details.key", "--stats-key", "k/stats.key",
+	    "--save-dir", "saved", W.attach_receipt, NULL), 0);
+	s = slurp("show.out");
+	/* show is the one place the narrative is printed */
+	assert_non_null(strstr(s, CANARY_NARRATIVE));
+	assert_non_null(strstr(s, "Member State"));
+	free(s);
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "saved/%.12s-1-evil_name.txt",
+		    W.attach_receipt);
+		assert_int_equal(access(path, R_OK), 0);
+		assert_int_not_equal(access("etc/evil name.txt", F_OK), 0);
+	}
+}
+
+static void
+check_ack(size_t expect)
+{
+	uint8_t *body = NULL;
+	size_t bodylen = 0, n = 0;
+	char *doc = NULL;
+	json_t *root;
+	json_error_t err;
+
+	assert_int_equal(analyst("ack.out", "ack", "--store", "a.db", "--key",
+	    "k/ack.key", "--out", "ack.sig", "--force", "--all", NULL), 0);
+	doc = slurp("ack.sig");
+	assert_int_equal(sd_signed_open("sealdrop.ack/1", "ack_key", doc,
+	    strlen(doc), W.ack_pk, NULL, &body, &bodylen), SD_OK);
+	root = json_loadb((const char *)body, bodylen, 0, &err);
+	assert_non_null(root);
+	n = json_array_size(json_object_get(root, "receipts"));
+	assert_int_equal(n, expect);
+	assert_int_equal(strlen(json_string_value(json_object_get(root,
+	    "channel_id"))), 32);
+	json_decref(root);
+	free(body);
+	free(doc);
+}
+
+/* Everything a new user would do with a store. */
+static void
+query_store(const char *store)
+{
+	size_t published = 0, suppressed = 0;
+
+	assert_int_equal(analyst("t1.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "member_state", "--period", "2026",
+	    "--format", "csv", "--out", "ms.csv", "--force", NULL), 0);
+	check_csv_ms("ms.csv");
+	assert_int_equal(analyst("t2.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "member_state", "--cols", "sector",
+	    "--format", "json", "--out", "ms_sector.json", "--force", NULL),
+	    0);
+	check_json_2d("ms_sector.json", &published, &suppressed);
+	assert_true(published > 20);
+	assert_true(suppressed >= 1);
+	assert_int_equal(analyst("t3.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "sector", "--measure", "loss_eur",
+	    "--format", "sdmx", "--out", "loss.csv", "--force", NULL), 0);
+	check_sdmx_loss("loss.csv");
+	assert_int_equal(analyst("t4.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "attack_vectors", "--cols", "actor",
+	    "--format", "html", "--out", "t.html", "--force", NULL), 0);
+	assert_int_equal(analyst("r.log", "report", "--store", store, "--key",
+	    "k/stats.key", "--period", "2026", "--out", "report.html",
+	    "--force", NULL), 0);
+	check_report("report.html");
+	no_canary("ms.csv");
+	no_canary("ms_sector.json");
+	no_canary("loss.csv");
+	no_canary("t.html");
+	no_canary("t1.log");
+	no_canary("r.log");
+}
+
+static void
+test_batch_by_hand(void **state)
+{
+	uint8_t zero[32] = { 0 }, last[32];
+	char hex[33];
+	char *s;
+
+	(void)state;
+	sodium_bin2hex(hex, sizeof(hex), sd_channel_id(W.ch), 16);
+	assert_int_equal(fx_batch_write("b1.sqlite", hex, zero, 1, W.env,
+	    W.len, 200, last), 0);
+	assert_int_equal(fx_batch_write("b2.sqlite", hex, last, 201, W.env + 200,
+	    W.len + 200, N_REPORTS - 200, last), 0);
+	remove("a.db");
+	assert_int_equal(analyst("ingest.out", "ingest", "--store", "a.db",
+	    "b1.sqlite", "b2.sqlite", NULL), 0);
+	s = slurp("ingest.out");
+	assert_non_null(strstr(s, "320 envelopes added"));
+	free(s);
+	/* again: all skipped, nothing refused */
+	assert_int_equal(analyst("ingest2.out", "ingest", "--store", "a.db",
+	    "b2.sqlite", NULL), 0);
+	query_store("a.db");
+	check_show();
+	check_ack(N_REPORTS);
+	/* wrong usage gets a one-line error and a non-zero status */
+	assert_int_not_equal(analyst("bad.out", "table", "--store", "a.db",
+	    "--key", "k/stats.key", "--rows", "narrative", NULL), 0);
+	assert_int_not_equal(analyst("bad2.out", "table", "--store", "a.db",
+	    "--key", "k/details.key", "--rows", "sector", NULL), 0);
+	assert_int_equal(analyst("help.out", "table", "--help", NULL), 0);
+}
+
+static void
+test_through_server(void **state)
+{
+	struct h_server srv;
+	struct h_resp resp;
+	char bin[512];
+	size_t i;
+
+	(void)state;
+	h_bin(bin, sizeof(bin), "server/sealdrop-server");
+	if (access(bin, X_OK) != 0 || h_start(&srv, "k", "intake.db", NULL,
+	    NULL) != 0) {
+		print_message("sealdrop-server not available: only the batch "
+		    "written by hand was checked\n");
+		skip();
+	}
+	for (i = 0; i < N_REPORTS; i++) {
+		h_http(&srv, "POST", "/api/v1/reports",
+		    "application/octet-stream", W.env[i], W.len[i], NULL,
+		    &resp);
+		assert_true(resp.status == 201 || resp.status == 200);
+		h_resp_free(&resp);
+	}
+	assert_int_equal(h_stop(&srv), 0);
+	{
+		char *argv[] = { bin, h_s("export"), h_s("--db"),
+		    h_s("intake.db"), h_s("--out"), h_s("export.sqlite"), NULL };
+
+		remove("export.sqlite");
+		assert_int_equal(h_run(argv, env_run, "export.log"), 0);
+	}
+	remove("a.db");
+	assert_int_equal(analyst("ingest-srv.out", "ingest", "--store", "a.db",
+	    "export.sqlite", NULL), 0);
+	query_store("a.db");
+	check_ack(N_REPORTS);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_batch_by_hand),
+		cmocka_unit_test(test_through_server),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,298 @@
+/* The writers: CSV quoting, JSON cells, SDMX-CSV columns and CONF_STATUS,
+ * HTML escaping; suppressed cells never carry a value. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "cube.h"
+#include "out.h"
+#include "recs.h"
+#include "sd_err.h"
+#include "sdc.h"
+
+enum { SEC_C = 2, SEC_D = 3, SEC_F = 5, SEC_G = 6 };
+
+struct fixture {
+	struct recset rs;
+	struct dim rows;
+	struct cube_spec spec;
+	sdc_table *t;
+	struct ptable pt;
+};
+
+static void
+add(struct recset *rs, unsigned ref, uint8_t sector, int64_t loss)
+{
+	struct sd_report r;
+
+	memset(&r, 0, sizeof(r));
+	r.incident_ref[0] = (uint8_t)ref;
+	r.sector = sector;
+	r.discovered_year = 2026;
+	r.discovered_quarter = 2;
+	r.secret_types = 1;
+	r.attack_vectors = 1;
+	r.loss_eur = loss;
+	r.jobs_at_risk = -1;
+	assert_int_equal(recset_add(rs, &r), SD_OK);
+}
+
+/* Sectors C (5 reports) and D (4; its label holds commas) are safe; F and
+ * G have one reporter each and must be suppressed. */
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct sdc_params p;
+	unsigned ref = 1, i;
+
+	recset_init(&f->rs);
+	for (i = 0; i < 5; i++)
+		add(&f->rs, ref++, SEC_C, 1000 + i);
+	for (i = 0; i < 4; i++)
+		add(&f->rs, ref++, SEC_D, 2000 + i);
+	add(&f->rs, ref++, SEC_F, 50);
+	add(&f->rs, ref++, SEC_G, 70);
+	recset_finish(&f->rs);
+	assert_int_equal(dim_lookup("sector", &f->rows), SD_OK);
+	f->spec.rows = &f->rows;
+	f->spec.measure = CM_COUNT;
+	assert_int_equal(period_parse("2026", &f->spec.period), SD_OK);
+	assert_int_equal(cube_build(&f->rs, &f->spec, &f->t), SD_OK);
+	sdc_params_default(&p);
+	assert_int_equal(sdc_protect(f->t, &p), SD_OK);
+	f->pt.rows = &f->rows;
+	f->pt.measure = CM_COUNT;
+	f->pt.t = f->t;
+	f->pt.period = "2026";
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	sdc_table_free(f->t);
+	recset_free(&f->rs);
+	free(f);
+	return 0;
+}
+
+/* RFC 4180 fields of one record starting at *p; advances past it. */
+static size_t
+csv_record(const char **p, char fields[][160], size_t max)
+{
+	const char *s = *p;
+	size_t n = 0, o;
+
+	while (*s != '\0' && n < max) {
+		o = 0;
+		if (*s == '"') {
+			for (s++; *s != '\0'; s++) {
+				if (*s == '"' && s[1] == '"') {
+					fields[n][o++] = '"';
+					s++;
+				} else if (*s == '"') {
+					s++;
+					break;
+				} else if (o < 159) {
+					fields[n][o++] = *s;
+				}
+			}
+		} else {
+			while (*s != ',' && *s != '\r' && *s != '\0' && o < 159)
+				fields[n][o++] = *s++;
+		}
+		fields[n++][o] = '\0';
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (*s == '\r' && s[1] == '\n')
+			s += 2;
+		break;
+	}
+	*p = s;
+	return n;
+}
+
+static void
+test_csv(void **state)
+{
+	struct fixture *f = *state;
+	char fields[16][160];
+	const char *p;
+	size_t n, lines = 0, suppressed = 0;
+	sd_buf b;
+
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_csv(&f->pt, &b), SD_OK);
+	p = (const char *)b.data;
+	n = csv_record(&p, fields, 16);
+	assert_int_equal(n, 6);
+	assert_string_equal(fields[0], "period");
+	assert_string_equal(fields[1], "sector");
+	assert_string_equal(fields[2], "sector_label");
+	assert_string_equal(fields[3], "count");
+	assert_string_equal(fields[4], "status");
+	while (*p != '\0') {
+		n = csv_record(&p, fields, 16);
+		assert_int_equal(n, 6);
+		lines++;
+		if (strcmp(fields[1], "D") == 0) {
+			/* the label with commas survives as one field */
+			assert_string_equal(fields[2], "Electricity, gas, steam "
+			    "and air conditioning supply");
+			/* D may be withheld to protect F and G */
+			assert_string_equal(fields[3], fields[4][0] == 'F' ?
+			    "4" : "");
+		}
+		if (strcmp(fields[1], "F") == 0 || strcmp(fields[1], "G") == 0) {
+			assert_string_equal(fields[3], "");
+			assert_string_equal(fields[4], "A");
+		}
+		if (strcmp(fields[4], "F") != 0) {
+			assert_string_equal(fields[3], "");
+			suppressed++;
+		}
+	}
+	assert_int_equal(lines, f->rows.n + 1);
+	assert_true(suppressed >= 2);
+	assert_null(strstr((const char *)b.data, "threshold"));
+	sd_buf_free(&b);
+}
+
+static void
+test_json(void **state)
+{
+	struct fixture *f = *state;
+	json_t *root, *cells, *c;
+	json_error_t err;
+	size_t i, n_total = 0;
+	sd_buf b;
+
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_json(&f->pt, &b), SD_OK);
+	root = json_loads((const char *)b.data, 0, &err);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(root,
+	    "period")), "2026");
+	cells = json_object_get(root, "cells");
+	assert_int_equal(json_array_size(cells), f->rows.n + 1);
+	json_array_foreach(cells, i, c) {
+		const char *code = json_string_value(json_object_get(c,
+		    "sector"));
+		const char *st = json_string_value(json_object_get(c,
+		    "status"));
+		json_t *v = json_object_get(c, "value");
+
+		assert_non_null(code);
+		assert_non_null(st);
+		assert_int_equal(strlen(st), 1);
+		assert_int_equal(st[0], ptable_status(&f->pt, i, 0));
+		if (st[0] == 'F')
+			assert_true(json_is_integer(v));
+		else
+			assert_true(json_is_null(v));
+		if (strcmp(code, "C") == 0)
+			assert_int_equal(json_integer_value(v), 5);
+		if (strcmp(code, "_T") == 0)
+			n_total++;
+	}
+	assert_int_equal(n_total, 1);
+	json_decref(root);
+	sd_buf_free(&b);
+}
+
+static void
+test_sdmx(void **state)
+{
+	static const char hdr[] = "STRUCTURE,STRUCTURE_ID,ACTION,SECTOR,"
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS\r\n";
+	struct fixture *f = *state;
+	char fields[16][160];
+	const char *p;
+	size_t n;
+	sd_buf b;
+
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_sdmx(&f->pt, &b), SD_OK);
+	p = (const char *)b.data;
+	assert_int_equal(strncmp(p, hdr, strlen(hdr)), 0);
+	n = csv_record(&p, fields, 16);
+	assert_int_equal(n, 9);
+	while (*p != '\0') {
+		n = csv_record(&p, fields, 16);
+		assert_int_equal(n, 9);
+		assert_string_equal(fields[0], "dataflow");
+		assert_string_equal(fields[2], "I");
+		assert_string_equal(fields[4], "2026");
+		assert_string_equal(fields[5], "COUNT");
+		assert_non_null(strchr("FAOTD", fields[8][0]));
+		assert_int_equal(strlen(fields[8]), 1);
+		if (fields[8][0] == 'F')
+			assert_true(fields[6][0] != '\0');
+		else
+			assert_string_equal(fields[6], "");
+		if (strcmp(fields[3], "F") == 0)
+			assert_string_equal(fields[8], "A");
+		if (strcmp(fields[3], "C") == 0)
+			assert_string_equal(fields[6], "5");
+	}
+	sd_buf_free(&b);
+}
+
+static void
+test_html(void **state)
+{
+	struct fixture *f = *state;
+	sd_buf b;
+
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_html_escape(&b, "<script>alert('x')&\"</script>"),
+	    SD_OK);
+	assert_string_equal((const char *)b.data, "&lt;script&gt;alert(&#39;x"
+	    "&#39;)&amp;&quot;&lt;/script&gt;");
+	sd_buf_reset(&b);
+	assert_int_equal(out_html_page(&f->pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "c<sup>A</sup>"));
+	assert_null(strstr((const char *)b.data, "<script"));
+	assert_null(strstr((const char *)b.data, "src="));
+	assert_non_null(strstr((const char *)b.data, "Electricity, gas"));
+	sd_buf_free(&b);
+}
+
+static void
+test_numbers(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_string_equal(out_number(1234567, 0, buf, sizeof(buf)),
+	    "1234567");
+	assert_string_equal(out_number(1234567, 1, buf, sizeof(buf)),
+	    "1\xe2\x80\xaf" "234\xe2\x80\xaf" "567");
+	assert_string_equal(out_number(999, 1, buf, sizeof(buf)), "999");
+	assert_string_equal(out_number(0, 1, buf, sizeof(buf)), "0");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sdmx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+		cmocka_unit_test(test_numbers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
