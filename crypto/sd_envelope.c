@@ -244,12 +244,9 @@ body_len_ok(uint64_t body_len, enum sd_section_type t, size_t *padded)
 	return 1;
 }
 
-int
-sd_envelope_parse(const uint8_t *buf, size_t len, struct sd_envelope_view *v)
+static int
+parse_header(const uint8_t *buf, size_t len, struct sd_envelope_view *v)
 {
-	size_t off = SD_ENV_HEADER_LEN, i, attachments = 0, padded;
-	struct sd_section_view *s;
-
 	memset(v, 0, sizeof(*v));
 	if (len > SD_ENVELOPE_MAX)
 		return SD_E_TOOBIG;
@@ -265,34 +262,70 @@ sd_envelope_parse(const uint8_t *buf, size_t len, struct sd_envelope_view *v)
 	v->nonce = buf + 22;
 	if (v->n_sections == 0 || v->n_sections > SD_ENV_MAX_SECTIONS)
 		return SD_E_SECTIONS;
-	for (i = 0; i < v->n_sections; i++) {
-		s = &v->sec[i];
-		if (len - off < 2)
-			return SD_E_TRUNCATED;
-		s->index = i;
-		s->start = buf + off;
-		s->type = (enum sd_section_type)buf[off];
-		s->n_recipients = buf[off + 1];
-		if (!order_ok(i, s->type, &attachments) || s->n_recipients == 0)
-			return SD_E_SECTIONS;
-		s->prefix_len = 2 + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN +
-		    SS_HEADER + 8;
-		if (len - off < s->prefix_len)
-			return SD_E_TRUNCATED;
-		s->recipients = buf + off + 2;
-		s->ss_header = s->recipients + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN;
-		s->body_len = get_u64(s->ss_header + SS_HEADER);
-		if (!body_len_ok(s->body_len, s->type, &padded))
-			return SD_E_LENGTH;
-		s->padded = padded;
-		off += s->prefix_len;
-		if (len - off < s->body_len)
-			return SD_E_TRUNCATED;
-		s->body = buf + off;
-		off += (size_t)s->body_len;
-	}
+	return SD_OK;
+}
+
+/* Section i at *off; advances *off past it. */
+static int
+parse_section(const uint8_t *buf, size_t len, size_t *off, size_t i,
+    size_t *attachments, struct sd_section_view *s)
+{
+	size_t o = *off;
+
+	if (len - o < 2)
+		return SD_E_TRUNCATED;
+	s->index = i;
+	s->start = buf + o;
+	s->type = (enum sd_section_type)buf[o];
+	s->n_recipients = buf[o + 1];
+	if (!order_ok(i, s->type, attachments) || s->n_recipients == 0)
+		return SD_E_SECTIONS;
+	s->prefix_len = 2 + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN +
+	    SS_HEADER + 8;
+	if (len - o < s->prefix_len)
+		return SD_E_TRUNCATED;
+	s->recipients = buf + o + 2;
+	s->ss_header = s->recipients + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN;
+	s->body_len = get_u64(s->ss_header + SS_HEADER);
+	if (!body_len_ok(s->body_len, s->type, &s->padded))
+		return SD_E_LENGTH;
+	o += s->prefix_len;
+	if (len - o < s->body_len)
+		return SD_E_TRUNCATED;
+	s->body = buf + o;
+	*off = o + (size_t)s->body_len;
+	return SD_OK;
+}
+
+int
+sd_envelope_parse(const uint8_t *buf, size_t len, struct sd_envelope_view *v)
+{
+	size_t off = SD_ENV_HEADER_LEN, i, attachments = 0;
+	int rc;
+
+	if ((rc = parse_header(buf, len, v)) != SD_OK)
+		return rc;
+	for (i = 0; i < v->n_sections; i++)
+		if ((rc = parse_section(buf, len, &off, i, &attachments,
+		    &v->sec[i])) != SD_OK)
+			return rc;
 	if (off != len)
 		return SD_E_TRAILING;
+	return SD_OK;
+}
+
+int
+sd_envelope_parse_first(const uint8_t *buf, size_t len,
+    struct sd_envelope_view *v, size_t *first_len)
+{
+	size_t off = SD_ENV_HEADER_LEN, attachments = 0;
+	int rc;
+
+	if ((rc = parse_header(buf, len, v)) != SD_OK ||
+	    (rc = parse_section(buf, len, &off, 0, &attachments, &v->sec[0])) != SD_OK)
+		return rc;
+	if (first_len)
+		*first_len = off;
 	return SD_OK;
 }
 

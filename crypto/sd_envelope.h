@@ -75,6 +75,11 @@ struct sd_envelope_view {
  * points into buf. */
 int sd_envelope_parse(const uint8_t *buf, size_t len,
     struct sd_envelope_view *v);
+/* The same checks on the header and the first (stats) section only, for a
+ * reader that needs nothing else: buf may end anywhere after that section.
+ * Only sec[0] of the view is filled; *first_len is where section 0 ends. */
+int sd_envelope_parse_first(const uint8_t *buf, size_t len,
+    struct sd_envelope_view *v, size_t *first_len);
 /* The view's channel_id and recipient key ids are exactly the channel's
  * (per role, in channel order). SD_E_CHANNEL or SD_E_RECIPIENTS. */
 int sd_envelope_check_channel(const struct sd_envelope_view *v,

@@ -64,16 +64,15 @@ pull_body(crypto_secretstream_xchacha20poly1305_state *st,
 }
 
 int
-sd_envelope_open_section(const struct sd_envelope_view *v, size_t idx,
-    const sd_seckey *k, uint8_t **plain, size_t *plainlen)
+sd_envelope_open_section_into(const struct sd_envelope_view *v, size_t idx,
+    const sd_seckey *k, uint8_t *buf, size_t cap, size_t *plainlen)
 {
 	crypto_secretstream_xchacha20poly1305_state st;
 	const struct sd_section_view *s;
-	uint8_t *key = NULL, *p = NULL;
+	uint8_t key[SECTION_KEY];
 	size_t chunks, padded, len = 0;
 	int rc;
 
-	*plain = NULL;
 	*plainlen = 0;
 	if (idx >= v->n_sections)
 		return SD_E_INVAL;
@@ -84,29 +83,48 @@ sd_envelope_open_section(const struct sd_envelope_view *v, size_t idx,
 	chunks = (padded + SD_ENV_CHUNK - 1) / SD_ENV_CHUNK;
 	if (padded == 0 || s->body_len != padded + chunks * SS_ABYTES)
 		return SD_E_INVAL;     /* not a view sd_envelope_parse made */
-	rc = SD_E_NOMEM;
-	if ((key = sd_secret_alloc(SECTION_KEY)) == NULL ||
-	    (p = sd_secret_alloc(padded + 1)) == NULL)
-		goto fail;
+	if (cap < padded + 1)
+		return SD_E_TOOBIG;
 	if ((rc = unseal_key(s, k, key)) != SD_OK)
-		goto fail;
+		goto out;
 	if (crypto_secretstream_xchacha20poly1305_init_pull(&st, s->ss_header, key) != 0) {
 		rc = SD_E_DECRYPT;
-		goto fail;
+		goto out;
 	}
-	if ((rc = pull_body(&st, v, s, p)) != SD_OK)
-		goto fail;
-	if ((rc = sd_unpad(p, padded, &len)) != SD_OK)
-		goto fail;
-	p[len] = '\0';
-	*plain = p;
+	if ((rc = pull_body(&st, v, s, buf)) != SD_OK ||
+	    (rc = sd_unpad(buf, padded, &len)) != SD_OK) {
+		sodium_memzero(buf, padded);
+		goto out;
+	}
+	buf[len] = '\0';
 	*plainlen = len;
-	p = NULL;
-fail:
+out:
 	sodium_memzero(&st, sizeof(st));
-	sd_secret_free(key);
-	sd_secret_free(p);
+	sodium_memzero(key, sizeof(key));
 	return rc;
+}
+
+int
+sd_envelope_open_section(const struct sd_envelope_view *v, size_t idx,
+    const sd_seckey *k, uint8_t **plain, size_t *plainlen)
+{
+	uint8_t *p = NULL;
+	size_t cap;
+	int rc;
+
+	*plain = NULL;
+	*plainlen = 0;
+	if (idx >= v->n_sections)
+		return SD_E_INVAL;
+	cap = v->sec[idx].padded + 1;
+	if ((p = sd_secret_alloc(cap)) == NULL)
+		return SD_E_NOMEM;
+	if ((rc = sd_envelope_open_section_into(v, idx, k, p, cap, plainlen)) != SD_OK) {
+		sd_secret_free(p);
+		return rc;
+	}
+	*plain = p;
+	return SD_OK;
 }
 
 int

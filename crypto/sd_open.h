@@ -16,6 +16,11 @@
 int sd_envelope_open_section(const struct sd_envelope_view *v, size_t idx,
     const sd_seckey *key, uint8_t **plain, size_t *plainlen);
 
+/* The same into buf (cap >= v->sec[idx].padded + 1 bytes), which the caller
+ * allocates once in guarded memory and reuses: for opening many sections. */
+int sd_envelope_open_section_into(const struct sd_envelope_view *v, size_t idx,
+    const sd_seckey *key, uint8_t *buf, size_t cap, size_t *plainlen);
+
 /* Split an attachment plaintext: meta_len:u32 | meta JSON | file bytes. */
 int sd_attachment_split(const uint8_t *plain, size_t len, const uint8_t **meta,
     size_t *metalen, const uint8_t **file, size_t *filelen);

@@ -461,6 +461,48 @@ test_chunk_tags_and_padding(void **state)
 	free(d);
 }
 
+/* The analyst reads only the header and the stats section of each stored
+ * envelope, and opens thousands into one reused buffer. */
+static void
+test_parse_first_and_open_into(void **state)
+{
+	struct sd_envelope_view full, first;
+	uint8_t *a, *b, *buf;
+	size_t la, lb, end = 0, pl, cap;
+
+	(void)state;
+	a = seal3(T.ch, 700, 70000, 10, &la);
+	b = seal3(T.ch, 5000, 10, NOATT, &lb);
+	assert_int_equal(sd_envelope_parse(a, la, &full), SD_OK);
+	assert_int_equal(sd_envelope_parse_first(a, la, &first, &end), SD_OK);
+	assert_int_equal(end, (size_t)(full.sec[1].start - a));
+	assert_int_equal(sd_envelope_parse_first(a, end, &first, NULL), SD_OK);
+	assert_int_equal(first.sec[0].body_len, full.sec[0].body_len);
+	assert_int_equal(sd_envelope_parse_first(a, end - 1, &first, NULL), SD_E_TRUNCATED);
+	a[4] ^= 1;
+	assert_int_equal(sd_envelope_parse_first(a, end, &first, NULL), SD_E_VERSION);
+	a[4] ^= 1;
+	assert_int_equal(sd_envelope_parse_first(a, end, &first, NULL), SD_OK);
+
+	cap = sd_pad_size(SD_STATS_MAX) + 1;
+	buf = sd_secret_alloc(cap);
+	assert_int_equal(sd_envelope_open_section_into(&first, 0, T.stats[0], buf, 100, &pl),
+	    SD_E_TOOBIG);
+	assert_int_equal(sd_envelope_open_section_into(&first, 0, T.stats[0], buf, cap, &pl), SD_OK);
+	assert_int_equal(pl, 700);
+	uint8_t *want = tk_pattern(5000, 1);
+	assert_int_equal(sd_envelope_parse_first(b, lb, &first, NULL), SD_OK);
+	assert_int_equal(sd_envelope_open_section_into(&first, 0, T.stats[1], buf, cap, &pl), SD_OK);
+	assert_int_equal(pl, 5000);
+	assert_memory_equal(buf, want, 5000);
+	assert_int_equal(sd_envelope_open_section_into(&first, 0, T.details[0], buf, cap, &pl),
+	    SD_E_NO_KEY);
+	sd_secret_free(buf);
+	free(want);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -476,6 +518,7 @@ main(void)
 		cmocka_unit_test(test_other_channel_and_keys),
 		cmocka_unit_test(test_receipt),
 		cmocka_unit_test(test_chunk_tags_and_padding),
+		cmocka_unit_test(test_parse_first_and_open_into),
 	};
 
 	if (sd_crypto_init() != SD_OK)
