@@ -5,10 +5,10 @@ set -eu
 
 PKGS="build-essential cmake pkg-config libsodium-dev libmicrohttpd-dev
 libsqlite3-dev libcmocka-dev libjansson-dev libcurl4-openssl-dev libglpk-dev
-libseccomp-dev sqlite3 curl binutils"
-# Browser tests need Chromium and Node.js with npm.
+libseccomp-dev sqlite3 curl binutils nodejs npm"
+# Browser tests need Chromium as well.
 if [ "${SD_WITH_BROWSER:-0}" = 1 ]; then
-	PKGS="$PKGS chromium nodejs npm"
+	PKGS="$PKGS chromium"
 fi
 
 missing=""
