@@ -7,7 +7,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
-scripts/build.sh
+mkdir -p var
+echo "sealdrop: building (log in var/build.log)" >&2
+if ! scripts/build.sh >var/build.log 2>&1; then
+	tail -40 var/build.log >&2
+	echo "sealdrop: the build failed; the whole log is var/build.log" >&2
+	exit 1
+fi
 
 LISTEN=${SEALDROP_LISTEN:-127.0.0.1:8080}
 DEMO=var/demo
