@@ -11,6 +11,9 @@
 #define OUT_MAX (64u * 1024 * 1024)
 
 int out_csv(const struct ptable *pt, sd_buf *b);
+/* one CSV field, quoted when needed (and when a spreadsheet would take it
+ * for a formula), then "," or CRLF when last */
+int out_csv_field(sd_buf *b, const char *s, int last);
 int out_json(const struct ptable *pt, sd_buf *b);
 int out_sdmx(const struct ptable *pt, sd_buf *b);
 /* A whole HTML page with the table (table --format html). */

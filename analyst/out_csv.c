@@ -8,8 +8,8 @@
 
 /* Quote when the field holds a separator, a quote, a line break or starts
  * with a character a spreadsheet would take for a formula. */
-static int
-csv_field(sd_buf *b, const char *s, int last)
+int
+out_csv_field(sd_buf *b, const char *s, int last)
 {
 	int rc = SD_OK;
 	const char *p;
@@ -38,20 +38,20 @@ header(const struct ptable *pt, sd_buf *b)
 	int rc = SD_OK;
 
 	if (pt->period[0] != '\0')
-		rc = csv_field(b, "period", 0);
+		rc = out_csv_field(b, "period", 0);
 	for (i = 0; rc == SD_OK && i < pt->n_filters; i++)
-		rc = csv_field(b, "filter", 0);
+		rc = out_csv_field(b, "filter", 0);
 	snprintf(lab, sizeof(lab), "%s_label", pt->rows->name);
-	if (rc == SD_OK && (rc = csv_field(b, pt->rows->name, 0)) == SD_OK)
-		rc = csv_field(b, lab, 0);
+	if (rc == SD_OK && (rc = out_csv_field(b, pt->rows->name, 0)) == SD_OK)
+		rc = out_csv_field(b, lab, 0);
 	if (rc == SD_OK && pt->cols != NULL) {
 		snprintf(lab, sizeof(lab), "%s_label", pt->cols->name);
-		if ((rc = csv_field(b, pt->cols->name, 0)) == SD_OK)
-			rc = csv_field(b, lab, 0);
+		if ((rc = out_csv_field(b, pt->cols->name, 0)) == SD_OK)
+			rc = out_csv_field(b, lab, 0);
 	}
-	if (rc == SD_OK && (rc = csv_field(b, measure_name(pt->measure), 0)) ==
-	    SD_OK && (rc = csv_field(b, "status", 0)) == SD_OK)
-		rc = csv_field(b, "status_label", 1);
+	if (rc == SD_OK && (rc = out_csv_field(b, measure_name(pt->measure), 0)) ==
+	    SD_OK && (rc = out_csv_field(b, "status", 0)) == SD_OK)
+		rc = out_csv_field(b, "status_label", 1);
 	return rc;
 }
 
@@ -63,20 +63,20 @@ cell(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 	int rc = SD_OK;
 
 	if (pt->period[0] != '\0')
-		rc = csv_field(b, pt->period, 0);
+		rc = out_csv_field(b, pt->period, 0);
 	for (k = 0; rc == SD_OK && k < pt->n_filters; k++)
-		rc = csv_field(b, pt->filter[k].text, 0);
+		rc = out_csv_field(b, pt->filter[k].text, 0);
 	if (rc == SD_OK &&
-	    (rc = csv_field(b, ptable_row_code(pt, i), 0)) == SD_OK)
-		rc = csv_field(b, ptable_row_label(pt, i), 0);
+	    (rc = out_csv_field(b, ptable_row_code(pt, i), 0)) == SD_OK)
+		rc = out_csv_field(b, ptable_row_label(pt, i), 0);
 	if (rc == SD_OK && pt->cols != NULL &&
-	    (rc = csv_field(b, ptable_col_code(pt, j), 0)) == SD_OK)
-		rc = csv_field(b, ptable_col_label(pt, j), 0);
+	    (rc = out_csv_field(b, ptable_col_code(pt, j), 0)) == SD_OK)
+		rc = out_csv_field(b, ptable_col_label(pt, j), 0);
 	st[0] = ptable_status(pt, i, j);
-	if (rc == SD_OK && (rc = csv_field(b, ptable_suppressed(pt, i, j) ?
+	if (rc == SD_OK && (rc = out_csv_field(b, ptable_suppressed(pt, i, j) ?
 	    "" : out_number(ptable_value(pt, i, j), 0, num, sizeof(num)),
-	    0)) == SD_OK && (rc = csv_field(b, st, 0)) == SD_OK)
-		rc = csv_field(b, out_status_words(st[0]), 1);
+	    0)) == SD_OK && (rc = out_csv_field(b, st, 0)) == SD_OK)
+		rc = out_csv_field(b, out_status_words(st[0]), 1);
 	return rc;
 }
 

@@ -14,27 +14,6 @@
 
 /* Codes and ids are plain tokens, but a field is quoted whenever it holds
  * a separator, so the file stays valid whatever the code lists become. */
-static int
-field(sd_buf *b, const char *s, int last)
-{
-	int rc = SD_OK;
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") != NULL) {
-		rc = sd_buf_adds(b, "\"");
-		for (p = s; rc == SD_OK && *p != '\0'; p++)
-			rc = *p == '"' ? sd_buf_adds(b, "\"\"") :
-			    sd_buf_add(b, p, 1);
-		if (rc == SD_OK)
-			rc = sd_buf_adds(b, "\"");
-	} else {
-		rc = sd_buf_adds(b, s);
-	}
-	if (rc == SD_OK)
-		rc = sd_buf_adds(b, last ? "\r\n" : ",");
-	return rc;
-}
-
 static void
 upper(char *out, size_t cap, const char *s)
 {
@@ -91,16 +70,16 @@ header(const struct ptable *pt, sd_buf *b)
 	if ((rc = sd_buf_adds(b, "STRUCTURE,STRUCTURE_ID,ACTION,")) != SD_OK)
 		return rc;
 	upper(name, sizeof(name), pt->rows->name);
-	if ((rc = field(b, name, 0)) != SD_OK)
+	if ((rc = out_csv_field(b, name, 0)) != SD_OK)
 		return rc;
 	if (pt->cols != NULL) {
 		upper(name, sizeof(name), pt->cols->name);
-		if ((rc = field(b, name, 0)) != SD_OK)
+		if ((rc = out_csv_field(b, name, 0)) != SD_OK)
 			return rc;
 	}
 	for (k = 0; k < pt->n_filters; k++)
 		if (filter_column(pt, k, name, sizeof(name)) &&
-		    (rc = field(b, name, 0)) != SD_OK)
+		    (rc = out_csv_field(b, name, 0)) != SD_OK)
 			return rc;
 	if (pt->period[0] != '\0' &&
 	    (rc = sd_buf_adds(b, "TIME_PERIOD,")) != SD_OK)
@@ -118,32 +97,32 @@ row(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 	int rc;
 
 	if ((rc = sd_buf_adds(b, "dataflow," SDMX_STRUCTURE_ID ",I,")) !=
-	    SD_OK || (rc = field(b, ptable_row_code(pt, i), 0)) != SD_OK)
+	    SD_OK || (rc = out_csv_field(b, ptable_row_code(pt, i), 0)) != SD_OK)
 		return rc;
 	if (pt->cols != NULL &&
-	    (rc = field(b, ptable_col_code(pt, j), 0)) != SD_OK)
+	    (rc = out_csv_field(b, ptable_col_code(pt, j), 0)) != SD_OK)
 		return rc;
 	for (k = 0; k < pt->n_filters; k++) {
 		if (!filter_column(pt, k, name, sizeof(name)))
 			continue;
 		eq = strchr(pt->filter[k].text, '=');
-		if ((rc = field(b, eq + 1, 0)) != SD_OK)
+		if ((rc = out_csv_field(b, eq + 1, 0)) != SD_OK)
 			return rc;
 	}
 	if (pt->period[0] != '\0') {
 		time_period(pt, tp, sizeof(tp));
-		if ((rc = field(b, tp, 0)) != SD_OK)
+		if ((rc = out_csv_field(b, tp, 0)) != SD_OK)
 			return rc;
 	}
 	upper(ind, sizeof(ind), measure_name(pt->measure));
 	st[0] = ptable_status(pt, i, j);
-	if ((rc = field(b, ind, 0)) != SD_OK ||
-	    (rc = field(b, ptable_suppressed(pt, i, j) ? "" :
+	if ((rc = out_csv_field(b, ind, 0)) != SD_OK ||
+	    (rc = out_csv_field(b, ptable_suppressed(pt, i, j) ? "" :
 	    out_number(ptable_value(pt, i, j), 0, num, sizeof(num)), 0)) !=
 	    SD_OK ||
-	    (rc = field(b, pt->measure == CM_LOSS ? "EUR" : "NR", 0)) != SD_OK)
+	    (rc = out_csv_field(b, pt->measure == CM_LOSS ? "EUR" : "NR", 0)) != SD_OK)
 		return rc;
-	return field(b, st, 1);
+	return out_csv_field(b, st, 1);
 }
 
 int

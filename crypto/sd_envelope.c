@@ -1,5 +1,6 @@
 #include "sd_envelope.h"
 #include "sd_err.h"
+#include "sd_le.h"
 #include "sd_mem.h"
 #include "sd_pad.h"
 #include "sd_encode.h"
@@ -14,26 +15,6 @@
 #define SECTION_KEY crypto_secretstream_xchacha20poly1305_KEYBYTES
 #define SEALED_KEY (SECTION_KEY + crypto_box_SEALBYTES)
 #define AD_MAX (SD_ENV_HEADER_LEN + 1 + 2 + 255 * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8)
-
-static void
-put_u64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 enum sd_role
 sd_section_reader(enum sd_section_type t)
@@ -157,7 +138,7 @@ seal_section(const sd_channel *ch, const uint8_t *header, size_t idx,
 		p += SD_ENV_RECIPIENT_LEN;
 	}
 	p += SS_HEADER;
-	put_u64(p, sd_body_len(padded));
+	sd_put_u64(p, sd_body_len(padded));
 	p += 8;
 	first_ad(ad, header, idx, start, prefix);
 	push_body(&st, ad, SD_ENV_HEADER_LEN + 1 + prefix, s->data, s->len, padded,
@@ -286,7 +267,7 @@ parse_section(const uint8_t *buf, size_t len, size_t *off, size_t i,
 		return SD_E_TRUNCATED;
 	s->recipients = buf + o + 2;
 	s->ss_header = s->recipients + (size_t)s->n_recipients * SD_ENV_RECIPIENT_LEN;
-	s->body_len = get_u64(s->ss_header + SS_HEADER);
+	s->body_len = sd_get_u64(s->ss_header + SS_HEADER);
 	if (!body_len_ok(s->body_len, s->type, &s->padded))
 		return SD_E_LENGTH;
 	o += s->prefix_len;

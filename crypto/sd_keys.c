@@ -1,6 +1,7 @@
 #include "sd_keys.h"
 #include "sd_encode.h"
 #include "sd_err.h"
+#include "sd_le.h"
 #include "sd_file.h"
 #include "sd_mem.h"
 
@@ -75,26 +76,6 @@ sd_key_id(uint8_t id[SD_KEY_ID_BYTES], const uint8_t pk[SD_PK_BYTES])
 
 	crypto_generichash(h, sizeof(h), pk, SD_PK_BYTES, NULL, 0);
 	memcpy(id, h, SD_KEY_ID_BYTES);
-}
-
-static void
-put_u64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t
-get_u64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
 }
 
 static void
@@ -209,8 +190,8 @@ sd_seckey_write(const sd_seckey *k, const char *path, const char *pass,
 	payload[5] = SK_KDF_ARGON2ID13;
 	payload[6] = SK_AEAD_XCHACHA20POLY1305;
 	payload[7] = 0;
-	put_u64(payload + 8, ops);
-	put_u64(payload + 16, mem);
+	sd_put_u64(payload + 8, ops);
+	sd_put_u64(payload + 16, mem);
 	randombytes_buf(payload + 24, SK_SALT);
 	randombytes_buf(payload + 40, SK_NONCE);
 	if ((rc = derive(key, pass, passlen, payload + 24, ops, mem)) != SD_OK)
@@ -305,8 +286,8 @@ sd_seckey_load(const char *path, const char *pass, size_t passlen,
 	crypto_generichash(check, sizeof(check), payload, plen - SK_CHECK, NULL, 0);
 	if (sodium_memcmp(check, payload + plen - SK_CHECK, SK_CHECK) != 0)
 		goto fail;
-	ops = get_u64(payload + 8);
-	mem = get_u64(payload + 16);
+	ops = sd_get_u64(payload + 8);
+	mem = sd_get_u64(payload + 16);
 	if (payload[5] != SK_KDF_ARGON2ID13 || payload[6] != SK_AEAD_XCHACHA20POLY1305 ||
 	    payload[7] != 0 || ops < crypto_pwhash_OPSLIMIT_MIN || ops > SK_OPS_MAX ||
 	    mem < crypto_pwhash_MEMLIMIT_MIN || mem > SK_MEM_MAX)
