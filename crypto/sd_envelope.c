@@ -5,6 +5,7 @@
 #include "sd_pad.h"
 #include "sd_encode.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,16 +95,63 @@ push_body(crypto_secretstream_xchacha20poly1305_state *st, const uint8_t *ad,
 		    off == 0 ? ad : NULL, off == 0 ? adlen : 0,
 		    off + n == padded ? crypto_secretstream_xchacha20poly1305_TAG_FINAL :
 		    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+		if (m == scratch)
+			sodium_memzero(scratch, n);
 		body += n + SS_ABYTES;
 		off += n;
 	}
 }
 
-/* the last chunk of a padded length: the part assembled in scratch */
-static size_t
-last_chunk(size_t padded)
+/* Guarded memory costs system calls (mmap, mprotect, and a TLB flush on
+ * every core when it is released), more than sealing a report. Each thread
+ * that seals keeps one guarded block for the section key and the padded
+ * last chunk, wiped after every use and released when the thread ends. */
+#define WORKSPACE (SECTION_KEY + SD_ENV_CHUNK)
+
+static pthread_key_t ws_key;
+static pthread_once_t ws_once = PTHREAD_ONCE_INIT;
+static int ws_ready;
+
+static void
+ws_release(void *p)
 {
-	return padded - ((padded - 1) / SD_ENV_CHUNK) * SD_ENV_CHUNK;
+	sd_secret_free(p);
+}
+
+/* the main thread's block is not released by the key's destructor */
+static void
+ws_release_main(void)
+{
+	void *p = pthread_getspecific(ws_key);
+
+	if (p != NULL) {
+		pthread_setspecific(ws_key, NULL);
+		sd_secret_free(p);
+	}
+}
+
+static void
+ws_init(void)
+{
+	ws_ready = pthread_key_create(&ws_key, ws_release) == 0 &&
+	    atexit(ws_release_main) == 0;
+}
+
+static uint8_t *
+ws_get(void)
+{
+	uint8_t *p;
+
+	if (pthread_once(&ws_once, ws_init) != 0 || !ws_ready)
+		return NULL;
+	if ((p = pthread_getspecific(ws_key)) != NULL)
+		return p;
+	if ((p = sd_secret_alloc(WORKSPACE)) != NULL &&
+	    pthread_setspecific(ws_key, p) != 0) {
+		sd_secret_free(p);
+		p = NULL;
+	}
+	return p;
 }
 
 static uint8_t *
@@ -155,7 +203,7 @@ sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
     size_t n, uint8_t **out, size_t *outlen)
 {
 	uint8_t *buf = NULL, *p, *secret = NULL;
-	size_t i, total = SD_ENV_HEADER_LEN, attachments = 0, nr, scratch = 0;
+	size_t i, total = SD_ENV_HEADER_LEN, attachments = 0, nr;
 	int rc = SD_E_INVAL;
 
 	*out = NULL;
@@ -172,15 +220,10 @@ sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
 			return SD_E_RECIPIENTS;
 		total += 2 + nr * SD_ENV_RECIPIENT_LEN + SS_HEADER + 8 +
 		    sd_body_len(sd_pad_size(sec[i].len));
-		if (last_chunk(sd_pad_size(sec[i].len)) > scratch)
-			scratch = last_chunk(sd_pad_size(sec[i].len));
 	}
 	if (total > SD_ENVELOPE_MAX)
 		return SD_E_TOOBIG;
-	/* one guarded block per call for the section keys and the padded last
-	 * chunks: guarded allocations cost system calls */
-	if ((buf = malloc(total)) == NULL ||
-	    (secret = sd_secret_alloc(SECTION_KEY + scratch)) == NULL) {
+	if ((buf = malloc(total)) == NULL || (secret = ws_get()) == NULL) {
 		free(buf);
 		return SD_E_NOMEM;
 	}
@@ -194,12 +237,10 @@ sd_envelope_seal(const sd_channel *ch, const struct sd_section_in *sec,
 		if ((p = seal_section(ch, buf, i, &sec[i], p, secret,
 		    secret + SECTION_KEY, &rc)) == NULL)
 			goto fail;
-	sd_secret_free(secret);
 	*out = buf;
 	*outlen = total;
 	return SD_OK;
 fail:
-	sd_secret_free(secret);
 	free(buf);
 	return rc;
 }
