@@ -2,6 +2,7 @@
 #include "sd_err.h"
 #include "sd_file.h"
 
+#include <pthread.h>
 #include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -32,5 +33,39 @@ void
 sd_secret_free(void *p)
 {
 	if (p)
+		sodium_free(p);
+}
+
+#define POOL_KEEP 128
+
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static void *pool[POOL_KEEP];
+static size_t pool_n;
+
+void *
+sd_secret_block_get(void)
+{
+	void *p = NULL;
+
+	pthread_mutex_lock(&pool_mu);
+	if (pool_n > 0)
+		p = pool[--pool_n];
+	pthread_mutex_unlock(&pool_mu);
+	return p != NULL ? p : sodium_malloc(SD_SECRET_BLOCK);
+}
+
+void
+sd_secret_block_put(void *p)
+{
+	if (p == NULL)
+		return;
+	sodium_memzero(p, SD_SECRET_BLOCK);
+	pthread_mutex_lock(&pool_mu);
+	if (pool_n < POOL_KEEP) {
+		pool[pool_n++] = p;
+		p = NULL;
+	}
+	pthread_mutex_unlock(&pool_mu);
+	if (p != NULL)
 		sodium_free(p);
 }

@@ -12,4 +12,11 @@ int sd_crypto_init(void);
 void *sd_secret_alloc(size_t n);
 void sd_secret_free(void *p);   /* NULL is fine */
 
+/* Guarded blocks of SD_SECRET_BLOCK bytes, kept in a pool: a guarded
+ * allocation costs system calls and a TLB flush on release, more than
+ * handling a small form post. A block comes back wiped. */
+#define SD_SECRET_BLOCK (64 * 1024)
+void *sd_secret_block_get(void);
+void sd_secret_block_put(void *p);   /* wipes; NULL is fine */
+
 #endif

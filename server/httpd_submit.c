@@ -29,6 +29,7 @@ struct submit {
 	uint8_t *body;         /* guarded memory */
 	size_t len;
 	size_t cap;
+	int pooled;            /* body is an sd_secret_block */
 	const char *lang;
 	sd_form_input *in;
 	struct sd_form_errors errs;
@@ -45,13 +46,22 @@ static size_t submit_max(const struct sd_server *srv)
 	return srv->cfg.max_form;
 }
 
+static void release_body(struct submit *s)
+{
+	if (s->pooled)
+		sd_secret_block_put(s->body);
+	else
+		sd_secret_free(s->body);
+	s->body = NULL;
+	s->len = s->cap = 0;
+	s->pooled = 0;
+}
+
 static void wipe_plaintext(struct submit *s)
 {
 	size_t i;
 
-	sd_secret_free(s->body);
-	s->body = NULL;
-	s->len = s->cap = 0;
+	release_body(s);
 	sd_form_input_free(s->in);
 	s->in = NULL;
 	for (i = 0; i < s->n_att; i++) {
@@ -89,8 +99,10 @@ static int body_reserve(struct submit *s, size_t need, size_t max)
 		return SD_E_NOMEM;
 	if (s->len > 0)
 		memcpy(n, s->body, s->len);
-	sd_secret_free(s->body);
+	need = s->len;
+	release_body(s);
 	s->body = n;
+	s->len = need;
 	s->cap = cap;
 	return SD_OK;
 }
@@ -106,13 +118,21 @@ static int submit_upload(struct sd_req *r, const char *data, size_t size)
 		if (s == NULL)
 			return SD_E_NOMEM;
 		r->ctx = s;
-		/* the size said up front was checked against max already */
-		if (r->content_length != UINT64_MAX) {
-			s->cap = r->content_length > 0 ?
-			    (size_t)r->content_length : 1;
+		/* the size said up front was checked against max already;
+		 * a post without attachments fits a pooled block */
+		if (r->content_length == UINT64_MAX ||
+		    r->content_length <= SD_SECRET_BLOCK) {
+			s->cap = SD_SECRET_BLOCK;
+			s->body = sd_secret_block_get();
+			s->pooled = 1;
+		} else {
+			s->cap = (size_t)r->content_length;
 			s->body = sd_secret_alloc(s->cap);
-			if (s->body == NULL)
-				return SD_E_NOMEM;
+		}
+		if (s->body == NULL) {
+			s->cap = 0;
+			s->pooled = 0;
+			return SD_E_NOMEM;
 		}
 	}
 	if (size > max || s->len > max - size)
