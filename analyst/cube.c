@@ -442,10 +442,12 @@ add_record(sdc_table *t, const struct cube_spec *s, const struct arec *r)
 		cp[0] = 0;
 		nc = 1;
 	}
+	/* a report without a pseudonym is a contributor of its own, in each
+	 * cell at most once: the table keeps it as a summary only */
 	for (i = 0; i < nr; i++)
 		for (j = 0; j < nc; j++)
-			if ((rc = sdc_add(t, rp[i], cp[j], r->contributor,
-			    v)) != SD_OK)
+			if ((rc = r->single ? sdc_add_single(t, rp[i], cp[j], v) :
+			    sdc_add(t, rp[i], cp[j], r->contributor, v)) != SD_OK)
 				return rc;
 	return SD_OK;
 }

@@ -188,6 +188,7 @@ compact(const struct sd_report *r, uint32_t contributor, struct arec *a)
 	a->loss_eur = r->loss_eur;
 	a->jobs_at_risk = r->jobs_at_risk;
 	a->contributor = contributor;
+	a->single = !r->has_reporter;
 	a->secret_types = r->secret_types;
 	a->attack_vectors = r->attack_vectors;
 	a->year = r->discovered_year;

@@ -24,6 +24,7 @@ struct arec {
 	uint8_t member_state, organisation, sector, size_class;
 	uint8_t actor, actor_origin, police;
 	uint8_t replaced;
+	uint8_t single;          /* no pseudonym: the report is its own contributor */
 };
 
 struct rmap;

@@ -174,6 +174,67 @@ contrib_grow(struct sdc_cell *c)
 	return SD_OK;
 }
 
+void
+sdc_singles_add(struct sdc_singles *s, double v)
+{
+	size_t i;
+
+	s->n++;
+	s->sum += v;
+	if (s->ntop == SDC_TOPK && v <= s->top[SDC_TOPK - 1])
+		return;
+	i = s->ntop < SDC_TOPK ? s->ntop++ : SDC_TOPK - 1;
+	while (i > 0 && s->top[i - 1] < v) {
+		s->top[i] = s->top[i - 1];
+		i--;
+	}
+	s->top[i] = v;
+}
+
+void
+sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from)
+{
+	size_t i, n = into->n + from->n;
+	double sum = into->sum + from->sum;
+
+	for (i = 0; i < from->ntop; i++)
+		sdc_singles_add(into, from->top[i]);
+	into->n = n;
+	into->sum = sum;
+}
+
+int
+sdc_add_single(sdc_table *t, size_t row, size_t col, double value)
+{
+	if (t == NULL || row >= t->nrows || col >= t->ncols ||
+	    !isfinite(value) || value < 0.0)
+		return SD_E_INVAL;
+	if (t->m == SDC_COUNT && value != 1.0)
+		return SD_E_INVAL;
+	sdc_singles_add(&t->cell[row * t->stride + col].one, value);
+	t->audited = 0;
+	return SD_OK;
+}
+
+/* Merge a cell's list by contributor in place, so a few contributors with
+ * many reports take a few entries (the rules merge again anyway). */
+static void
+contrib_compact(struct sdc_cell *c)
+{
+	size_t i = 0, k = 0;
+
+	qsort(c->con, c->ncon, sizeof(*c->con), sdc_contrib_cmp);
+	for (i = 0; i < c->ncon; i++) {
+		if (k > 0 && c->con[k - 1].id == c->con[i].id)
+			c->con[k - 1].v += c->con[i].v;
+		else
+			c->con[k++] = c->con[i];
+	}
+	if (k < c->ncon)
+		sodium_memzero(c->con + k, (c->ncon - k) * sizeof(*c->con));
+	c->ncon = k;
+}
+
 int
 sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
     double value)
@@ -187,7 +248,9 @@ sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
 	if (t->m == SDC_COUNT && value != 1.0)
 		return SD_E_INVAL;
 	c = &t->cell[row * t->stride + col];
-	if (c->ncon == c->capcon && (rc = contrib_grow(c)) != SD_OK)
+	if (c->ncon == c->capcon && c->capcon >= 64)
+		contrib_compact(c);
+	if (c->ncon * 4 >= c->capcon * 3 && (rc = contrib_grow(c)) != SD_OK)
 		return rc;
 	c->con[c->ncon].id = contributor;
 	c->con[c->ncon].v = value;
@@ -203,6 +266,8 @@ params_valid(const struct sdc_params *p)
 		return 0;
 	if (!isfinite(p->p) || p->p < 0.0 || p->p > 100.0)
 		return 0;
+	if (p->nk_n > SDC_TOPK)
+		return 0;   /* the largest SDC_TOPK single reports are kept */
 	if (p->nk_n > 0 && (!isfinite(p->nk_k) || p->nk_k <= 0.0 ||
 	    p->nk_k > 100.0))
 		return 0;

@@ -53,6 +53,12 @@ void sdc_table_free(sdc_table *t);
 int sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
     double value);
 
+/* The same for a contributor that is a single report, which adds to any
+ * cell or margin at most once: such contributions are kept as a summary
+ * (count, sum, largest values), so a table's memory grows with its cells
+ * and its multi-report contributors, not with the number of reports. */
+int sdc_add_single(sdc_table *t, size_t row, size_t col, double value);
+
 /* Margins, primary rules, secondary suppression, LP audit. SD_OK when the
  * final pattern passed its audit; otherwise an sd_err and nothing from this
  * table may be published. */

@@ -16,10 +16,21 @@ struct sdc_contrib {
 	double v;
 };
 
+/* Contributors that are single reports, kept as a summary: their number,
+ * their sum and their largest values, which is all the rules read. */
+#define SDC_TOPK 8
+struct sdc_singles {
+	size_t n;
+	double sum;
+	double top[SDC_TOPK];     /* largest first */
+	size_t ntop;
+};
+
 struct sdc_cell {
 	struct sdc_contrib *con;  /* per contributor after sdc_primary_run */
 	size_t ncon;
 	size_t capcon;
+	struct sdc_singles one;   /* sdc_add_single contributions */
 	double value;
 	size_t ncontrib;
 	enum sdc_status st;
@@ -59,6 +70,10 @@ struct sdc_need {
 	int up;
 	double level;
 };
+
+int sdc_contrib_cmp(const void *a, const void *b);
+void sdc_singles_add(struct sdc_singles *s, double v);
+void sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from);
 
 /* GLPK time limit for the exact model; beyond it the heuristic decides. */
 #define SDC_MIP_TIME_MS 1000

@@ -10,8 +10,8 @@
 #include "sdc.h"
 #include "sdc_impl.h"
 
-static int
-cmp_id(const void *a, const void *b)
+int
+sdc_contrib_cmp(const void *a, const void *b)
 {
 	const struct sdc_contrib *x = a, *y = b;
 
@@ -45,7 +45,7 @@ contrib_merge(struct sdc_cell *c)
 	size_t i = 0, k = 0;
 
 	if (c->ncon > 1)
-		qsort(c->con, c->ncon, sizeof(*c->con), cmp_id);
+		qsort(c->con, c->ncon, sizeof(*c->con), sdc_contrib_cmp);
 	c->value = 0.0;
 	for (i = 0; i < c->ncon; i++) {
 		c->value += c->con[i].v;
@@ -55,7 +55,8 @@ contrib_merge(struct sdc_cell *c)
 			c->con[k++] = c->con[i];
 	}
 	c->ncon = k;
-	c->ncontrib = k;
+	c->value += c->one.sum;
+	c->ncontrib = k + c->one.n;
 }
 
 /* A margin's contributors: those of the inner cells r0..r1 x c0..c1. */
@@ -67,10 +68,14 @@ margin_gather(sdc_table *t, size_t cell, size_t r0, size_t r1, size_t c0,
 	size_t r = 0, c = 0, n = 0;
 
 	for (r = r0; r <= r1; r++)
-		for (c = c0; c <= c1; c++)
+		for (c = c0; c <= c1; c++) {
 			n += t->cell[r * t->stride + c].ncon;
-	if (n == 0)
+			sdc_singles_merge(&m->one, &t->cell[r * t->stride + c].one);
+		}
+	if (n == 0) {
+		contrib_merge(m);
 		return SD_OK;
+	}
 	m->con = calloc(n, sizeof(*m->con));
 	if (m->con == NULL)
 		return SD_E_NOMEM;
@@ -111,8 +116,10 @@ cells_reset(sdc_table *t)
 	for (i = 0; i < t->ncells; i++) {
 		struct sdc_cell *c = &t->cell[i];
 		size_t r = i / t->stride, col = i % t->stride;
-		if (r == t->nrows || col == t->ncols)
+		if (r == t->nrows || col == t->ncols) {
 			contrib_release(c);
+			memset(&c->one, 0, sizeof(c->one));
+		}
 		c->value = 0.0;
 		c->ncontrib = 0;
 		c->st = SDC_EMPTY;
@@ -166,15 +173,18 @@ rules_magnitude(struct sdc_cell *c, const struct sdc_params *p, int small)
 	size_t i = 0;
 
 	if (c->value > 0.0) {
-		x = calloc(c->ncon, sizeof(*x));
+		/* the rules read only the largest contributors: the listed
+		 * ones and the largest single reports */
+		size_t nx = c->ncon + c->one.ntop;
+		x = calloc(nx, sizeof(*x));
 		if (x == NULL)
 			return SD_E_NOMEM;
 		for (i = 0; i < c->ncon; i++)
 			x[i] = c->con[i].v;
-		qsort(x, c->ncon, sizeof(*x), cmp_desc);
-		dominance(x, c->ncon, c->value, p, &p_bad, &p_lvl, &nk_bad,
-		    &nk_lvl);
-		sodium_memzero(x, c->ncon * sizeof(*x));
+		memcpy(x + c->ncon, c->one.top, c->one.ntop * sizeof(*x));
+		qsort(x, nx, sizeof(*x), cmp_desc);
+		dominance(x, nx, c->value, p, &p_bad, &p_lvl, &nk_bad, &nk_lvl);
+		sodium_memzero(x, nx * sizeof(*x));
 		free(x);
 	}
 	if (small)
