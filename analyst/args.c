@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,7 +219,7 @@ loaded:
 		goto done;
 	}
 	if (sd_seckey_role(k) != want) {
-		args_err(cmd, "%s is a %s key; give the %s key here", path,
+		args_err(cmd, "%s is a key of role %s; give the %s key here", path,
 		    sd_role_name(sd_seckey_role(k)), sd_role_name(want));
 		rc = SD_E_ROLE;
 		goto done;
@@ -250,4 +251,17 @@ args_threads(void)
 	if (n < 1)
 		return 1;
 	return n > 256 ? 256u : (unsigned)n;
+}
+
+void
+args_bad_option(const char *cmd, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt != 0 && arg[0] == '-' && arg[1] != '-')
+		args_err(cmd, "unknown option -%c; see 'sealdrop-analyst %s --help'",
+		    optopt, cmd);
+	else
+		args_err(cmd, "option %s is unknown or lacks its value; see "
+		    "'sealdrop-analyst %s --help'", arg, cmd);
 }

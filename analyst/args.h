@@ -30,6 +30,8 @@ void args_err(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Unsigned decimal integer in [0, max]; SD_OK or SD_E_INVAL. */
+/* One line for an option getopt_long refused (call with opterr = 0). */
+void args_bad_option(const char *cmd, char **argv);
 int args_uint(const char *s, unsigned long long max, unsigned long long *out);
 /* Decimal number in [lo, hi]; SD_OK or SD_E_INVAL. */
 int args_double(const char *s, double lo, double hi, double *out);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "main.h"
 #include "sd_channel.h"
 #include "sd_encode.h"
@@ -57,6 +58,7 @@ cmd_keygen(int argc, char **argv)
 	int c, force = 0, rc, err;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -77,7 +79,7 @@ cmd_keygen(int argc, char **argv)
 			}
 			break;
 		case 'h': keygen_usage(stdout); return 0;
-		default: keygen_usage(stderr); return 1;
+		default: args_bad_option("keygen", argv); return 1;
 		}
 	}
 	if (role == SD_ROLE_NONE || out == NULL || optind != argc) {
@@ -150,8 +152,8 @@ load_pub(const char *what, const char *arg, enum sd_role want,
 		return -1;
 	}
 	if (want != SD_ROLE_NONE && role != SD_ROLE_NONE && role != want) {
-		fprintf(stderr, "sealdrop-analyst channel: %s %s: is a %s key, expected "
-		    "a %s key\n", what, arg, sd_role_name(role), sd_role_name(want));
+		fprintf(stderr, "sealdrop-analyst channel: %s %s: is a key of role %s, "
+		    "expected role %s\n", what, arg, sd_role_name(role), sd_role_name(want));
 		return -1;
 	}
 	if (got)
@@ -185,6 +187,7 @@ cmd_channel(int argc, char **argv)
 
 	memset(&spec, 0, sizeof(spec));
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': authority = optarg; break;
@@ -208,12 +211,18 @@ cmd_channel(int argc, char **argv)
 				    "stats or details key (give ROLE:BASE64 for a bare key)\n", optarg);
 				return 1;
 			}
+			for (size_t j = 0; j < n; j++)
+				if (memcmp(rcpt[j].pk, rcpt[n].pk, SD_PK_BYTES) == 0) {
+					fprintf(stderr, "sealdrop-analyst channel: --recipient "
+					    "%s: this key is given twice\n", optarg);
+					return 1;
+				}
 			sd_key_id(rcpt[n].key_id, rcpt[n].pk);
 			label_of(optarg, rcpt[n].label, sizeof(rcpt[n].label));
 			n++;
 			break;
 		case 'h': channel_usage(stdout); return 0;
-		default: channel_usage(stderr); return 1;
+		default: args_bad_option("channel", argv); return 1;
 		}
 	}
 	if (!authority || !receipt || !expires || !out || n == 0 || optind != argc) {

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "args.h"
 #include "main.h"
 #include "sd_encode.h"
 #include "sd_err.h"
@@ -197,6 +198,7 @@ cmd_open(int argc, char **argv)
 	int c, force = 0, rc, ret = 1, err;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'k': keypath = optarg; break;
@@ -204,7 +206,7 @@ cmd_open(int argc, char **argv)
 		case 'f': force = 1; break;
 		case 'p': passfile = optarg; break;
 		case 'h': open_usage(stdout); return 0;
-		default: open_usage(stderr); return 1;
+		default: args_bad_option("open", argv); return 1;
 		}
 	}
 	if (keypath == NULL || optind + 1 != argc) {
@@ -235,7 +237,7 @@ cmd_open(int argc, char **argv)
 		goto out;
 	}
 	if (!sd_role_is_box(sd_seckey_role(k))) {
-		fprintf(stderr, "sealdrop-analyst open: --key %s: a %s key opens nothing; "
+		fprintf(stderr, "sealdrop-analyst open: --key %s: a key of role %s opens nothing; "
 		    "use a stats or details key\n", keypath, sd_role_name(sd_seckey_role(k)));
 		goto out;
 	}

@@ -3,6 +3,7 @@
  * unless --save-dir asks for the attachments. Text from the report is
  * printed with control characters neutralised, so a report cannot drive
  * the analyst's terminal. */
+#include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -319,7 +320,15 @@ cmd_show(int argc, char **argv)
 		    "'sealdrop-analyst ingest'", o.store);
 		goto done;
 	}
-	rc = astore_find(s, o.receipt, &e);
+	{
+		/* base32 is read in either case; receipts are stored lower case */
+		char lower[SD_RECEIPT_LEN + 1];
+		size_t i;
+		for (i = 0; o.receipt[i] != '\0' && i < SD_RECEIPT_LEN; i++)
+			lower[i] = (char)tolower((unsigned char)o.receipt[i]);
+		lower[i] = '\0';
+		rc = o.receipt[i] == '\0' ? astore_find(s, lower, &e) : SD_E_NO_KEY;
+	}
 	if (rc != SD_OK) {
 		args_err(argv[0], rc == SD_E_FORMAT ? "receipt prefix '%s' "
 		    "matches several reports; give more characters" :

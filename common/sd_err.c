@@ -1,12 +1,16 @@
 #include "sd_err.h"
 
+#include <errno.h>
+#include <string.h>
+
 const char *
 sd_strerror(int err)
 {
 	switch (err) {
 	case SD_OK: return "success";
 	case SD_E_NOMEM: return "out of memory";
-	case SD_E_IO: return "input/output error";
+	/* the system's reason, when the failing call left one */
+	case SD_E_IO: return errno != 0 ? strerror(errno) : "input/output error";
 	case SD_E_TOOBIG: return "input exceeds the size limit";
 	case SD_E_INVAL: return "invalid input";
 	case SD_E_MAGIC: return "not a sealdrop envelope (bad magic)";
@@ -22,6 +26,7 @@ sd_strerror(int err)
 	case SD_E_DECRYPT: return "section fails authentication (modified, moved or re-addressed)";
 	case SD_E_PADDING: return "section padding is invalid";
 	case SD_E_ROLE: return "key has the wrong role for this use";
+	case SD_E_PUBKEY: return "this is a public key file; give the secret .key file";
 	case SD_E_PASSPHRASE: return "wrong passphrase";
 	case SD_E_KEYFILE: return "key file is damaged or was modified";
 	case SD_E_EXISTS: return "output file exists (use --force to overwrite)";

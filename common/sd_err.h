@@ -1,5 +1,6 @@
 /* Error codes shared by every module. Functions return 0 (SD_OK) or a
- * negative sd_err; sd_strerror() gives the one-line text a user sees. */
+ * negative sd_err; sd_strerror() gives the one-line text a user sees (for
+ * SD_E_IO the system's reason in errno, so call it right away). */
 #ifndef SD_ERR_H
 #define SD_ERR_H
 
@@ -32,6 +33,7 @@ enum sd_err {
 	SD_E_AUTHORITY = -34,   /* signed by another authority than the pinned one */
 	SD_E_EXPIRED = -35,     /* channel descriptor has expired */
 	SD_E_FORMAT = -36,      /* document format/field invalid */
+	SD_E_PUBKEY = -37,      /* a public key file where a secret one is needed */
 };
 
 const char *sd_strerror(int err);

@@ -275,6 +275,10 @@ sd_seckey_load(const char *path, const char *pass, size_t passlen,
 	    payload, SK_MAX_PAYLOAD, &plen)) != SD_OK)
 		goto fail;
 	rc = SD_E_KEYFILE;
+	if (plen == SD_PK_BYTES) {
+		rc = SD_E_PUBKEY;           /* NAME.pub given for NAME.key */
+		goto fail;
+	}
 	if (plen < SK_HDR + SK_TAG + SK_CHECK || memcmp(payload, SK_MAGIC, 4) != 0)
 		goto fail;
 	role = (enum sd_role)payload[4];

@@ -2,6 +2,7 @@
  * for the analysts and purge what they acknowledged. */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -171,12 +172,19 @@ static int cmd_keygen(int argc, char **argv)
 
 static int open_db(const char *cmd, const struct cmd_args *a, sd_store **st)
 {
+	struct stat sb;
 	int rc;
 
 	if (a->db == NULL) {
 		fprintf(stderr, "sealdrop-server %s: --db FILE is required\n",
 		    cmd);
 		return SD_E_INVAL;
+	}
+	/* export and purge work on the server's store: never create one */
+	if (stat(a->db, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "sealdrop-server %s: no intake store at %s; give "
+		    "the --db the server runs with\n", cmd, a->db);
+		return SD_E_IO;
 	}
 	rc = sd_store_open(a->db, st);
 	if (rc != SD_OK)

@@ -118,7 +118,7 @@ load_authority(struct run *r)
 		return SUB_EXIT_INPUT;
 	}
 	if (role != SD_ROLE_NONE && role != SD_ROLE_AUTHORITY) {
-		sub_err("--authority %s is a %s key, not the channel authority's",
+		sub_err("--authority %s is a key of role %s, not the channel authority's",
 		    r->o->authority, sd_role_name(role));
 		return SUB_EXIT_INPUT;
 	}

@@ -43,7 +43,7 @@ expect 0 "2 recipients" -- "$BIN" channel --authority authority.key --recipient 
 	--recipient details.pub --receipt-key receipt.pub --ack-key ack.pub \
 	--expires 2099-12-31 --out channel.json
 grep -q '"format": "sealdrop.channel/1"' channel.json && ok || bad "channel format"
-expect 1 "expected a receipt key" -- "$BIN" channel --authority authority.key \
+expect 1 "expected role receipt" -- "$BIN" channel --authority authority.key \
 	--recipient stats.pub --recipient details.pub --receipt-key ack.pub \
 	--expires 2099-12-31 --out c2.json
 expect 1 "not a stats or details key" -- "$BIN" channel --authority authority.key \
@@ -79,6 +79,16 @@ SEALDROP_PASSPHRASE=wrong expect 1 "wrong passphrase" -- "$BIN" open --key "$VEC
 expect 1 "damaged" -- "$BIN" open --key "$VEC/stats-tampered.key" "$VEC/valid.env"
 expect 1 "not a recipient of the section" -- env SEALDROP_PASSPHRASE=test-pass "$BIN" open --key stats.key "$VEC/valid.env"
 expect 1 "opens nothing" -- env SEALDROP_PASSPHRASE=test-pass "$BIN" open --key ack.key "$VEC/valid.env"
+
+# errors a new user meets: one line that says what is wrong
+expect 1 "public key file" -- "$BIN" open --key "$VEC/vector-authority.pub" "$VEC/valid.env"
+expect 1 "No such file or directory" -- "$BIN" open --key missing.key "$VEC/valid.env"
+expect 1 "given twice" -- "$BIN" channel --authority authority.key --recipient stats.pub \
+	--recipient stats.pub --recipient details.pub --receipt-key receipt.pub \
+	--expires 2099-12-31 --out c3.json
+out=$("$BIN" keygen --frob 2>&1)
+[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && case "$out" in *"--frob"*) true;; *) false;; esac &&
+	ok || bad "unknown option: not one line naming it: $out"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
