@@ -37,6 +37,7 @@ static const struct opt opts[] = {
 	O("connection-memory", OPT_SIZE, conn_memory, 16u * 1024 * 1024),
 	O("max-envelope", OPT_SIZE, max_envelope, SD_ENVELOPE_MAX),
 	O("max-form", OPT_SIZE, max_form, SD_DEF_FORM_MAX),
+	O("max-inflight", OPT_SIZE, max_inflight, (size_t)1 << 40),
 	O("rate", OPT_UINT, rate, 10000000),
 	O("burst", OPT_UINT, burst, 10000000),
 	O("max-batch", OPT_UINT, max_batch, 4096),
@@ -56,6 +57,7 @@ void sd_config_defaults(struct sd_config *c)
 	c->conn_memory = SD_DEF_CONN_MEMORY;
 	c->max_envelope = SD_ENVELOPE_MAX;
 	c->max_form = SD_DEF_FORM_MAX;
+	c->max_inflight = SD_DEF_MAX_INFLIGHT;
 	c->rate = SD_DEF_RATE;
 	c->burst = SD_DEF_BURST;
 	c->max_batch = SD_DEF_MAX_BATCH;

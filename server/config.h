@@ -20,6 +20,9 @@
 #define SD_DEF_BURST 2000u
 #define SD_DEF_MAX_BATCH 256u          /* rows per group commit */
 #define SD_DEF_DRAIN_S 30u             /* how long SIGTERM waits for requests */
+/* Request bodies held in memory at once, all connections together: without
+ * it, every connection could hold a full 64 MiB envelope. */
+#define SD_DEF_MAX_INFLIGHT (512u * 1024 * 1024)
 /* The form carries up to 5 attachments of 10 MiB plus the text fields and
  * the multipart framing. */
 #define SD_FORM_FIELDS_MAX (4u * 1024 * 1024)
@@ -42,6 +45,7 @@ struct sd_config {
 	size_t conn_memory;
 	size_t max_envelope;
 	size_t max_form;
+	size_t max_inflight;           /* bytes of bodies in memory, all together */
 	unsigned rate;                 /* 0: off */
 	unsigned burst;
 	unsigned max_batch;

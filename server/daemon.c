@@ -74,12 +74,15 @@ static uint64_t content_length(struct MHD_Connection *c)
 	char *end = NULL;
 	unsigned long long n;
 
-	if (v == NULL || v[0] < '0' || v[0] > '9')
+	if (v == NULL)
 		return UINT64_MAX;
+	/* a length we cannot read is too large, never "unknown" */
+	if (v[0] < '0' || v[0] > '9')
+		return UINT64_MAX - 1;
 	errno = 0;
 	n = strtoull(v, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return UINT64_MAX;
+	if (errno != 0 || *end != '\0' || n >= UINT64_MAX - 1)
+		return UINT64_MAX - 1;
 	return n;
 }
 
@@ -99,6 +102,29 @@ static struct sd_req *req_new(struct sd_server *srv, struct MHD_Connection *c,
 	sd_buf_init(&r->body, 0);
 	__atomic_add_fetch(&srv->in_flight, 1, __ATOMIC_SEQ_CST);
 	return r;
+}
+
+static enum MHD_Result refuse_reply(struct sd_req *r)
+{
+	if (r->refuse == MHD_HTTP_SERVICE_UNAVAILABLE)
+		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the server is busy; try again in a minute");
+	return sd_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
+	    "request body too large");
+}
+
+/* Count n more body bytes against the budget of all connections. */
+static int reserve(struct sd_req *r, size_t n)
+{
+	size_t max = r->srv->cfg.max_inflight;
+	size_t now = __atomic_add_fetch(&r->srv->body_bytes, n, __ATOMIC_SEQ_CST);
+
+	if (max != 0 && now > max) {
+		__atomic_sub_fetch(&r->srv->body_bytes, n, __ATOMIC_SEQ_CST);
+		return 0;
+	}
+	r->reserved += n;
+	return 1;
 }
 
 /* The checks made before any body byte is read. */
@@ -125,6 +151,10 @@ static enum MHD_Result first_call(struct sd_req *r, const char *url,
 	if (!sd_ratelimit_take(&r->srv->rate))
 		return sd_reply_text(r, MHD_HTTP_TOO_MANY_REQUESTS,
 		    "too many submissions right now; try again in a minute");
+	if (r->content_length != UINT64_MAX &&
+	    !reserve(r, (size_t)r->content_length))
+		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the server is busy; try again in a minute");
 	return MHD_YES;
 }
 
@@ -151,20 +181,33 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	}
 	if (*size != 0) {
-		if (r->route->upload != NULL && !r->too_big &&
-		    r->upload_err == SD_OK) {
-			rc = r->route->upload(r, data, *size);
-			if (rc == SD_E_TOOBIG)
-				r->too_big = 1;
-			else if (rc != SD_OK)
-				r->upload_err = rc;
-		}
+		size_t n = *size;
 		*size = 0;
+		if (r->refuse != 0) {
+			/* what is refused is dropped, not kept; past as much
+			 * again the client is cut off with the answer, so a body
+			 * that never ends does not hold the connection */
+			r->dropped += n;
+			if (r->dropped > r->route->max_body(r->srv))
+				return refuse_reply(r);
+			return MHD_YES;
+		}
+		if (r->route->upload == NULL || r->upload_err != SD_OK)
+			return MHD_YES;
+		/* a declared length was reserved whole before the body */
+		if (r->content_length == UINT64_MAX && !reserve(r, n)) {
+			r->refuse = MHD_HTTP_SERVICE_UNAVAILABLE;
+			return MHD_YES;
+		}
+		rc = r->route->upload(r, data, n);
+		if (rc == SD_E_TOOBIG)
+			r->refuse = MHD_HTTP_CONTENT_TOO_LARGE;
+		else if (rc != SD_OK)
+			r->upload_err = rc;
 		return MHD_YES;
 	}
-	if (r->too_big)
-		return sd_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
-		    "request body too large");
+	if (r->refuse != 0)
+		return refuse_reply(r);
 	return r->route->finish(r);
 }
 
@@ -183,6 +226,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	if (r->route != NULL && r->route->cleanup != NULL)
 		r->route->cleanup(r);
 	sd_buf_free(&r->body);
+	__atomic_sub_fetch(&srv->body_bytes, r->reserved, __ATOMIC_SEQ_CST);
 	free(r);
 	*req_cls = NULL;
 	__atomic_sub_fetch(&srv->in_flight, 1, __ATOMIC_SEQ_CST);

@@ -47,6 +47,8 @@ static const char usage_main[] =
 "  --connection-memory B    memory per connection (default 32768)\n"
 "  --max-envelope B         largest API body (default 67108864)\n"
 "  --max-form B             largest form post (default 56623104)\n"
+"  --max-inflight B         request bodies in memory, all connections\n"
+"                           together (default 536870912; beyond: 503)\n"
 "  --rate N --burst N       submissions per second, all senders together\n"
 "                           (default 1000 and 2000; 0 = no limit)\n"
 "  --max-batch N            rows per group commit (default 256)\n"

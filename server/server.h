@@ -35,6 +35,8 @@ struct sd_server {
 	struct MHD_Response *channel_resp;   /* the descriptor as loaded */
 	/* requests between their first byte and their completion */
 	unsigned long in_flight;
+	/* bytes of request bodies in memory, against cfg.max_inflight */
+	size_t body_bytes;
 };
 
 struct sd_req;
@@ -65,7 +67,9 @@ struct sd_req {
 	unsigned status;           /* 0 until a reply is queued */
 	size_t bytes;
 	uint64_t content_length;   /* UINT64_MAX when absent */
-	int too_big;
+	unsigned refuse;           /* 413 or 503 decided while reading the body */
+	size_t reserved;           /* of srv->body_bytes */
+	size_t dropped;            /* body bytes past the limit, not kept */
 	int upload_err;            /* an sd_err from upload, answered 400 */
 	int put_state;             /* enum sd_put_state, shared with the writer */
 	struct sd_put put;

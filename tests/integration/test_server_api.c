@@ -274,6 +274,13 @@ static void test_limits(void **state)
 	h_assert_security_headers(&r);
 	h_resp_free(&r);
 
+	/* a length no body can have is too large, never "unknown" */
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len,
+	    "Content-Length: 18446744073709551615", &r);
+	assert_int_equal(r.status, 413);
+	h_assert_security_headers(&r);
+	h_resp_free(&r);
+
 	/* burst 3 (one token went to the chunked post), then 429 */
 	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
 	assert_int_equal(r.status, 201);
@@ -356,6 +363,39 @@ static void test_sigterm_drains(void **state)
 	sd_channel_free(ch);
 }
 
+/* Bodies held in memory are bounded for all connections together: past
+ * the budget the server answers 503 and keeps serving. */
+static void test_inflight_budget(void **state)
+{
+	static const char *const tight[] = { "--max-inflight", "8192", NULL };
+	struct h_server s;
+	struct h_resp r;
+	sd_channel *ch = h_channel(KEYS);
+	uint8_t *env = NULL, *big = NULL;
+	size_t len = 0, biglen = 0;
+
+	(void)state;
+	fresh_db("inflight.db");
+	assert_int_equal(h_start(&s, KEYS, "inflight.db", tight, NULL), 0);
+	h_envelope(ch, 0, &env, &len);
+	h_envelope(ch, 20000, &big, &biglen);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, big, biglen, NULL, &r);
+	assert_int_equal(r.status, 503);
+	h_assert_security_headers(&r);
+	h_resp_free(&r);
+	/* the budget is given back: a small envelope is taken afterwards */
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
+	assert_int_equal(r.status, 201);
+	h_resp_free(&r);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	free(env);
+	free(big);
+	sd_channel_free(ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +404,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_malformed, h_teardown),
 		cmocka_unit_test_teardown(test_limits, h_teardown),
 		cmocka_unit_test_teardown(test_sigterm_drains, h_teardown),
+		cmocka_unit_test_teardown(test_inflight_budget, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)
