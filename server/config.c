@@ -252,6 +252,11 @@ static int split_flag(int argc, char **argv, int i, char *key, size_t keycap,
 	}
 	memcpy(key, a, klen);
 	key[klen] = '\0';
+	if (find_opt(key) == NULL && strcmp(key, "config") != 0) {
+		fprintf(stderr, "sealdrop-server: unknown option '--%s'; see "
+		    "sealdrop-server --help\n", key);
+		return 0;
+	}
 	if (eq != NULL) {
 		*val = eq + 1;
 		return 1;

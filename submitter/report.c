@@ -1,4 +1,5 @@
 #include "report.h"
+#include "template.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -119,6 +120,27 @@ file_label(const char *path)
 	return strcmp(path, "-") == 0 ? "standard input" : path;
 }
 
+/* A text member left as the template wrote it would be sealed and sent as
+ * if it were the company's answer. */
+static int
+still_template(const json_t *obj, const char *path, struct sd_errlist *errs)
+{
+	const char *key;
+	const json_t *v;
+	int found = 0;
+
+	json_object_foreach((json_t *)(uintptr_t)obj, key, v) {
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), SUB_TEMPLATE_TEXT) == 0) {
+			sd_errlist_add(errs, "%s: still the template's '%s' (in %s); "
+			    "write the answer or delete the member", key,
+			    SUB_TEMPLATE_TEXT, file_label(path));
+			found = 1;
+		}
+	}
+	return found;
+}
+
 static int
 read_object(const char *path, json_t **out, struct sd_errlist *errs)
 {
@@ -141,6 +163,9 @@ read_object(const char *path, json_t **out, struct sd_errlist *errs)
 		return rc;
 	}
 	blank_comments(buf, len);
+	/* editors on Windows start UTF-8 files with a byte order mark */
+	if (len >= 3 && buf[0] == 0xef && buf[1] == 0xbb && buf[2] == 0xbf)
+		buf[0] = buf[1] = buf[2] = ' ';
 	obj = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &jerr);
 	wipe_free(buf, len);
 	if (obj == NULL) {
@@ -152,6 +177,10 @@ read_object(const char *path, json_t **out, struct sd_errlist *errs)
 		json_decref(obj);
 		sd_errlist_add(errs, "%s: must hold one JSON object { ... }",
 		    file_label(path));
+		return SD_E_FORMAT;
+	}
+	if (still_template(obj, path, errs)) {
+		json_decref(obj);
 		return SD_E_FORMAT;
 	}
 	*out = obj;

@@ -66,7 +66,7 @@ example(const struct sd_field *f, const char *today)
 	case SD_FT_BOOL:
 		return json_false();
 	case SD_FT_TEXT:
-		return json_string("replace this text");
+		return json_string(SUB_TEMPLATE_TEXT);
 	case SD_FT_HEX:
 		break;
 	}

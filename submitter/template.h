@@ -3,6 +3,9 @@
 #ifndef SUB_TEMPLATE_H
 #define SUB_TEMPLATE_H
 
+/* the placeholder of text members; refused when a report still has it */
+#define SUB_TEMPLATE_TEXT "replace this text"
+
 #include <stdio.h>
 
 /* The example report. With comments, each member is preceded by // lines

@@ -496,6 +496,21 @@ test_template_loads_as_printed(void **state)
 	run(&r, tmpl, NULL);
 	assert_int_equal(r.status, 0);
 	h_write("template.json", r.out, strlen(r.out));
+	/* sent unchanged, its placeholder text would pass for an answer */
+	{
+		struct h_run c;
+		run(&c, check, NULL);
+		assert_int_equal(c.status, 1);
+		assert_non_null(strstr(c.err, "narrative: still the template's"));
+		h_run_free(&c);
+	}
+	/* with the texts written it loads and validates as printed */
+	{
+		char *p;
+		while ((p = strstr(r.out, "replace this text")) != NULL)
+			memcpy(p, "design files gone", 17);
+		h_write("template.json", r.out, strlen(r.out));
+	}
 	h_run_free(&r);
 	run(&r, check, NULL);
 	if (r.status != 0)
