@@ -232,6 +232,21 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	__atomic_sub_fetch(&srv->in_flight, 1, __ATOMIC_SEQ_CST);
 }
 
+/* URL decoding that cannot cut a path short: a %00 would end the C string
+ * the handlers see ("/static/a.css%00.js" served as "/static/a.css"). It
+ * becomes a byte no route or file name accepts. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+	size_t n = MHD_http_unescape(s), i;
+
+	(void)cls;
+	(void)c;
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0')
+			s[i] = '\x7f';
+	return n;
+}
+
 /* "host:port" with an IPv4 address or "[v6]:port". */
 static int parse_listen(const char *s, struct sockaddr_storage *ss,
     int *v6)
@@ -308,6 +323,7 @@ int sd_daemon_start(struct sd_server *srv, uint16_t *port)
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->conn_memory,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    MHD_OPTION_END);
 	if (srv->daemon == NULL) {

@@ -120,6 +120,13 @@ static void test_routes(void **state)
 	assert_int_equal(r.status, 404);
 	h_assert_security_headers(&r);
 	h_resp_free(&r);
+	/* a %00 must not cut the name short */
+	h_http(&s, "GET", "/static/sealdrop.css%00.js", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 404);
+	h_resp_free(&r);
+	h_http(&s, "GET", "/static/sealdrop.css", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
 
 	h_http(&s, "DELETE", "/api/v1/reports", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 405);
