@@ -104,12 +104,22 @@ static struct sd_req *req_new(struct sd_server *srv, struct MHD_Connection *c,
 	return r;
 }
 
+/* A refusal before the route's own handler: a short text for programs, the
+ * error page in the reader's language on the routes people use. */
+static enum MHD_Result refuse_with(struct sd_req *r, unsigned status,
+    const char *text)
+{
+	if (r->route != NULL && r->route->html)
+		return sd_reply_error_page(r, status, sd_req_lang(r));
+	return sd_reply_text(r, status, text);
+}
+
 static enum MHD_Result refuse_reply(struct sd_req *r)
 {
 	if (r->refuse == MHD_HTTP_SERVICE_UNAVAILABLE)
-		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		return refuse_with(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "the server is busy; try again in a minute");
-	return sd_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
+	return refuse_with(r, MHD_HTTP_CONTENT_TOO_LARGE,
 	    "request body too large");
 }
 
@@ -146,14 +156,14 @@ static enum MHD_Result first_call(struct sd_req *r, const char *url,
 		return MHD_YES;
 	max = r->route->max_body(r->srv);
 	if (r->content_length != UINT64_MAX && r->content_length > max)
-		return sd_reply_text(r, MHD_HTTP_CONTENT_TOO_LARGE,
+		return refuse_with(r, MHD_HTTP_CONTENT_TOO_LARGE,
 		    "request body too large");
 	if (!sd_ratelimit_take(&r->srv->rate))
-		return sd_reply_text(r, MHD_HTTP_TOO_MANY_REQUESTS,
+		return refuse_with(r, MHD_HTTP_TOO_MANY_REQUESTS,
 		    "too many submissions right now; try again in a minute");
 	if (r->content_length != UINT64_MAX &&
 	    !reserve(r, (size_t)r->content_length))
-		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		return refuse_with(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "the server is busy; try again in a minute");
 	return MHD_YES;
 }

@@ -378,6 +378,7 @@ static enum MHD_Result submit_finish(struct sd_req *r)
 const struct sd_route sd_route_submit = {
 	.method = "POST",
 	.path = "/submit",
+	.html = 1,
 	.log_name = "/submit",
 	.max_body = submit_max,
 	.upload = submit_upload,

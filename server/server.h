@@ -45,6 +45,7 @@ struct sd_route {
 	const char *method;        /* "GET" (HEAD is served too) or "POST" */
 	const char *path;
 	int prefix;                /* path is a prefix ("/static/") */
+	int html;                  /* people read its refusals: HTML, their language */
 	const char *log_name;      /* what the log line shows */
 	/* the largest body the route takes; 0: none */
 	size_t (*max_body)(const struct sd_server *srv);

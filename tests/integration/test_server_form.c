@@ -327,6 +327,10 @@ static void test_attachment_limits(void **state)
 	f[0].len = 300000;
 	assert_int_equal(mime_post(&s, "/submit", text, 1, f, 1, &b), 413);
 	sd_buf_free(&b);
+	/* people get the error page in their language, not a bare text */
+	assert_int_equal(mime_post(&s, "/submit?lang=da", text, 1, f, 1, &b), 413);
+	assert_non_null(strstr((const char *)b.data, "Det, du har sendt, er for stort"));
+	sd_buf_free(&b);
 	assert_int_equal(rows("att.db"), 1);
 	assert_int_equal(h_stop(&s), 0);
 	free(big);
