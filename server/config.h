@@ -15,7 +15,9 @@
 #define SD_DEF_CONN_LIMIT 1024u
 #define SD_DEF_PER_IP_LIMIT 64u
 #define SD_DEF_TIMEOUT_S 30u
-#define SD_DEF_CONN_MEMORY (32u * 1024)
+/* From 64 KiB libmicrohttpd maps its connection buffers (and unmaps them)
+ * instead of taking them from malloc, where a form body would linger. */
+#define SD_DEF_CONN_MEMORY (64u * 1024)
 #define SD_DEF_RATE 1000u              /* submissions per second, global */
 #define SD_DEF_BURST 2000u
 #define SD_DEF_MAX_BATCH 256u          /* rows per group commit */

@@ -161,8 +161,10 @@ static enum MHD_Result first_call(struct sd_req *r, const char *url,
 	if (!sd_ratelimit_take(&r->srv->rate))
 		return refuse_with(r, MHD_HTTP_TOO_MANY_REQUESTS,
 		    "too many submissions right now; try again in a minute");
+	/* a form post is held about three times: the body, the attachment
+	 * copies and the sealed envelope */
 	if (r->content_length != UINT64_MAX &&
-	    !reserve(r, (size_t)r->content_length))
+	    !reserve(r, (size_t)r->content_length * (r->route->html ? 3 : 1)))
 		return refuse_with(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "the server is busy; try again in a minute");
 	return MHD_YES;
@@ -371,11 +373,14 @@ void sd_daemon_stop(struct sd_server *srv)
 	while (__atomic_load_n(&srv->in_flight, __ATOMIC_SEQ_CST) > 0 &&
 	    sd_now_ns() < deadline)
 		sleep_ms(10);
-	/* commits what is queued and resumes those connections */
-	sd_writer_stop(srv->writer);
-	srv->writer = NULL;
+	/* commits what is queued and resumes those connections; a request
+	 * that outlives the drain is refused by the writer (503), which stays
+	 * allocated until no handler can run any more */
+	sd_writer_drain(srv->writer);
 	MHD_stop_daemon(srv->daemon);
 	srv->daemon = NULL;
+	sd_writer_stop(srv->writer);
+	srv->writer = NULL;
 }
 
 static void put_hold(void *arg)
@@ -398,5 +403,7 @@ void sd_req_store(struct sd_req *r)
 	r->put_state = SD_PUT_WAITING;
 	r->put.done = put_done;
 	r->put.arg = r;
-	sd_writer_submit(r->srv->writer, &r->put, put_hold, r);
+	if (sd_writer_submit(r->srv->writer, &r->put, put_hold, r) != SD_OK)
+		/* not queued: the handler runs again and answers 503 */
+		__atomic_store_n(&r->put_state, SD_PUT_DONE, __ATOMIC_RELEASE);
 }

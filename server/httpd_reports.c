@@ -95,6 +95,10 @@ static enum MHD_Result reports_finish(struct sd_req *r)
 		return receipt_reply(r);
 	if (r->put_state == SD_PUT_WAITING)
 		return MHD_YES;
+	/* part of the body was lost (out of memory): never judge the rest */
+	if (r->upload_err != SD_OK)
+		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the server is busy; try again in a minute");
 	if (r->body.len == 0)
 		return sd_reply_text(r, MHD_HTTP_BAD_REQUEST,
 		    "send the sealed envelope as the request body");

@@ -44,7 +44,7 @@ static const char usage_main[] =
 "  --per-ip-limit N         connections per address, counted in memory only\n"
 "                           (default 64; 0 = off, e.g. behind Tor)\n"
 "  --timeout S              idle connection timeout (default 30)\n"
-"  --connection-memory B    memory per connection (default 32768)\n"
+"  --connection-memory B    memory per connection (default 65536)\n"
 "  --max-envelope B         largest API body (default 67108864)\n"
 "  --max-form B             largest form post (default 56623104)\n"
 "  --max-inflight B         request bodies in memory, all connections\n"

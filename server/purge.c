@@ -234,8 +234,16 @@ int sd_store_purge(sd_store *s, const char *doc, size_t len,
 		goto out;
 	}
 	/* secure_delete wiped the pages; copying the WAL back and truncating
-	 * it removes the old page images there too */
-	sd_store_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	 * it removes the old page images there too. A server busy writing can
+	 * keep that from finishing: say so, the next purge tries again. */
+	{
+		int log = 0, done = 0;
+		if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE,
+		    &log, &done) != SQLITE_OK || log != done)
+			fprintf(stderr, "sealdrop-server purge: the write-ahead log still "
+			    "holds old pages (the server is busy); run purge again "
+			    "later to clear them\n");
+	}
 out:
 	json_decref(root);
 	free(body);

@@ -13,6 +13,7 @@ struct sd_writer {
 	struct sd_put *head;
 	struct sd_put *tail;
 	int stopping;
+	int exited;               /* the thread has ended: nothing is taken */
 	unsigned max_batch;
 	struct sd_put **batch;
 	struct sd_store_item **items;
@@ -110,12 +111,17 @@ int sd_writer_start(sd_store *st, unsigned max_batch, sd_writer **out)
 	return SD_OK;
 }
 
-void sd_writer_submit(sd_writer *w, struct sd_put *p, void (*hold)(void *),
+int sd_writer_submit(sd_writer *w, struct sd_put *p, void (*hold)(void *),
     void *arg)
 {
 	p->next = NULL;
 	p->result = SD_E_IO;
 	pthread_mutex_lock(&w->mu);
+	if (w->exited) {
+		/* a request that outlived the drain: nobody would commit it */
+		pthread_mutex_unlock(&w->mu);
+		return SD_E_IO;
+	}
 	if (hold != NULL)
 		hold(arg);
 	if (w->tail != NULL)
@@ -125,17 +131,32 @@ void sd_writer_submit(sd_writer *w, struct sd_put *p, void (*hold)(void *),
 	w->tail = p;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	return SD_OK;
+}
+
+void sd_writer_drain(sd_writer *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	if (w->exited) {
+		pthread_mutex_unlock(&w->mu);
+		return;
+	}
+	w->stopping = 1;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_lock(&w->mu);
+	w->exited = 1;
+	pthread_mutex_unlock(&w->mu);
 }
 
 void sd_writer_stop(sd_writer *w)
 {
 	if (w == NULL)
 		return;
-	pthread_mutex_lock(&w->mu);
-	w->stopping = 1;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
+	sd_writer_drain(w);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	writer_free(w);

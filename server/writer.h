@@ -19,10 +19,14 @@ struct sd_put {
 
 int sd_writer_start(sd_store *st, unsigned max_batch, sd_writer **out);
 /* Queue p. hold(arg) runs under the queue lock before p can complete, so a
- * connection suspended there cannot be resumed before it is suspended. */
-void sd_writer_submit(sd_writer *w, struct sd_put *p, void (*hold)(void *),
+ * connection suspended there cannot be resumed before it is suspended.
+ * SD_E_IO (nothing queued, hold not run) once the writer has drained. */
+int sd_writer_submit(sd_writer *w, struct sd_put *p, void (*hold)(void *),
     void *arg);
-/* Commit what is queued, then stop the thread and free w. */
+/* Commit what is queued and end the thread; w stays valid, and later
+ * submissions are refused, until sd_writer_stop. */
+void sd_writer_drain(sd_writer *w);
+/* Drain, then free w. */
 void sd_writer_stop(sd_writer *w);
 
 #endif
