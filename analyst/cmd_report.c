@@ -109,7 +109,13 @@ protect_one(const char *cmd, const struct query *q, const struct period *per,
 	rt->spec.rows = &rt->rows;
 	rt->spec.measure = rdefs[i].m;
 	rt->spec.period = *per;
+	/* Tables of one measure share their grand total. It is published in
+	 * all of them or in none: pinned, it is never a secondary suppression,
+	 * so no table hides what another one shows (or what its published
+	 * cells add up to). */
 	if ((rc = cube_build(&q->rs, &rt->spec, &rt->t)) != SD_OK ||
+	    (!rt->rows.multi &&
+	    (rc = sdc_pin_published(rt->t, rt->rows.n, 0)) != SD_OK) ||
 	    (rc = sdc_protect(rt->t, params)) != SD_OK) {
 		args_err(cmd, "table '%s' did not pass its protection audit "
 		    "(%s) and is left out of the report", rdefs[i].title,
@@ -122,23 +128,6 @@ protect_one(const char *cmd, const struct query *q, const struct period *per,
 	rt->pt.t = rt->t;
 	rt->pt.period = per->set ? per->text : "";
 	return SD_OK;
-}
-
-/* Tables of one measure share their grand total: when one of them must
- * withhold it, all do, or the withheld total could be read from another. */
-static void
-link_totals(struct rtable *rt)
-{
-	size_t i, j;
-
-	for (i = 0; i < N_RDEFS; i++) {
-		if (!rt[i].ok || rt[i].rows.multi ||
-		    !ptable_suppressed(&rt[i].pt, rt[i].rows.n, 0))
-			continue;
-		for (j = 0; j < N_RDEFS; j++)
-			if (rt[j].ok && rdefs[j].m == rdefs[i].m)
-				rt[j].pt.hide_total = 1;
-	}
 }
 
 /* The published grand total of measure m, if any table has one. */
@@ -354,7 +343,6 @@ cmd_report(int argc, char **argv)
 		goto done;
 	for (i = 0; i < N_RDEFS; i++)
 		(void)protect_one(argv[0], &q, &per, &params, i, &rt[i]);
-	link_totals(rt);
 	if ((rc = render(&b, &q, &per, rt)) != SD_OK) {
 		args_err(argv[0], "cannot build the report: %s",
 		    sd_strerror(rc));

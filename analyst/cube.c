@@ -535,9 +535,6 @@ ptable_status(const struct ptable *pt, size_t i, size_t j)
 {
 	enum sdc_status st = sdc_status(pt->t, i, j);
 
-	if (pt->hide_total && i == pt->rows->n &&
-	    (pt->cols == NULL ? j == 0 : j == pt->cols->n))
-		return (char)SDC_SECONDARY;
 	return st == SDC_EMPTY ? (char)SDC_FREE : (char)st;
 }
 

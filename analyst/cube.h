@@ -98,9 +98,6 @@ struct ptable {
 	const char *period;      /* "" when all periods */
 	const struct filter *filter;
 	size_t n_filters;
-	/* the grand total is withheld because a linked table of the same
-	 * release withholds it */
-	int hide_total;
 };
 
 /* Rows and columns including a total where the table has one. */

@@ -357,6 +357,29 @@ audit_and_settle(sdc_table *t)
 }
 
 int
+sdc_pin_published(sdc_table *t, size_t row, size_t col)
+{
+	if (t == NULL || row > t->nrows || col > t->ncols ||
+	    !t->cell[row * t->stride + col].exists)
+		return SD_E_INVAL;
+	t->cell[row * t->stride + col].pinned = 1;
+	t->audited = 0;
+	return SD_OK;
+}
+
+static int
+pinned_primary(const sdc_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncells; i++)
+		if (t->cell[i].exists && t->cell[i].pinned &&
+		    sdc_is_primary(t->cell[i].st))
+			return 1;
+	return 0;
+}
+
+int
 sdc_protect(sdc_table *t, const struct sdc_params *p)
 {
 	int rc = SD_OK, term = 0;
@@ -367,6 +390,10 @@ sdc_protect(sdc_table *t, const struct sdc_params *p)
 	term = glp_term_out(GLP_OFF);
 	if ((rc = sdc_primary_run(t, p)) != SD_OK)
 		goto done;
+	if (pinned_primary(t)) {
+		rc = SD_E_CONFIDENTIAL;
+		goto done;
+	}
 	if ((rc = choose_pattern(t, p)) != SD_OK)
 		goto done;
 	if ((rc = audit_and_settle(t)) != SD_OK)

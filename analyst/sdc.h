@@ -59,6 +59,13 @@ int sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
  * and its multi-report contributors, not with the number of reports. */
 int sdc_add_single(sdc_table *t, size_t row, size_t col, double value);
 
+/* The cell is published in another table of the same release (the grand
+ * total that tables of one measure share): it may not be chosen as a
+ * secondary suppression, and the pattern is protected with it known. When
+ * the cell itself fails a primary rule, sdc_protect refuses the table
+ * (SD_E_CONFIDENTIAL), and no table of the release may publish it. */
+int sdc_pin_published(sdc_table *t, size_t row, size_t col);
+
 /* Margins, primary rules, secondary suppression, LP audit. SD_OK when the
  * final pattern passed its audit; otherwise an sd_err and nothing from this
  * table may be published. */

@@ -39,6 +39,7 @@ struct sdc_cell {
 	double lo;                /* audit interval */
 	double hi;
 	int exists;
+	int pinned;               /* published in another table: never suppressed */
 };
 
 /* Additive relations: for relation r, the cells rel_cell[rel_start[r] ..
@@ -94,7 +95,7 @@ sdc_is_suppressed(enum sdc_status s)
 static inline int
 sdc_is_candidate(const struct sdc_cell *c)
 {
-	return c->exists && c->st != SDC_EMPTY;
+	return c->exists && c->st != SDC_EMPTY && !c->pinned;
 }
 
 /* What an attacker knows about any suppressed cell without the table: it is

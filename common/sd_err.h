@@ -34,6 +34,7 @@ enum sd_err {
 	SD_E_EXPIRED = -35,     /* channel descriptor has expired */
 	SD_E_FORMAT = -36,      /* document format/field invalid */
 	SD_E_PUBKEY = -37,      /* a public key file where a secret one is needed */
+	SD_E_CONFIDENTIAL = -38, /* a figure that must be published fails a rule */
 };
 
 const char *sd_strerror(int err);

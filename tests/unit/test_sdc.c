@@ -421,6 +421,54 @@ test_single_reports_as_summary(void **state)
 	}
 }
 
+/* Tables of one release share their grand total. Pinned as published, it
+ * is never the secondary suppression of a dominated cell (which another
+ * table publishing the same total would undo); the pattern protects the
+ * cell with the total known. A total that fails a rule itself refuses the
+ * table. */
+static void
+test_pinned_total(void **state)
+{
+	struct sdc_params p;
+	sdc_table *t = sdc_table_new(4, 1, 1, 0, SDC_MAGNITUDE);
+	double lo = 0, hi = 0, lower = 0, upper = 0;
+	size_t r, secondary = 0;
+	uint32_t id = 1;
+	int i;
+
+	(void)state;
+	sdc_params_default(&p);
+	/* DE: one company lost 1,000,000, two others 10; FR, ES, IT: three
+	 * companies of 30,000 each */
+	assert_int_equal(sdc_add(t, 0, 0, id++, 1000000.0), SD_OK);
+	assert_int_equal(sdc_add(t, 0, 0, id++, 10.0), SD_OK);
+	assert_int_equal(sdc_add(t, 0, 0, id++, 10.0), SD_OK);
+	for (r = 1; r < 4; r++)
+		for (i = 0; i < 3; i++)
+			assert_int_equal(sdc_add(t, r, 0, id++, 30000.0), SD_OK);
+	assert_int_equal(sdc_pin_published(t, 4, 0), SD_OK);
+	assert_int_equal(sdc_protect(t, &p), SD_OK);
+	assert_int_equal(sdc_status(t, 0, 0), SDC_DOM_ONE);
+	assert_int_equal(sdc_status(t, 4, 0), SDC_FREE);
+	assert_true(fabs(sdc_value(t, 4, 0) - 1270020.0) < 1e-6);
+	for (r = 1; r < 4; r++)
+		secondary += sdc_status(t, r, 0) == SDC_SECONDARY;
+	assert_true(secondary >= 1);
+	sdc_interval(t, 0, 0, &lo, &hi);
+	sdc_protection(t, 0, 0, &lower, &upper);
+	assert_true(hi - sdc_value(t, 0, 0) >= upper - 1e-6);
+	sdc_table_free(t);
+
+	/* a total of two contributors cannot be published anywhere */
+	t = sdc_table_new(2, 1, 1, 0, SDC_COUNT);
+	assert_int_equal(sdc_add(t, 0, 0, 1, 1.0), SD_OK);
+	assert_int_equal(sdc_add(t, 1, 0, 2, 1.0), SD_OK);
+	assert_int_equal(sdc_pin_published(t, 2, 0), SD_OK);
+	assert_int_equal(sdc_protect(t, &p), SD_E_CONFIDENTIAL);
+	assert_int_equal(sdc_pin_published(t, 3, 0), SD_E_INVAL);
+	sdc_table_free(t);
+}
+
 int
 main(void)
 {
@@ -436,6 +484,7 @@ main(void)
 		cmocka_unit_test(test_primary_margin),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_single_reports_as_summary),
+		cmocka_unit_test(test_pinned_total),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
