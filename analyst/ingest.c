@@ -123,6 +123,10 @@ read_meta(sqlite3 *db, struct batch_meta *m, struct ingest_result *res)
 	    meta_int(db, "count", &m->count) != SD_OK)
 		return refuse(res, SD_E_FORMAT, "batch meta 'first_seq', "
 		    "'last_seq' or 'count' is missing or not a number");
+	if (m->first_seq == 1 && !sodium_is_zero(m->prev_chain,
+	    sizeof(m->prev_chain)))
+		return refuse(res, SD_E_FORMAT, "batch meta 'prev_chain' must be "
+		    "zero before the first row of a chain");
 	if (m->count > 0 && (m->first_seq < 1 ||
 	    m->last_seq - m->first_seq + 1 != m->count))
 		return refuse(res, SD_E_FORMAT, "batch meta is inconsistent: "
@@ -332,16 +336,99 @@ done:
 	return rc;
 }
 
+/* The columns of a batch's envelopes table, as docs/intake-batch.md has
+ * them: name, declared type, primary key position. */
+static const struct { const char *name, *type; int pk; } batch_cols[] = {
+	{ "seq", "INTEGER", 1 }, { "receipt", "TEXT", 0 }, { "day", "TEXT", 0 },
+	{ "size", "INTEGER", 0 }, { "envelope", "BLOB", 0 }, { "chain", "BLOB", 0 },
+};
+
+/* A batch comes from the online intake host: only the two tables of the
+ * format, with exactly their columns and no generated or hidden ones, and
+ * a file that passes SQLite's own consistency check. */
+static int
+batch_shape(sqlite3 *db, struct ingest_result *res)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i = 0;
+	int rc = SD_E_FORMAT, ok = 1;
+
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE name "
+	    "NOT IN ('meta','envelopes','sqlite_autoindex_meta_1',"
+	    "'sqlite_autoindex_envelopes_1')", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW || sqlite3_column_int64(st, 0) != 0)
+		ok = 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (ok && sqlite3_prepare_v2(db, "PRAGMA table_xinfo(envelopes)", -1, &st,
+	    NULL) == SQLITE_OK) {
+		while (ok && sqlite3_step(st) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 1);
+			const char *type = (const char *)sqlite3_column_text(st, 2);
+			if (i >= sizeof(batch_cols) / sizeof(batch_cols[0]) ||
+			    name == NULL || type == NULL ||
+			    strcmp(name, batch_cols[i].name) != 0 ||
+			    strcmp(type, batch_cols[i].type) != 0 ||
+			    sqlite3_column_int(st, 5) != batch_cols[i].pk ||
+			    sqlite3_column_int(st, 6) != 0)
+				ok = 0;
+			i++;
+		}
+		ok = ok && i == sizeof(batch_cols) / sizeof(batch_cols[0]);
+	} else
+		ok = 0;
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!ok)
+		return refuse(res, SD_E_FORMAT, "not an export batch: its tables "
+		    "are not those of 'sealdrop-server export'");
+	if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW ||
+	    strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0)
+		rc = refuse(res, SD_E_FORMAT, "the batch file is damaged (SQLite "
+		    "consistency check failed)");
+	else
+		rc = SD_OK;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Opened immutable: nothing is written beside the batch (no -wal, no
+ * -shm on the transfer medium), and no -wal shipped with it is replayed. */
 static int
 open_batch(const char *path, sqlite3 **db, struct ingest_result *res)
 {
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY |
+	char uri[4096 * 3 + 64];
+	size_t o = 0, i;
+	static const char hex[] = "0123456789ABCDEF";
+
+	o = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (i = 0; path[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)path[i];
+		if (o + 4 >= sizeof(uri))
+			return refuse(res, SD_E_INVAL, "batch path is too long");
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '-' ||
+		    c == '_')
+			uri[o++] = (char)c;
+		else {
+			uri[o++] = '%';
+			uri[o++] = hex[c >> 4];
+			uri[o++] = hex[c & 15];
+		}
+	}
+	if ((size_t)snprintf(uri + o, sizeof(uri) - o, "?mode=ro&immutable=1") >=
+	    sizeof(uri) - o)
+		return refuse(res, SD_E_INVAL, "batch path is too long");
+	if (sqlite3_open_v2(uri, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return refuse(res, SD_E_IO, "cannot open the batch: %s",
 		    *db ? sqlite3_errmsg(*db) : "out of memory");
-	if (astore_harden(*db) != SD_OK)
+	if (astore_harden(*db) != SD_OK ||
+	    sqlite3_exec(*db, "PRAGMA cell_size_check=ON; PRAGMA mmap_size=0",
+	    NULL, NULL, NULL) != SQLITE_OK)
 		return refuse(res, SD_E_IO, "cannot set up SQLite defences");
-	return SD_OK;
+	return batch_shape(*db, res);
 }
 
 /* Verify and store inside one transaction of the store. */

@@ -259,7 +259,10 @@ out_html_page(const struct ptable *pt, sd_buf *b)
 	    pt->cols ? pt->cols->label : "");
 	if ((rc = sd_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-	    "content=\"width=device-width,initial-scale=1\"><title>")) !=
+	    "content=\"width=device-width,initial-scale=1\">"
+	    "<meta http-equiv=\"Content-Security-Policy\" "
+	    "content=\"default-src 'none'; style-src 'unsafe-inline'; "
+	    "img-src data:\"><title>")) !=
 	    SD_OK || (rc = out_html_escape(b, title)) != SD_OK ||
 	    (rc = sd_buf_addf(b, "</title><style>%s</style></head><body>"
 	    "<main><h1>", css)) != SD_OK ||

@@ -19,7 +19,7 @@ parse_nk(const char *s, struct sdc_params *out)
 	if (comma == NULL || (size_t)(comma - s) >= sizeof(n))
 		return SD_E_INVAL;
 	snprintf(n, sizeof(n), "%.*s", (int)(comma - s), s);
-	if (args_uint(n, 20, &v) != SD_OK || v == 0 ||
+	if (args_uint(n, SDC_TOPK_PUBLIC, &v) != SD_OK || v == 0 ||
 	    args_double(comma + 1, 0.0, 100.0, &k) != SD_OK || k <= 0.0)
 		return SD_E_INVAL;
 	out->nk_n = (unsigned)v;
@@ -48,9 +48,19 @@ query_params(const char *cmd, const char *threshold, const char *p,
 		return SD_E_INVAL;
 	}
 	if (nk != NULL && parse_nk(nk, out) != SD_OK) {
-		args_err(cmd, "--nk must be n,k with n from 1 to 20 and k a "
-		    "percentage, e.g. --nk 2,85");
+		args_err(cmd, "--nk must be n,k with n from 1 to %d and k a "
+		    "percentage, e.g. --nk 2,85", SDC_TOPK_PUBLIC);
 		return SD_E_INVAL;
+	}
+	/* published output never states the parameters, so whoever weakens
+	 * them must hear it here */
+	{
+		struct sdc_params def;
+		sdc_params_default(&def);
+		if (out->threshold < def.threshold || out->p < def.p)
+			args_err(cmd, "warning: protection weaker than the default "
+			    "(fewer than %u contributors or p below %g%%); check "
+			    "before publishing", def.threshold, def.p);
 	}
 	return SD_OK;
 }

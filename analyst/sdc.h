@@ -37,6 +37,9 @@ struct sdc_params {
 	                        * default 10; 0 = only "never exact" */
 };
 
+/* the largest n of the (n,k) rule */
+#define SDC_TOPK_PUBLIC 8
+
 void sdc_params_default(struct sdc_params *p);
 
 /* Largest table side accepted by sdc_table_new. */

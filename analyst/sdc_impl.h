@@ -18,7 +18,7 @@ struct sdc_contrib {
 
 /* Contributors that are single reports, kept as a summary: their number,
  * their sum and their largest values, which is all the rules read. */
-#define SDC_TOPK 8
+#define SDC_TOPK SDC_TOPK_PUBLIC
 struct sdc_singles {
 	size_t n;
 	double sum;

@@ -293,6 +293,40 @@ test_bad_batches(void **state)
 	fclose(fp);
 	refused(s, "f3.sqlite", "batch");
 	refused(s, "does-not-exist.sqlite", "cannot open");
+
+	/* a batch is untrusted SQLite: only the format's tables and columns */
+	batch(f, "f4.sqlite", zero, 1, 0, 3, last);
+	assert_int_equal(fx_sql("f4.sqlite", "ALTER TABLE envelopes ADD COLUMN "
+	    "extra TEXT"), 0);
+	refused(s, "f4.sqlite", "not an export batch");
+	batch(f, "f5.sqlite", zero, 1, 0, 3, last);
+	assert_int_equal(fx_sql("f5.sqlite", "CREATE TABLE sneaky(x)"), 0);
+	refused(s, "f5.sqlite", "not an export batch");
+	batch(f, "f6.sqlite", zero, 1, 0, 3, last);
+	assert_int_equal(fx_sql("f6.sqlite", "UPDATE meta SET value = '"
+	    "0101010101010101010101010101010101010101010101010101010101010101' "
+	    "WHERE key = 'prev_chain'"), 0);
+	refused(s, "f6.sqlite", "prev_chain");
+	astore_close(s);
+}
+
+/* Reading a batch writes nothing beside it (no -wal or -shm on the medium
+ * it came on). */
+static void
+test_batch_left_untouched(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t zero[32] = { 0 }, last[32];
+	struct ingest_result r;
+	astore *s = fresh_store("untouched.db");
+	FILE *fp;
+
+	batch(f, "u1.sqlite", zero, 1, 0, 4, last);
+	assert_int_equal(fx_sql("u1.sqlite", "PRAGMA journal_mode=WAL"), 0);
+	assert_int_equal(ingest_batch(s, "u1.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 4);
+	assert_null(fp = fopen("u1.sqlite-wal", "r"));
+	assert_null(fp = fopen("u1.sqlite-shm", "r"));
 	astore_close(s);
 }
 
@@ -421,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_first_batch_mid_chain),
 		cmocka_unit_test(test_decrypt_and_refusals),
 		cmocka_unit_test(test_store_refuses_foreign_file),
+		cmocka_unit_test(test_batch_left_untouched),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
