@@ -331,18 +331,29 @@ static int put_rows(sd_store *s, struct sd_store_item *const *items,
 	return SD_OK;
 }
 
+static int locked(sqlite3 *db)
+{
+	int e = sqlite3_errcode(db) & 0xff;
+
+	return e == SQLITE_BUSY || e == SQLITE_LOCKED;
+}
+
 int sd_store_put(sd_store *s, struct sd_store_item *const *items, size_t n)
 {
 	uint8_t chain[SD_CHAIN_BYTES];
 	long long seq = 0;
 
-	if (sd_store_exec(s->db, "BEGIN IMMEDIATE") != SD_OK)
+	s->busy = 0;
+	if (sd_store_exec(s->db, "BEGIN IMMEDIATE") != SD_OK) {
+		s->busy = locked(s->db);
 		return SD_E_IO;
+	}
 	/* the head is read inside the transaction: it is the truth even if
 	 * another process wrote */
 	if (sd_store_meta_seq(s, "last", &seq, chain) != SD_OK ||
 	    put_rows(s, items, n, &seq, chain) != SD_OK ||
 	    sd_store_exec(s->db, "COMMIT") != SD_OK) {
+		s->busy = locked(s->db);
 		/* the in-memory head stays at the last committed row */
 		sd_store_exec(s->db, "ROLLBACK");
 		return SD_E_IO;
@@ -350,6 +361,11 @@ int sd_store_put(sd_store *s, struct sd_store_item *const *items, size_t n)
 	s->last_seq = seq;
 	memcpy(s->last_chain, chain, SD_CHAIN_BYTES);
 	return SD_OK;
+}
+
+int sd_store_busy(const sd_store *s)
+{
+	return s->busy;
 }
 
 int sd_store_get(sd_store *s, const char *receipt, char day[11],

@@ -57,6 +57,9 @@ int sd_store_set_channel(sd_store *s, const uint8_t id[SD_CHANNEL_ID_BYTES],
  * write error everything is rolled back and SD_E_IO returned. Duplicates
  * (also of purged rows) are not stored again. */
 int sd_store_put(sd_store *s, struct sd_store_item *const *items, size_t n);
+/* 1 when the last failure was another process holding the database (an
+ * export or purge), not something about the rows */
+int sd_store_busy(const sd_store *s);
 /* The stored envelope (malloc'ed) and its day; SD_E_INVAL when absent. */
 int sd_store_get(sd_store *s, const char *receipt, char day[11],
     uint8_t **env, size_t *len);

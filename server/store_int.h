@@ -13,6 +13,7 @@ struct sd_store {
 	sqlite3_stmt *set_meta;
 	long long last_seq;
 	uint8_t last_chain[SD_CHAIN_BYTES];
+	int busy;                    /* the last put failed on a lock */
 };
 
 int sd_store_exec(sqlite3 *db, const char *sql);

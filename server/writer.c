@@ -46,6 +46,13 @@ static void commit(sd_writer *w, size_t n)
 			w->batch[i]->result = SD_OK;
 		return;
 	}
+	/* another process holds the database: retrying row by row would wait
+	 * the busy timeout for each; the whole batch is answered 503 now */
+	if (sd_store_busy(w->st)) {
+		for (i = 0; i < n; i++)
+			w->batch[i]->result = SD_E_IO;
+		return;
+	}
 	for (i = 0; i < n; i++)
 		w->batch[i]->result = sd_store_put(w->st, &w->items[i], 1);
 }

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <time.h>
 #include <jansson.h>
 #include <sodium.h>
 
@@ -403,6 +405,42 @@ static void test_inflight_budget(void **state)
 	sd_channel_free(ch);
 }
 
+/* While another process holds the store (an export, a purge), a submission
+ * is answered 503 after one busy wait, not after one per queued row; the
+ * next one, after the lock is gone, is stored. */
+static void test_store_locked(void **state)
+{
+	struct h_server s;
+	struct h_resp r;
+	sd_channel *ch = h_channel(KEYS);
+	uint8_t *env = NULL;
+	size_t len = 0;
+	sqlite3 *db = NULL;
+	struct timespec t0, t1;
+
+	(void)state;
+	fresh_db("locked.db");
+	assert_int_equal(h_start(&s, KEYS, "locked.db", NULL, NULL), 0);
+	h_envelope(ch, 0, &env, &len);
+	assert_int_equal(sqlite3_open("locked.db", &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(r.status, 503);
+	h_resp_free(&r);
+	assert_true(t1.tv_sec - t0.tv_sec < 9);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
+	assert_int_equal(r.status, 201);
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	free(env);
+	sd_channel_free(ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -412,6 +450,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_limits, h_teardown),
 		cmocka_unit_test_teardown(test_sigterm_drains, h_teardown),
 		cmocka_unit_test_teardown(test_inflight_budget, h_teardown),
+		cmocka_unit_test_teardown(test_store_locked, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)
