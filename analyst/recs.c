@@ -120,15 +120,17 @@ void
 recset_init(struct recset *rs)
 {
 	memset(rs, 0, sizeof(*rs));
+	randombytes_buf(rs->hkey, sizeof(rs->hkey));
 }
 
 static void
-ref_key(const struct sd_report *r, uint8_t key[RMAP_KEY])
+ref_key(const struct recset *rs, const struct sd_report *r,
+    uint8_t key[RMAP_KEY])
 {
 	crypto_generichash_state h;
 	uint8_t tag = r->has_reporter ? 1 : 0;
 
-	crypto_generichash_init(&h, NULL, 0, RMAP_KEY);
+	crypto_generichash_init(&h, rs->hkey, sizeof(rs->hkey), RMAP_KEY);
 	crypto_generichash_update(&h, &tag, 1);
 	if (r->has_reporter)
 		crypto_generichash_update(&h, r->reporter,
@@ -152,7 +154,7 @@ contributor_of(struct recset *rs, const struct sd_report *r, uint32_t *id)
 		return SD_OK;
 	}
 	crypto_generichash(key, RMAP_KEY, r->reporter, sizeof(r->reporter),
-	    NULL, 0);
+	    rs->hkey, sizeof(rs->hkey));
 	if ((rc = rmap_get_put(rs->by_reporter, key, rs->contributors, 0,
 	    &old, &found)) != SD_OK)
 		return rc;
@@ -215,7 +217,7 @@ recset_add(struct recset *rs, const struct sd_report *r)
 		return SD_E_NOMEM;
 	if ((rc = grow_recs(rs)) != SD_OK)
 		return rc;
-	ref_key(r, key);
+	ref_key(rs, r, key);
 	if ((rc = rmap_get_put(rs->by_ref, key, (uint32_t)rs->n, 1, &old,
 	    &found)) != SD_OK)
 		return rc;

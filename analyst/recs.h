@@ -36,6 +36,9 @@ struct recset {
 	uint32_t contributors;    /* distinct contributors seen */
 	struct rmap *by_ref;      /* (reporter, incident_ref) -> record */
 	struct rmap *by_reporter; /* reporter -> contributor */
+	/* keys the maps' hash: submitters choose reporter and incident_ref, and
+	 * must not be able to aim them at one bucket */
+	uint8_t hkey[32];
 };
 
 void recset_init(struct recset *rs);
