@@ -489,3 +489,14 @@ long long h_db_count(const char *db, const char *sql)
 	sqlite3_close(h);
 	return n;
 }
+
+void h_fresh_db(const char *db)
+{
+	char p[256];
+
+	unlink(db);
+	snprintf(p, sizeof(p), "%s-wal", db);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", db);
+	unlink(p);
+}

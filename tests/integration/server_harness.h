@@ -72,6 +72,8 @@ void h_envelope(const sd_channel *ch, size_t extra, uint8_t **env,
 uint8_t *h_read(const char *path, size_t *len);
 /* 1 when needle occurs in the file */
 int h_file_has(const char *path, const char *needle);
+/* Remove a store and its -wal and -shm: scratch directories outlive runs. */
+void h_fresh_db(const char *db);
 /* count(*) of a query on the SQLite file */
 long long h_db_count(const char *db, const char *sql);
 

@@ -39,17 +39,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void fresh_db(const char *db)
-{
-	char p[256];
-
-	unlink(db);
-	snprintf(p, sizeof(p), "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db);
-	unlink(p);
-}
-
 /* Parse a 201/200 body and check the receipt against the envelope and the
  * signature against the receipt key of the channel. */
 static void check_receipt(const struct h_resp *r, const uint8_t *env,
@@ -92,7 +81,7 @@ static void test_routes(void **state)
 	char v[256];
 
 	(void)state;
-	fresh_db("routes.db");
+	h_fresh_db("routes.db");
 	assert_int_equal(h_start(&s, KEYS, "routes.db", NULL, NULL), 0);
 
 	h_http(&s, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
@@ -166,7 +155,7 @@ static void test_submit_and_resubmit(void **state)
 	char sql[256];
 
 	(void)state;
-	fresh_db("submit.db");
+	h_fresh_db("submit.db");
 	assert_int_equal(h_start(&s, KEYS, "submit.db", NULL, day_env), 0);
 	h_envelope(ch, 0, &env, &len);
 
@@ -224,7 +213,7 @@ static void test_malformed(void **state)
 	size_t len = 0;
 
 	(void)state;
-	fresh_db("bad.db");
+	h_fresh_db("bad.db");
 	assert_int_equal(h_start(&s, KEYS, "bad.db", NULL, NULL), 0);
 	h_envelope(ch, 0, &env, &len);
 	bad = malloc(len + 1);
@@ -266,7 +255,7 @@ static void test_limits(void **state)
 	size_t biglen = 0;
 
 	(void)state;
-	fresh_db("limits.db");
+	h_fresh_db("limits.db");
 	assert_int_equal(h_start(&s, KEYS, "limits.db", small, NULL), 0);
 	h_envelope(ch, 0, &env, &len);
 	h_envelope(ch, 20000, &big, &biglen);
@@ -344,7 +333,7 @@ static void test_sigterm_drains(void **state)
 	pid_t pid;
 
 	(void)state;
-	fresh_db("drain.db");
+	h_fresh_db("drain.db");
 	assert_int_equal(h_start(&s, KEYS, "drain.db", NULL, NULL), 0);
 	h_envelope(ch, 3000, &env, &len);
 	fd = connect_to(s.port);
@@ -384,7 +373,7 @@ static void test_inflight_budget(void **state)
 	size_t len = 0, biglen = 0;
 
 	(void)state;
-	fresh_db("inflight.db");
+	h_fresh_db("inflight.db");
 	assert_int_equal(h_start(&s, KEYS, "inflight.db", tight, NULL), 0);
 	h_envelope(ch, 0, &env, &len);
 	h_envelope(ch, 20000, &big, &biglen);
@@ -419,7 +408,7 @@ static void test_store_locked(void **state)
 	struct timespec t0, t1;
 
 	(void)state;
-	fresh_db("locked.db");
+	h_fresh_db("locked.db");
 	assert_int_equal(h_start(&s, KEYS, "locked.db", NULL, NULL), 0);
 	h_envelope(ch, 0, &env, &len);
 	assert_int_equal(sqlite3_open("locked.db", &db), SQLITE_OK);

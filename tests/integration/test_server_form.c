@@ -44,17 +44,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void fresh(const char *db)
-{
-	char p[256];
-
-	unlink(db);
-	snprintf(p, sizeof(p), "%s-wal", db);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", db);
-	unlink(p);
-}
-
 /* The valid answers minus skip (may be NULL), plus extra "k=v&..." */
 static void urlenc(sd_buf *b, const char *skip, const char *extra)
 {
@@ -165,7 +154,7 @@ static void test_pages(void **state)
 	struct h_resp r;
 
 	(void)state;
-	fresh("pages.db");
+	h_fresh_db("pages.db");
 	assert_int_equal(h_start(&s, KEYS, "pages.db", NULL, NULL), 0);
 	h_http(&s, "GET", "/", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 200);
@@ -197,7 +186,7 @@ static void test_post_each_language(void **state)
 	sd_buf b;
 
 	(void)state;
-	fresh("lang.db");
+	h_fresh_db("lang.db");
 	assert_int_equal(h_start(&s, KEYS, "lang.db", NULL, NULL), 0);
 	urlenc(&b, NULL, "narrative=It+happened+in+spring.");
 	h_http(&s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, &r);
@@ -235,7 +224,7 @@ static void test_error_keeps_values(void **state)
 	sd_buf b;
 
 	(void)state;
-	fresh("err.db");
+	h_fresh_db("err.db");
 	assert_int_equal(h_start(&s, KEYS, "err.db", NULL, NULL), 0);
 	urlenc(&b, "sector", "narrative=KEEP-ME-4711&loss_eur=notanumber");
 	h_http(&s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, &r);
@@ -272,7 +261,7 @@ static void test_honeypot(void **state)
 	sd_buf b;
 
 	(void)state;
-	fresh("hp.db");
+	h_fresh_db("hp.db");
 	assert_int_equal(h_start(&s, KEYS, "hp.db", NULL, NULL), 0);
 	urlenc(&b, NULL, "website=http%3A%2F%2Fspam.example");
 	h_http(&s, "POST", "/submit", URLENC, b.data, b.len, NULL, &r);
@@ -298,7 +287,7 @@ static void test_attachment_limits(void **state)
 	sd_buf b;
 
 	(void)state;
-	fresh("att.db");
+	h_fresh_db("att.db");
 	for (i = 0; i < 6; i++) {
 		f[i].name = "note.txt";
 		f[i].data = (const uint8_t *)"note";
@@ -366,7 +355,7 @@ static void test_privacy(void **state)
 	int i;
 
 	(void)state;
-	fresh("priv.db");
+	h_fresh_db("priv.db");
 	assert_int_equal(h_start(&s, KEYS, "priv.db", NULL, NULL), 0);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(mime_post(&s, "/submit?lang=en", text, 2, &f, 1,

@@ -26,15 +26,9 @@ static int setup(void **state)
 
 	(void)state;
 	/* a scratch directory may hold the stores of an earlier run */
-	for (size_t i = 0; i < 3; i++) {
-		static const char *const db[] = { "rot.db", "norot.db", "late.db" };
-		char p[64];
-		unlink(db[i]);
-		snprintf(p, sizeof(p), "%s-wal", db[i]);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s-shm", db[i]);
-		unlink(p);
-	}
+	h_fresh_db("rot.db");
+	h_fresh_db("norot.db");
+	h_fresh_db("late.db");
 	/* the old channel expires mid-2027; the new one is the same keys,
 	 * re-signed with a later expiry (so another channel_id) */
 	h_make_keys(KEYS, "2027-06-30");
