@@ -122,6 +122,15 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
 			args_err(cmd, "%s", why);
 			return SD_E_INVAL;
 		}
+	/* an SDMX observation carries one code per dimension */
+	for (i = 0; o->format != NULL && strcmp(o->format, "sdmx") == 0 &&
+	    i < spec->n_filters; i++)
+		if (spec->filter[i].n > 1) {
+			args_err(cmd, "--format sdmx takes one code per filtered "
+			    "dimension (%s); make one table per code",
+			    spec->filter[i].text);
+			return SD_E_INVAL;
+		}
 	return SD_OK;
 }
 

@@ -422,6 +422,12 @@ query_store(const char *store)
 	    "k/stats.key", "--rows", "sector", "--measure", "loss_eur",
 	    "--format", "sdmx", "--out", "loss.csv", "--force", NULL), 0);
 	check_sdmx_loss("loss.csv");
+	/* an SDMX observation has one code per dimension: alternatives of a
+	 * filter are refused for it */
+	assert_int_not_equal(analyst("t3b.log", "table", "--store", store,
+	    "--key", "k/stats.key", "--rows", "member_state", "--filter",
+	    "sector=C", "--filter", "sector=D", "--format", "sdmx", "--out",
+	    "two.csv", "--force", NULL), 0);
 	assert_int_equal(analyst("t4.log", "table", "--store", store, "--key",
 	    "k/stats.key", "--rows", "attack_vectors", "--cols", "actor",
 	    "--format", "html", "--out", "t.html", "--force", NULL), 0);
