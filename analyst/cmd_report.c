@@ -53,12 +53,6 @@ struct rtable {
 	struct ptable pt;
 };
 
-struct report_opts {
-	const char *store, *key, *passfile, *period, *out;
-	const char *threshold, *p, *nk;
-	int force;
-};
-
 static void
 usage(void)
 {
@@ -75,18 +69,10 @@ usage(void)
 }
 
 static int
-parse(int argc, char **argv, struct report_opts *o)
+parse(int argc, char **argv, struct query_opts *o)
 {
 	struct args_opt opts[] = {
-		{ "store", 1, &o->store, NULL, NULL, NULL, 0 },
-		{ "key", 1, &o->key, NULL, NULL, NULL, 0 },
-		{ "passphrase-file", 1, &o->passfile, NULL, NULL, NULL, 0 },
-		{ "period", 1, &o->period, NULL, NULL, NULL, 0 },
-		{ "out", 1, &o->out, NULL, NULL, NULL, 0 },
-		{ "force", 0, NULL, &o->force, NULL, NULL, 0 },
-		{ "threshold", 1, &o->threshold, NULL, NULL, NULL, 0 },
-		{ "p", 1, &o->p, NULL, NULL, NULL, 0 },
-		{ "nk", 1, &o->nk, NULL, NULL, NULL, 0 },
+		QUERY_OPTS(o),
 	};
 	const char *pos[1];
 	size_t n_pos = 0;
@@ -295,7 +281,7 @@ render(sd_buf *b, const struct query *q, const struct period *per,
 }
 
 static int
-check_opts(const char *cmd, const struct report_opts *o, struct period *per,
+check_opts(const char *cmd, const struct query_opts *o, struct period *per,
     struct sdc_params *params)
 {
 	memset(per, 0, sizeof(*per));
@@ -317,7 +303,7 @@ check_opts(const char *cmd, const struct report_opts *o, struct period *per,
 int
 cmd_report(int argc, char **argv)
 {
-	struct report_opts o;
+	struct query_opts o;
 	struct period per;
 	struct sdc_params params;
 	struct rtable *rt = NULL;

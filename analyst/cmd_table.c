@@ -10,11 +10,10 @@
 #include "sd_err.h"
 
 struct table_opts {
-	const char *store, *key, *passfile, *rows, *cols, *measure, *period;
-	const char *format, *out, *threshold, *p, *nk;
+	struct query_opts q;
+	const char *rows, *cols, *measure, *format;
 	const char *filter[CUBE_MAX_FILTERS];
 	size_t n_filter;
-	int force;
 };
 
 static void
@@ -51,21 +50,13 @@ static int
 parse(int argc, char **argv, struct table_opts *o)
 {
 	struct args_opt opts[] = {
-		{ "store", 1, &o->store, NULL, NULL, NULL, 0 },
-		{ "key", 1, &o->key, NULL, NULL, NULL, 0 },
-		{ "passphrase-file", 1, &o->passfile, NULL, NULL, NULL, 0 },
+		QUERY_OPTS(&o->q),
 		{ "rows", 1, &o->rows, NULL, NULL, NULL, 0 },
 		{ "cols", 1, &o->cols, NULL, NULL, NULL, 0 },
 		{ "measure", 1, &o->measure, NULL, NULL, NULL, 0 },
-		{ "period", 1, &o->period, NULL, NULL, NULL, 0 },
 		{ "filter", 1, NULL, NULL, o->filter, &o->n_filter,
 		    CUBE_MAX_FILTERS },
 		{ "format", 1, &o->format, NULL, NULL, NULL, 0 },
-		{ "out", 1, &o->out, NULL, NULL, NULL, 0 },
-		{ "force", 0, NULL, &o->force, NULL, NULL, 0 },
-		{ "threshold", 1, &o->threshold, NULL, NULL, NULL, 0 },
-		{ "p", 1, &o->p, NULL, NULL, NULL, 0 },
-		{ "nk", 1, &o->nk, NULL, NULL, NULL, 0 },
 	};
 	const char *pos[1];
 	size_t n_pos = 0;
@@ -83,7 +74,7 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
 	size_t i;
 
 	memset(spec, 0, sizeof(*spec));
-	if (o->store == NULL || o->key == NULL || o->rows == NULL) {
+	if (o->q.store == NULL || o->q.key == NULL || o->rows == NULL) {
 		args_err(cmd, "give --store, --key and --rows; e.g. "
 		    "sealdrop-analyst table --store analyst.db --key stats.key "
 		    "--rows member_state");
@@ -109,11 +100,11 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
 		    "jobs_at_risk");
 		return SD_E_INVAL;
 	}
-	if (o->period != NULL && period_parse(o->period, &spec->period) !=
+	if (o->q.period != NULL && period_parse(o->q.period, &spec->period) !=
 	    SD_OK) {
 		args_err(cmd, "--period '%s' is not a year, a quarter or a range "
 		    "of them (2000 to 2099); e.g. 2026, 2026-Q3 or 2025..2026",
-		    o->period);
+		    o->q.period);
 		return SD_E_INVAL;
 	}
 	for (i = 0; i < o->n_filter; i++)
@@ -208,18 +199,18 @@ cmd_table(int argc, char **argv)
 	}
 	if (rc != SD_OK ||
 	    build_spec(argv[0], &o, &rows, &cols, &spec) != SD_OK ||
-	    query_params(argv[0], o.threshold, o.p, o.nk, &params) != SD_OK)
+	    query_params(argv[0], o.q.threshold, o.q.p, o.q.nk, &params) != SD_OK)
 		return 1;
 	if (o.format != NULL && !known_format(o.format)) {
 		args_err(argv[0], "--format must be csv, json, sdmx or html");
 		return 1;
 	}
-	if (query_load(argv[0], o.store, o.key, o.passfile, &q) != SD_OK)
+	if (query_load(argv[0], o.q.store, o.q.key, o.q.passfile, &q) != SD_OK)
 		goto done;
 	if (make_table(argv[0], &q, &spec, &params,
 	    o.format ? o.format : "csv", &b) != SD_OK)
 		goto done;
-	if (query_write(argv[0], o.out, o.force, &b) != SD_OK)
+	if (query_write(argv[0], o.q.out, o.q.force, &b) != SD_OK)
 		goto done;
 	status = 0;
 done:

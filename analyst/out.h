@@ -11,6 +11,10 @@
 #define OUT_MAX (64u * 1024 * 1024)
 
 int out_csv(const struct ptable *pt, sd_buf *b);
+/* Every existing cell of pt, rows then columns, through line(); the CSV
+ * and SDMX-CSV writers share it. */
+int out_each_cell(const struct ptable *pt, sd_buf *b,
+    int (*line)(const struct ptable *, size_t, size_t, sd_buf *));
 /* one CSV field, quoted when needed (and when a spreadsheet would take it
  * for a formula), then "," or CRLF when last */
 int out_csv_field(sd_buf *b, const char *s, int last);

@@ -81,17 +81,24 @@ cell(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 }
 
 int
-out_csv(const struct ptable *pt, sd_buf *b)
+out_each_cell(const struct ptable *pt, sd_buf *b,
+    int (*line)(const struct ptable *, size_t, size_t, sd_buf *))
 {
 	size_t i, j;
 	int rc;
 
-	if ((rc = header(pt, b)) != SD_OK)
-		return rc;
 	for (i = 0; i < ptable_rows(pt); i++)
 		for (j = 0; j < ptable_cols(pt); j++)
 			if (ptable_has(pt, i, j) &&
-			    (rc = cell(pt, i, j, b)) != SD_OK)
+			    (rc = line(pt, i, j, b)) != SD_OK)
 				return rc;
 	return SD_OK;
+}
+
+int
+out_csv(const struct ptable *pt, sd_buf *b)
+{
+	int rc = header(pt, b);
+
+	return rc != SD_OK ? rc : out_each_cell(pt, b, cell);
 }

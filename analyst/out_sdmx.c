@@ -128,15 +128,7 @@ row(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 int
 out_sdmx(const struct ptable *pt, sd_buf *b)
 {
-	size_t i, j;
-	int rc;
+	int rc = header(pt, b);
 
-	if ((rc = header(pt, b)) != SD_OK)
-		return rc;
-	for (i = 0; i < ptable_rows(pt); i++)
-		for (j = 0; j < ptable_cols(pt); j++)
-			if (ptable_has(pt, i, j) &&
-			    (rc = row(pt, i, j, b)) != SD_OK)
-				return rc;
-	return SD_OK;
+	return rc != SD_OK ? rc : out_each_cell(pt, b, row);
 }

@@ -9,6 +9,25 @@
 #include "sd_buf.h"
 #include "sdc.h"
 
+/* The options every aggregate command takes; QUERY_OPTS lists them for
+ * args_parse, so a rule option added here reaches table and report alike. */
+struct query_opts {
+	const char *store, *key, *passfile, *period, *out;
+	const char *threshold, *p, *nk;
+	int force;
+};
+
+#define QUERY_OPTS(q) \
+	{ "store", 1, &(q)->store, NULL, NULL, NULL, 0 }, \
+	{ "key", 1, &(q)->key, NULL, NULL, NULL, 0 }, \
+	{ "passphrase-file", 1, &(q)->passfile, NULL, NULL, NULL, 0 }, \
+	{ "period", 1, &(q)->period, NULL, NULL, NULL, 0 }, \
+	{ "out", 1, &(q)->out, NULL, NULL, NULL, 0 }, \
+	{ "force", 0, NULL, &(q)->force, NULL, NULL, 0 }, \
+	{ "threshold", 1, &(q)->threshold, NULL, NULL, NULL, 0 }, \
+	{ "p", 1, &(q)->p, NULL, NULL, NULL, 0 }, \
+	{ "nk", 1, &(q)->nk, NULL, NULL, NULL, 0 }
+
 struct query {
 	astore *s;
 	sd_seckey *key;
