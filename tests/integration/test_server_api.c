@@ -72,6 +72,19 @@ static void check_receipt(const struct h_resp *r, const uint8_t *env,
 	json_decref(j);
 }
 
+/* One request without a body: its status and the security headers. */
+static void expect_status(const struct h_server *s, const char *method,
+    const char *path, long status)
+{
+	struct h_resp r;
+
+	h_http(s, method, path, NULL, NULL, 0, NULL, &r);
+	if (r.status != status)
+		fail_msg("%s %s: %ld, expected %ld", method, path, r.status, status);
+	h_assert_security_headers(&r);
+	h_resp_free(&r);
+}
+
 static void test_routes(void **state)
 {
 	struct h_server s;
@@ -84,10 +97,7 @@ static void test_routes(void **state)
 	h_fresh_db("routes.db");
 	assert_int_equal(h_start(&s, KEYS, "routes.db", NULL, NULL), 0);
 
-	h_http(&s, "GET", "/healthz", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 200);
-	h_assert_security_headers(&r);
-	h_resp_free(&r);
+	expect_status(&s, "GET", "/healthz", 200);
 
 	/* the descriptor exactly as the authority signed it */
 	h_http(&s, "GET", "/api/v1/channel", NULL, NULL, 0, NULL, &r);
@@ -102,22 +112,12 @@ static void test_routes(void **state)
 	free(file);
 	h_resp_free(&r);
 
-	h_http(&s, "GET", "/no/such/page", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 404);
-	h_assert_security_headers(&r);
-	h_resp_free(&r);
+	expect_status(&s, "GET", "/no/such/page", 404);
 
-	h_http(&s, "GET", "/static/../../etc/passwd", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 404);
-	h_assert_security_headers(&r);
-	h_resp_free(&r);
+	expect_status(&s, "GET", "/static/../../etc/passwd", 404);
 	/* a %00 must not cut the name short */
-	h_http(&s, "GET", "/static/sealdrop.css%00.js", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 404);
-	h_resp_free(&r);
-	h_http(&s, "GET", "/static/sealdrop.css", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 200);
-	h_resp_free(&r);
+	expect_status(&s, "GET", "/static/sealdrop.css%00.js", 404);
+	expect_status(&s, "GET", "/static/sealdrop.css", 200);
 
 	h_http(&s, "DELETE", "/api/v1/reports", NULL, NULL, 0, NULL, &r);
 	assert_int_equal(r.status, 405);
@@ -131,14 +131,9 @@ static void test_routes(void **state)
 	h_assert_security_headers(&r);
 	h_resp_free(&r);
 
-	h_http(&s, "GET", "/api/v1/reports", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 405);
-	h_resp_free(&r);
+	expect_status(&s, "GET", "/api/v1/reports", 405);
 
-	h_http(&s, "HEAD", "/healthz", NULL, NULL, 0, NULL, &r);
-	assert_int_equal(r.status, 200);
-	h_assert_security_headers(&r);
-	h_resp_free(&r);
+	expect_status(&s, "HEAD", "/healthz", 200);
 
 	assert_int_equal(h_stop(&s), 0);
 }
