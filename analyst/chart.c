@@ -16,7 +16,7 @@
 struct bar {
 	size_t row;
 	int suppressed;
-	double v;
+	int64_t v;
 };
 
 static int
@@ -66,8 +66,8 @@ collect(const struct ptable *pt, int keep_zero, struct bar *bars,
 		bars[n].v = ptable_value(pt, i, 0);
 		if (!bars[n].suppressed && bars[n].v == 0 && !keep_zero)
 			continue;
-		if (!bars[n].suppressed && bars[n].v > *max)
-			*max = bars[n].v;
+		if (!bars[n].suppressed && (double)bars[n].v > *max)
+			*max = (double)bars[n].v;
 		n++;
 	}
 	if (*max <= 0)
@@ -97,7 +97,7 @@ bar_row(const struct ptable *pt, const struct bar *br, size_t k, double max,
 		    "stroke-width=\"0.5\"/><text x=\"%d\" y=\"%u\" "
 		    "fill=\"#b3261e\" font-style=\"italic\">confidential"
 		    "</text>\n", BAR_X, y + 4, id, BAR_X + 42, y + 16);
-	w = br->v / max * BAR_MAX;
+	w = (double)br->v / max * BAR_MAX;
 	if (br->v > 0 && w < 1)
 		w = 1;
 	return sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"%.1f\" "

@@ -118,7 +118,7 @@ protect_one(const char *cmd, const struct query *q, const struct period *per,
 
 /* The published grand total of measure m, if any table has one. */
 static int
-grand_total(const struct rtable *rt, enum cube_measure m, double *v)
+grand_total(const struct rtable *rt, enum cube_measure m, int64_t *v)
 {
 	size_t i;
 
@@ -138,7 +138,7 @@ kpi(sd_buf *b, const struct rtable *rt, enum cube_measure m,
     const char *what)
 {
 	char num[64];
-	double v = 0;
+	int64_t v = 0;
 
 	if (!grand_total(rt, m, &v))
 		return sd_buf_addf(b, "<div class=\"kpi\"><b>c</b><span>%s "

@@ -418,21 +418,21 @@ positions(const struct dim *d, const struct arec *r, size_t *pos)
 	return 1;
 }
 
-static double
+static int64_t
 measure_value(enum cube_measure m, const struct arec *r)
 {
 	if (m == CM_LOSS)
-		return r->loss_eur > 0 ? (double)r->loss_eur : 0.0;
+		return r->loss_eur > 0 ? r->loss_eur : 0;
 	if (m == CM_JOBS)
-		return r->jobs_at_risk > 0 ? (double)r->jobs_at_risk : 0.0;
-	return 1.0;
+		return r->jobs_at_risk > 0 ? r->jobs_at_risk : 0;
+	return 1;
 }
 
 static int
 add_record(sdc_table *t, const struct cube_spec *s, const struct arec *r)
 {
 	size_t rp[32], cp[32], nr, nc, i, j;
-	double v = measure_value(s->measure, r);
+	int64_t v = measure_value(s->measure, r);
 	int rc;
 
 	nr = positions(s->rows, r, rp);
@@ -544,8 +544,8 @@ ptable_suppressed(const struct ptable *pt, size_t i, size_t j)
 	return ptable_status(pt, i, j) != (char)SDC_FREE;
 }
 
-double
+int64_t
 ptable_value(const struct ptable *pt, size_t i, size_t j)
 {
-	return ptable_suppressed(pt, i, j) ? 0.0 : sdc_value(pt->t, i, j);
+	return ptable_suppressed(pt, i, j) ? 0 : sdc_value(pt->t, i, j);
 }

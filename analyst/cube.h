@@ -111,7 +111,7 @@ int ptable_has(const struct ptable *pt, size_t i, size_t j);
 /* SDC status letter; '-' empty cells are published as 0 with 'F'. */
 char ptable_status(const struct ptable *pt, size_t i, size_t j);
 int ptable_suppressed(const struct ptable *pt, size_t i, size_t j);
-double ptable_value(const struct ptable *pt, size_t i, size_t j);
+int64_t ptable_value(const struct ptable *pt, size_t i, size_t j);
 
 #define CUBE_TOTAL_CODE "_T"
 #define CUBE_TOTAL_LABEL "Total"

@@ -77,8 +77,8 @@ published_max(const struct ptable *pt)
 
 	for (i = 0; i < pt->rows->n; i++)
 		if (ptable_has(pt, i, 0) && !ptable_suppressed(pt, i, 0) &&
-		    ptable_value(pt, i, 0) > max)
-			max = ptable_value(pt, i, 0);
+		    (double)ptable_value(pt, i, 0) > max)
+			max = (double)ptable_value(pt, i, 0);
 	return max;
 }
 
@@ -89,7 +89,7 @@ tile(const struct ptable *pt, size_t t, double max, unsigned id, sd_buf *b)
 	const char *ink = "#5c6370", *name = tiles[t].code;
 	char num[64], fill[32] = "#eceff4";
 	size_t row = 0;
-	double v = 0;
+	int64_t v = 0;
 	int sup = 0, k, rc;
 
 	if (row_of(pt, tiles[t].code, &row)) {
@@ -106,7 +106,7 @@ tile(const struct ptable *pt, size_t t, double max, unsigned id, sd_buf *b)
 	} else {
 		out_number(v, 1, num, sizeof(num));
 		if (v > 0) {
-			k = bin_of(v, max);
+			k = bin_of((double)v, max);
 			snprintf(fill, sizeof(fill), "%s", shade[k]);
 			ink = k >= 3 ? "#ffffff" : "#0b1a3a";
 		}
@@ -142,8 +142,8 @@ legend(double max, unsigned id, sd_buf *b)
 		if (bin_top(max, k) <= prev)
 			continue;
 		y += 24;
-		out_number(prev + 1, 1, lo, sizeof(lo));
-		out_number(bin_top(max, k), 1, hi, sizeof(hi));
+		out_number((int64_t)prev + 1, 1, lo, sizeof(lo));
+		out_number((int64_t)bin_top(max, k), 1, hi, sizeof(hi));
 		if ((rc = sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"18\" "
 		    "height=\"18\" fill=\"%s\"/><text x=\"%d\" y=\"%u\">%s%s%s"
 		    "</text>\n", LEGEND_X, y - 13, shade[k], LEGEND_X + 26, y,

@@ -33,7 +33,7 @@ int out_html_legend(sd_buf *b);
 const char *out_css(void);
 /* value as text: an integer with thin-space thousands in HTML (html=1),
  * plain digits otherwise */
-const char *out_number(double v, int html, char *buf, size_t cap);
+const char *out_number(int64_t v, int html, char *buf, size_t cap);
 /* what a status letter means, in words */
 const char *out_status_words(char st);
 

@@ -94,14 +94,14 @@ out_html_escape(sd_buf *b, const char *s)
 }
 
 const char *
-out_number(double v, int html, char *buf, size_t cap)
+out_number(int64_t v, int html, char *buf, size_t cap)
 {
 	char digits[48];
 	size_t n, i, o = 0, lead;
 	const char *sep = html ? "\xe2\x80\xaf" : "";   /* narrow nbsp */
 	size_t seplen = strlen(sep);
 
-	snprintf(digits, sizeof(digits), "%.0f", floor(v + 0.5));
+	snprintf(digits, sizeof(digits), "%lld", (long long)v);
 	n = strlen(digits);
 	if (!html || n <= 4) {
 		snprintf(buf, cap, "%s", digits);

@@ -40,14 +40,9 @@ fail:
 static json_t *
 value_json(const struct ptable *pt, size_t i, size_t j)
 {
-	double v;
-
 	if (ptable_suppressed(pt, i, j))
 		return json_null();
-	v = ptable_value(pt, i, j);
-	if (fabs(v) < 9007199254740992.0 && v == floor(v))
-		return json_integer((json_int_t)v);
-	return json_real(v);
+	return json_integer((json_int_t)ptable_value(pt, i, j));
 }
 
 static json_t *

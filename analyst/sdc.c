@@ -1,7 +1,7 @@
-/* The table behind the disclosure-control engine and sdc_protect, which runs
- * primary rules, pattern choice and audit in that order. The method is
- * described in docs/disclosure-control.md. */
-#include <glpk.h>
+/* The table behind the disclosure-control engine: cells, contributions,
+ * accessors, and sdc_protect, which protects one table on its own as a
+ * system of one table (sdc_sys.c). The method is described in
+ * docs/disclosure-control.md. */
 #include <math.h>
 #include <sodium.h>
 #include <stdint.h>
@@ -11,9 +11,7 @@
 #include "sd_err.h"
 #include "sdc.h"
 #include "sdc_impl.h"
-
-/* Audit attempts: the chosen pattern, then up to two heuristic repairs. */
-#define SDC_AUDIT_ROUNDS 3
+#include "sdc_sys.h"
 
 void
 sdc_params_default(struct sdc_params *p)
@@ -27,6 +25,24 @@ sdc_params_default(struct sdc_params *p)
 	p->nk_k = 0.0;
 	p->exact_max_cells = 60;
 	p->freq_range = 10.0;
+}
+
+int
+sdc_params_valid(const struct sdc_params *p)
+{
+	if (p == NULL || p->threshold == 0)
+		return 0;
+	if (!isfinite(p->p) || p->p < 0.0 || p->p > 100.0)
+		return 0;
+	if (p->nk_n > SDC_TOPK)
+		return 0;   /* the largest SDC_TOPK single reports are kept */
+	if (p->nk_n > 0 && (!isfinite(p->nk_k) || p->nk_k <= 0.0 ||
+	    p->nk_k > 100.0))
+		return 0;
+	if (!isfinite(p->freq_range) || p->freq_range < 0.0 ||
+	    p->freq_range > 100.0)
+		return 0;
+	return 1;
 }
 
 static int
@@ -143,12 +159,31 @@ sdc_table_free(sdc_table *t)
 			sodium_memzero(c->con, c->capcon * sizeof(*c->con));
 			free(c->con);
 		}
+		sodium_memzero(&c->one, sizeof(c->one));
 	}
 	free(t->cell);
 	free(t->rel_start);
 	free(t->rel_cell);
 	free(t->rel_coef);
 	free(t);
+}
+
+size_t
+sdc_nrows(const sdc_table *t)
+{
+	return t == NULL ? 0 : t->nrows;
+}
+
+size_t
+sdc_ncols(const sdc_table *t)
+{
+	return t == NULL ? 0 : t->ncols;
+}
+
+enum sdc_measure
+sdc_measure_of(const sdc_table *t)
+{
+	return t == NULL ? SDC_COUNT : t->m;
 }
 
 /* Contributions are report data: grow by copying and wiping, never by a
@@ -175,7 +210,7 @@ contrib_grow(struct sdc_cell *c)
 }
 
 void
-sdc_singles_add(struct sdc_singles *s, double v)
+sdc_singles_add(struct sdc_singles *s, int64_t v)
 {
 	size_t i;
 
@@ -195,7 +230,7 @@ void
 sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from)
 {
 	size_t i, n = into->n + from->n;
-	double sum = into->sum + from->sum;
+	int64_t sum = into->sum + from->sum;
 
 	for (i = 0; i < from->ntop; i++)
 		sdc_singles_add(into, from->top[i]);
@@ -203,16 +238,38 @@ sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from)
 	into->sum = sum;
 }
 
-int
-sdc_add_single(sdc_table *t, size_t row, size_t col, double value)
+/* Every inner cell, and so every margin, stays within SDC_VALUE_MAX: the
+ * table refuses the addition that would pass it. */
+static int
+value_ok(sdc_table *t, size_t row, size_t col, int64_t value)
 {
-	if (t == NULL || row >= t->nrows || col >= t->ncols ||
-	    !isfinite(value) || value < 0.0)
+	const struct sdc_cell *c = &t->cell[row * t->stride + col];
+	int64_t have = c->one.sum;
+	size_t i;
+
+	if (value < 0 || value > SDC_VALUE_MAX)
+		return 0;
+	if (t->m == SDC_COUNT && value != 1)
+		return 0;
+	for (i = 0; i < c->ncon; i++)
+		have += c->con[i].v;
+	if (have > SDC_VALUE_MAX - value) {
+		t->overflow = 1;
+		return 0;
+	}
+	return 1;
+}
+
+int
+sdc_add_single(sdc_table *t, size_t row, size_t col, int64_t value)
+{
+	if (t == NULL || row >= t->nrows || col >= t->ncols)
 		return SD_E_INVAL;
-	if (t->m == SDC_COUNT && value != 1.0)
-		return SD_E_INVAL;
+	if (!value_ok(t, row, col, value))
+		return t->overflow ? SD_E_TOOBIG : SD_E_INVAL;
 	sdc_singles_add(&t->cell[row * t->stride + col].one, value);
 	t->audited = 0;
+	t->prepared = 0;
 	return SD_OK;
 }
 
@@ -237,16 +294,15 @@ contrib_compact(struct sdc_cell *c)
 
 int
 sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
-    double value)
+    int64_t value)
 {
 	struct sdc_cell *c = NULL;
 	int rc = SD_OK;
 
-	if (t == NULL || row >= t->nrows || col >= t->ncols ||
-	    !isfinite(value) || value < 0.0)
+	if (t == NULL || row >= t->nrows || col >= t->ncols)
 		return SD_E_INVAL;
-	if (t->m == SDC_COUNT && value != 1.0)
-		return SD_E_INVAL;
+	if (!value_ok(t, row, col, value))
+		return t->overflow ? SD_E_TOOBIG : SD_E_INVAL;
 	c = &t->cell[row * t->stride + col];
 	if (c->ncon == c->capcon && c->capcon >= 64)
 		contrib_compact(c);
@@ -256,104 +312,8 @@ sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
 	c->con[c->ncon].v = value;
 	c->ncon++;
 	t->audited = 0;
+	t->prepared = 0;
 	return SD_OK;
-}
-
-static int
-params_valid(const struct sdc_params *p)
-{
-	if (p == NULL)
-		return 0;
-	if (!isfinite(p->p) || p->p < 0.0 || p->p > 100.0)
-		return 0;
-	if (p->nk_n > SDC_TOPK)
-		return 0;   /* the largest SDC_TOPK single reports are kept */
-	if (p->nk_n > 0 && (!isfinite(p->nk_k) || p->nk_k <= 0.0 ||
-	    p->nk_k > 100.0))
-		return 0;
-	if (!isfinite(p->freq_range) || p->freq_range < 0.0 ||
-	    p->freq_range > 100.0)
-		return 0;
-	return 1;
-}
-
-static int
-has_primary(const sdc_table *t)
-{
-	size_t i = 0;
-
-	for (i = 0; i < t->ncells; i++)
-		if (t->cell[i].exists && sdc_is_primary(t->cell[i].st))
-			return 1;
-	return 0;
-}
-
-static size_t
-existing_cells(const sdc_table *t)
-{
-	size_t i = 0, n = 0;
-
-	for (i = 0; i < t->ncells; i++)
-		n += t->cell[i].exists ? 1 : 0;
-	return n;
-}
-
-static int
-choose_pattern(sdc_table *t, const struct sdc_params *p)
-{
-	int rc = SD_OK, solved = 0;
-
-	t->method = "exact";
-	if (!has_primary(t))
-		return SD_OK;
-	if (existing_cells(t) <= p->exact_max_cells) {
-		rc = sdc_exact_run(t, &solved);
-		if (rc != SD_OK || solved)
-			return rc;
-	}
-	t->method = "heuristic";
-	return sdc_heuristic_run(t);
-}
-
-/* A secondary cell that the audit pins to one value hides nothing: every
- * table consistent with the release has that value there, so publishing it
- * leaves every other interval as it was. */
-static size_t
-publish_exact_secondaries(sdc_table *t)
-{
-	size_t i = 0, n = 0;
-	double tol = 1e-3 * sdc_tolerance(t);
-
-	for (i = 0; i < t->ncells; i++) {
-		struct sdc_cell *c = &t->cell[i];
-		if (c->exists && c->st == SDC_SECONDARY && c->hi - c->lo <= tol) {
-			c->st = SDC_FREE;
-			n++;
-		}
-	}
-	return n;
-}
-
-static int
-audit_and_settle(sdc_table *t)
-{
-	int rc = SD_E_INVAL, round = 0;
-
-	for (round = 0; round < SDC_AUDIT_ROUNDS; round++) {
-		if (round > 0) {
-			t->method = "heuristic";
-			if ((rc = sdc_heuristic_run(t)) != SD_OK)
-				return rc;
-		}
-		if ((rc = sdc_audit_run(t)) != SD_OK)
-			return rc;
-		if (publish_exact_secondaries(t) > 0 &&
-		    (rc = sdc_audit_run(t)) != SD_OK)
-			return rc;
-		if ((rc = sdc_audit_check(t)) == SD_OK)
-			return SD_OK;
-	}
-	return rc;
 }
 
 int
@@ -367,41 +327,196 @@ sdc_pin_published(sdc_table *t, size_t row, size_t col)
 	return SD_OK;
 }
 
-static int
-pinned_primary(const sdc_table *t)
+int
+sdc_prepare(sdc_table *t, const struct sdc_params *p)
 {
-	size_t i;
+	int rc;
 
-	for (i = 0; i < t->ncells; i++)
-		if (t->cell[i].exists && t->cell[i].pinned &&
-		    sdc_is_primary(t->cell[i].st))
-			return 1;
-	return 0;
+	if (t == NULL || !sdc_params_valid(p))
+		return SD_E_INVAL;
+	if (t->overflow)
+		return SD_E_TOOBIG;
+	t->audited = 0;
+	memset(&t->info, 0, sizeof(t->info));
+	if ((rc = sdc_primary_run(t, p)) != SD_OK)
+		return rc;
+	t->prepared = 1;
+	return SD_OK;
 }
+
+static int
+status_letter(enum sdc_status st)
+{
+	return st == SDC_FREE || st == SDC_EMPTY || st == SDC_SECONDARY ||
+	    sdc_is_primary(st);
+}
+
+int
+sdc_set_status(sdc_table *t, size_t row, size_t col, enum sdc_status st)
+{
+	struct sdc_cell *c;
+
+	if (t == NULL || !t->prepared || row > t->nrows || col > t->ncols ||
+	    !status_letter(st))
+		return SD_E_INVAL;
+	c = &t->cell[row * t->stride + col];
+	if (!c->exists)
+		return SD_E_INVAL;
+	c->st = st;
+	return SD_OK;
+}
+
+/* A table on its own: its cells and its margins' relations are the whole
+ * system, and its contributors (listed ones and the summaries of single
+ * reports) are the attackers. */
+static int
+own_attackers(sdc_sys *s, const sdc_table *t, size_t base);
 
 int
 sdc_protect(sdc_table *t, const struct sdc_params *p)
 {
-	int rc = SD_OK, term = 0;
+	sdc_sys *s = NULL;
+	size_t base = 0;
+	int rc;
 
-	if (t == NULL || !params_valid(p))
-		return SD_E_INVAL;
-	t->audited = 0;
-	term = glp_term_out(GLP_OFF);
-	if ((rc = sdc_primary_run(t, p)) != SD_OK)
+	if ((rc = sdc_prepare(t, p)) != SD_OK)
+		return rc;
+	if ((s = sdc_sys_new(t->m)) == NULL)
+		return SD_E_NOMEM;
+	if ((rc = sdc_sys_add_table(s, t, 1, &base)) != SD_OK ||
+	    (rc = sdc_sys_add_table_relations(s, base, t)) != SD_OK ||
+	    (rc = own_attackers(s, t, base)) != SD_OK)
 		goto done;
-	if (pinned_primary(t)) {
-		rc = SD_E_CONFIDENTIAL;
-		goto done;
-	}
-	if ((rc = choose_pattern(t, p)) != SD_OK)
-		goto done;
-	if ((rc = audit_and_settle(t)) != SD_OK)
-		goto done;
-	t->audited = 1;
+	rc = sdc_sys_protect(s, p);
+	t->method = sdc_sys_method(s);
+	t->info = *sdc_sys_info(s);
+	if (rc == SD_OK)
+		t->audited = 1;
 done:
-	glp_term_out(term);
+	sdc_sys_free(s);
 	return rc;
+}
+
+/* The cells a contribution to inner cell i also reaches: its margins. */
+static size_t
+cells_of_inner(const sdc_table *t, size_t i, size_t out[4])
+{
+	size_t r = i / t->stride, c = i % t->stride, n = 0;
+
+	out[n++] = i;
+	if (t->cadd)
+		out[n++] = r * t->stride + t->ncols;
+	if (t->radd)
+		out[n++] = t->nrows * t->stride + c;
+	if (t->radd && t->cadd)
+		out[n++] = t->nrows * t->stride + t->ncols;
+	return n;
+}
+
+struct triple {
+	uint32_t id;
+	size_t cell;
+	int64_t v;
+};
+
+static int
+triple_cmp(const void *a, const void *b)
+{
+	const struct triple *x = a, *y = b;
+
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return (x->cell > y->cell) - (x->cell < y->cell);
+}
+
+/* Listed contributors: every (contributor, cell) of the table, inner cells
+ * and margins, grouped by contributor. */
+static int
+listed_attackers(sdc_sys *s, const sdc_table *t, size_t base)
+{
+	struct triple *tr = NULL;
+	size_t *var = NULL, n = 0, i, k, a, b;
+	int64_t *own = NULL;
+	unsigned char *alone = NULL;
+	int rc = SD_E_NOMEM;
+
+	for (i = 0; i < t->ncells; i++)
+		n += t->cell[i].exists ? t->cell[i].ncon : 0;
+	if (n == 0)
+		return SD_OK;
+	tr = calloc(n, sizeof(*tr));
+	var = calloc(n, sizeof(*var));
+	own = calloc(n, sizeof(*own));
+	alone = calloc(n, 1);
+	if (tr == NULL || var == NULL || own == NULL || alone == NULL)
+		goto done;
+	for (i = 0, k = 0; i < t->ncells; i++) {
+		const struct sdc_cell *c = &t->cell[i];
+		size_t j;
+		if (!c->exists)
+			continue;
+		for (j = 0; j < c->ncon; j++)
+			tr[k++] = (struct triple){ c->con[j].id, i, c->con[j].v };
+	}
+	qsort(tr, n, sizeof(*tr), triple_cmp);
+	rc = SD_OK;
+	for (a = 0; a < n && rc == SD_OK; a = b) {
+		for (b = a; b < n && tr[b].id == tr[a].id; b++) {
+			const struct sdc_cell *c = &t->cell[tr[b].cell];
+			var[b - a] = base + tr[b].cell;
+			own[b - a] = tr[b].v;
+			alone[b - a] = c->ncontrib == 1;
+		}
+		rc = sdc_sys_add_attacker(s, b - a, var, own, alone);
+	}
+done:
+	if (tr != NULL)
+		sodium_memzero(tr, n * sizeof(*tr));
+	if (own != NULL)
+		sodium_memzero(own, n * sizeof(*own));
+	free(tr);
+	free(var);
+	free(own);
+	free(alone);
+	return rc;
+}
+
+/* Single reports: one group per inner cell. With a non-additive dimension
+ * a report is in several cells of one line of the other, but those lines
+ * share no relation, so what it knows of one line says nothing of the
+ * others and each cell's group stands alone. */
+static int
+single_attackers(sdc_sys *s, const sdc_table *t, size_t base)
+{
+	size_t r, c, cells[4], var[4], n, k;
+	unsigned char alone[4];
+	int rc = SD_OK;
+
+	for (r = 0; r < t->nrows && rc == SD_OK; r++) {
+		for (c = 0; c < t->ncols && rc == SD_OK; c++) {
+			size_t i = r * t->stride + c;
+			const struct sdc_cell *x = &t->cell[i];
+			if (x->one.n == 0)
+				continue;
+			n = cells_of_inner(t, i, cells);
+			for (k = 0; k < n; k++) {
+				var[k] = base + cells[k];
+				alone[k] = x->one.n == 1 &&
+				    t->cell[cells[k]].ncontrib == 1;
+			}
+			rc = sdc_sys_add_singles(s, n, var, alone, x->one.top,
+			    x->one.ntop, x->one.n);
+		}
+	}
+	return rc;
+}
+
+static int
+own_attackers(sdc_sys *s, const sdc_table *t, size_t base)
+{
+	int rc = listed_attackers(s, t, base);
+
+	return rc != SD_OK ? rc : single_attackers(s, t, base);
 }
 
 static const struct sdc_cell *
@@ -414,12 +529,12 @@ cell_at(const sdc_table *t, size_t row, size_t col)
 	return &t->cell[row * t->stride + col];
 }
 
-double
+int64_t
 sdc_value(const sdc_table *t, size_t row, size_t col)
 {
 	const struct sdc_cell *c = cell_at(t, row, col);
 
-	return c == NULL ? 0.0 : c->value;
+	return c == NULL ? 0 : c->value;
 }
 
 size_t
@@ -462,6 +577,12 @@ sdc_method(const sdc_table *t)
 	return t == NULL ? "exact" : t->method;
 }
 
+const struct sdc_audit_info *
+sdc_info(const sdc_table *t)
+{
+	return t == NULL ? NULL : &t->info;
+}
+
 void
 sdc_protection(const sdc_table *t, size_t row, size_t col, double *lower,
     double *upper)
@@ -487,70 +608,7 @@ sdc_suppressed_count(const sdc_table *t)
 }
 
 double
-sdc_known_min(const sdc_table *t)
+sdc_known_min(enum sdc_measure m)
 {
-	return t->m == SDC_COUNT ? 1.0 : 0.0;
-}
-
-double
-sdc_down_capacity(const sdc_table *t, size_t cell)
-{
-	double cap = t->cell[cell].value - sdc_known_min(t);
-
-	return cap > 0.0 ? cap : 0.0;
-}
-
-double
-sdc_weight(const sdc_table *t, size_t cell)
-{
-	return 1.0 + t->cell[cell].value / (t->cand_sum + 1.0);
-}
-
-double
-sdc_tolerance(const sdc_table *t)
-{
-	return 1e-7 * t->scale;
-}
-
-int
-sdc_collect_needs(const sdc_table *t, struct sdc_need **needs, size_t *n)
-{
-	struct sdc_need *v = NULL;
-	size_t i = 0, k = 0;
-
-	*needs = NULL;
-	*n = 0;
-	v = calloc(2 * t->ncells, sizeof(*v));
-	if (v == NULL)
-		return SD_E_NOMEM;
-	for (i = 0; i < t->ncells; i++) {
-		const struct sdc_cell *c = &t->cell[i];
-		if (!c->exists || !sdc_is_primary(c->st))
-			continue;
-		if (c->upl > 0.0)
-			v[k++] = (struct sdc_need){ i, 1, c->upl };
-		if (c->lpl > 0.0)
-			v[k++] = (struct sdc_need){ i, 0, c->lpl };
-	}
-	*needs = v;
-	*n = k;
-	return SD_OK;
-}
-
-int
-sdc_candidate_index(const sdc_table *t, size_t **map, size_t *n)
-{
-	size_t *m = NULL;
-	size_t i = 0, k = 0;
-
-	*map = NULL;
-	*n = 0;
-	m = calloc(t->ncells, sizeof(*m));
-	if (m == NULL)
-		return SD_E_NOMEM;
-	for (i = 0; i < t->ncells; i++)
-		m[i] = sdc_is_candidate(&t->cell[i]) ? k++ : SIZE_MAX;
-	*map = m;
-	*n = k;
-	return SD_OK;
+	return m == SDC_COUNT ? 1.0 : 0.0;
 }

@@ -1,14 +1,22 @@
-/* Statistical disclosure control for one two-dimensional table
- * (PRODUCT.md section 7). The caller adds contributions per cell; sdc_protect
- * computes the margins, applies the primary rules, chooses secondary
- * suppressions and audits the final pattern with linear programming.
+/* Statistical disclosure control (PRODUCT.md section 7).
+ *
+ * A table (sdc_table) holds the contributions of one two-dimensional table:
+ * the caller adds them per cell, sdc_prepare computes the margins and
+ * applies the primary rules, and sdc_protect chooses secondary suppressions
+ * for that table alone and audits the pattern with linear programming
+ * against the outsider and against every single contributor. Tables that
+ * are released together, or with earlier releases, are protected as one
+ * linked system instead (sdc_sys.h).
  *
  * Cells are addressed (row, col) with 0 <= row <= nrows, 0 <= col <= ncols;
  * row == nrows is the total row (sum over rows) and col == ncols the total
  * column. A total exists only along an additive dimension: the total row
  * when rows are single-valued (rows_additive), the total column when
  * columns are single-valued (cols_additive). A one-dimensional table has
- * ncols == 1 and cols_additive == 0. */
+ * ncols == 1 and cols_additive == 0.
+ *
+ * Values are whole numbers (reports, euros, jobs) and are kept exact: a
+ * sum that would leave the range of SDC_VALUE_MAX is refused. */
 #ifndef SD_SDC_H
 #define SD_SDC_H
 
@@ -19,12 +27,18 @@ enum sdc_status {
 	SDC_FREE = 'F',        /* published */
 	SDC_SMALL = 'A',       /* primary: fewer contributors than the threshold */
 	SDC_DOM_ONE = 'O',     /* primary: dominated by one contributor (p%, or (n,k) with n=1) */
-	SDC_DOM_TWO = 'T',     /* primary: dominated by two or more contributors */
+	SDC_DOM_TWO = 'T',     /* primary: dominated by two contributors ((n,k) with n=2) */
+	SDC_DOM_MANY = 'C',    /* primary: dominated by three or more ((n,k) with n>=3) */
 	SDC_SECONDARY = 'D',   /* secondary suppression */
 	SDC_EMPTY = '-',       /* structurally empty: no contributor, published as 0 */
 };
 
 enum sdc_measure { SDC_COUNT, SDC_MAGNITUDE };
+
+/* The largest value a cell may reach. Every published figure is exact, and
+ * the linear programs of the audit work in double precision, in which every
+ * whole number up to 2^53 is exact. */
+#define SDC_VALUE_MAX ((int64_t)1 << 53)
 
 struct sdc_params {
 	unsigned threshold;    /* minimum contributors, default 3 */
@@ -41,6 +55,7 @@ struct sdc_params {
 #define SDC_TOPK_PUBLIC 8
 
 void sdc_params_default(struct sdc_params *p);
+int sdc_params_valid(const struct sdc_params *p);
 
 /* Largest table side accepted by sdc_table_new. */
 #define SDC_MAX_DIM 1024
@@ -50,17 +65,23 @@ typedef struct sdc_table sdc_table;
 sdc_table *sdc_table_new(size_t nrows, size_t ncols, int rows_additive,
     int cols_additive, enum sdc_measure m);
 void sdc_table_free(sdc_table *t);
+size_t sdc_nrows(const sdc_table *t);
+size_t sdc_ncols(const sdc_table *t);
+enum sdc_measure sdc_measure_of(const sdc_table *t);
 /* Add one report's contribution to an inner cell. Contributions of the same
  * contributor id to a cell are summed before the rules apply. For COUNT
- * tables value is 1 per report. */
+ * tables value is 1 per report. SD_E_TOOBIG when a sum would pass
+ * SDC_VALUE_MAX. */
 int sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
-    double value);
+    int64_t value);
 
 /* The same for a contributor that is a single report, which adds to any
  * cell or margin at most once: such contributions are kept as a summary
  * (count, sum, largest values), so a table's memory grows with its cells
- * and its multi-report contributors, not with the number of reports. */
-int sdc_add_single(sdc_table *t, size_t row, size_t col, double value);
+ * and its multi-report contributors, not with the number of reports. The
+ * largest values are also what the audit needs of them: docs/
+ * disclosure-control.md shows why checking those is enough. */
+int sdc_add_single(sdc_table *t, size_t row, size_t col, int64_t value);
 
 /* The cell is published in another table of the same release (the grand
  * total that tables of one measure share): it may not be chosen as a
@@ -69,17 +90,25 @@ int sdc_add_single(sdc_table *t, size_t row, size_t col, double value);
  * (SD_E_CONFIDENTIAL), and no table of the release may publish it. */
 int sdc_pin_published(sdc_table *t, size_t row, size_t col);
 
-/* Margins, primary rules, secondary suppression, LP audit. SD_OK when the
- * final pattern passed its audit; otherwise an sd_err and nothing from this
- * table may be published. */
+/* Margins, primary rules and protection levels; no pattern yet. */
+int sdc_prepare(sdc_table *t, const struct sdc_params *p);
+/* The status of a table released earlier, as the ledger recorded it. Call
+ * after sdc_prepare; SD_E_INVAL for a cell that does not exist or a letter
+ * that is not a status. */
+int sdc_set_status(sdc_table *t, size_t row, size_t col, enum sdc_status st);
+
+/* Prepare, secondary suppression, LP audit, for this table alone. SD_OK
+ * when the final pattern passed its audit; otherwise an sd_err and nothing
+ * from this table may be published. */
 int sdc_protect(sdc_table *t, const struct sdc_params *p);
 
-double sdc_value(const sdc_table *t, size_t row, size_t col);
+/* The cell value, exact. */
+int64_t sdc_value(const sdc_table *t, size_t row, size_t col);
 size_t sdc_contributors(const sdc_table *t, size_t row, size_t col);
 enum sdc_status sdc_status(const sdc_table *t, size_t row, size_t col);
 int sdc_has_cell(const sdc_table *t, size_t row, size_t col); /* margins may not exist */
-/* Audit result for a suppressed cell: the feasibility interval an attacker
- * can derive from the published cells. */
+/* Audit result for a suppressed cell: the feasibility interval an outsider
+ * can derive from everything published. */
 void sdc_interval(const sdc_table *t, size_t row, size_t col, double *lo,
     double *hi);
 /* "exact" or "heuristic": how the pattern was chosen (for the methods note) */
@@ -91,5 +120,16 @@ void sdc_protection(const sdc_table *t, size_t row, size_t col, double *lower,
     double *upper);
 /* Number of suppressed cells (primary and secondary, margins included). */
 size_t sdc_suppressed_count(const sdc_table *t);
+
+/* What the last audit of a release modelled, for its methods note. */
+struct sdc_audit_info {
+	size_t contributors;     /* single contributors audited as attackers */
+	size_t requirements;     /* protection requirements checked */
+	size_t lps;              /* linear programs solved */
+	size_t earlier_tables;   /* tables of earlier releases in the system */
+	int exact;               /* the pattern came from the exact model */
+	char why[160];           /* when protection failed: why, in words */
+};
+const struct sdc_audit_info *sdc_info(const sdc_table *t);
 
 #endif

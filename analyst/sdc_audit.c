@@ -1,171 +1,305 @@
-/* The audit: what an attacker can derive about each suppressed cell from
- * the published cells, the additive relations and the knowledge that every
- * suppressed cell is non-empty. Two LPs per suppressed cell (minimise and
- * maximise it) give its feasibility interval; the pattern is released only
- * if every primary cell's interval reaches its protection levels. This
- * runs on every release, whatever chose the pattern. */
-#include <glpk.h>
+/* The audit: whatever chose the pattern, check it.
+ *
+ * First the outsider, who knows every published cell, the relations and
+ * that hidden cells are not empty: two LPs per suppressed cell give its
+ * feasibility interval. A secondary cell pinned to one value hides
+ * nothing and is published. Then every primary cell of the system (new or
+ * from an earlier release), in each direction it needs, against every
+ * single contributor, who also knows its own contribution to every
+ * variable and whether it is alone in a cell: a deviation from the true
+ * values that the attacker cannot rule out and that moves the primary cell
+ * by its level proves the requirement for that attacker. One deviation
+ * that every attacker's knowledge allows at once settles them all; else
+ * the certificates found so far are tried, and an LP decides the rest. A
+ * requirement that fails is returned for the pattern to meet. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sd_err.h"
-#include "sdc.h"
 #include "sdc_impl.h"
 
-/* Relations that still say something: those with a suppressed cell. The
- * right-hand side moves the published cells (empty ones are 0) across. */
-static int
-audit_rows(glp_prob *lp, const sdc_table *t, const int *col, int *ind,
-    double *val)
-{
-	size_t r = 0, e = 0;
+#define POOL_MAX 8
 
-	for (r = 0; r < t->nrel; r++) {
-		double rhs = 0.0;
-		int n = 0, row = 0;
-		for (e = t->rel_start[r]; e < t->rel_start[r + 1]; e++) {
-			size_t i = t->rel_cell[e];
-			if (col[i] > 0) {
-				n++;
-				ind[n] = col[i];
-				val[n] = t->rel_coef[e];
-			} else {
-				rhs -= t->rel_coef[e] * t->cell[i].value;
-			}
-		}
-		if (n == 0)
+struct sdc_pool {
+	struct sdc_cert c[POOL_MAX];
+	double move[POOL_MAX];    /* how far each moves the cell, scaled */
+	size_t n, next;
+};
+
+/* The LPs work near 1 after scaling; what they return is exact to far
+ * better than this. */
+double
+sdc_tol(const sdc_sys *s)
+{
+	return 1e-9 * s->scale;
+}
+
+/* How far a deviation should move a cell to meet level, within room (how
+ * far the cell can move at all), and whether a measured move meets it: to
+ * within the LPs' accuracy, but never more loosely than a hundredth of the
+ * level itself, so that a level of one unit is checked as one unit
+ * whatever the size of the table. */
+double
+sdc_target(const sdc_sys *s, double level, double room)
+{
+	(void)s;
+	return level < room ? level : room;
+}
+
+static int
+meets(const sdc_sys *s, double have, double level, double room)
+{
+	double need = level < room ? level : room, slack = sdc_tol(s);
+
+	if (slack > 0.01 * need)
+		slack = 0.01 * need;
+	return have >= need - slack;
+}
+
+static void
+cert_free(struct sdc_cert *c)
+{
+	free(c->var);
+	free(c->d);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+sdc_pools_clear(sdc_sys *s)
+{
+	size_t i, k;
+
+	if (s->pool == NULL)
+		return;
+	for (i = 0; i < 2 * s->nvar; i++)
+		for (k = 0; k < s->pool[i].n; k++)
+			cert_free(&s->pool[i].c[k]);
+	free(s->pool);
+	s->pool = NULL;
+}
+
+static int
+pools_ready(sdc_sys *s)
+{
+	if (s->pool != NULL)
+		return SD_OK;
+	s->pool = calloc(2 * s->nvar, sizeof(*s->pool));
+	return s->pool == NULL ? SD_E_NOMEM : SD_OK;
+}
+
+static void
+pool_add(struct sdc_pool *p, struct sdc_cert *c, double move)
+{
+	size_t k = p->n < POOL_MAX ? p->n++ : p->next++ % POOL_MAX;
+
+	if (p->n == POOL_MAX && k < POOL_MAX && p->c[k].var != NULL)
+		cert_free(&p->c[k]);
+	p->c[k] = *c;
+	p->move[k] = move;
+	memset(c, 0, sizeof(*c));
+}
+
+/* Does certificate c, scaled to move its cell by want, stay within what
+ * attacker a knows? Only the variables both mention can break it. */
+static int
+cert_fits(const sdc_sys *s, const struct sdc_cert *c, double move,
+    double want, const struct sdc_att *a)
+{
+	double f = want / move;
+	size_t i = 0, k = 0;
+
+	while (i < c->n && k < a->n) {
+		if (c->var[i] < a->var[k]) {
+			i++;
 			continue;
-		row = glp_add_rows(lp, 1);
-		glp_set_row_bnds(lp, row, GLP_FX, rhs, rhs);
-		glp_set_mat_row(lp, row, n, ind, val);
+		}
+		if (c->var[i] > a->var[k]) {
+			k++;
+			continue;
+		}
+		if (a->alone[k])
+			return 0;
+		if (c->d[i] < 0.0) {
+			size_t v = c->var[i];
+			double room = (s->v[v].truth - s->v[v].lb0 - a->own[k]) /
+			    s->scale;
+			if (-c->d[i] * f > room + 1e-9)
+				return 0;
+		}
+		i++;
+		k++;
 	}
-	return glp_get_num_rows(lp);
-}
-
-/* One LP solve; *bound is the optimum, or +/-INFINITY when unbounded. */
-static int
-audit_solve(glp_prob *lp, int j, int dir, double *bound)
-{
-	glp_smcp parm;
-	int ret = 0, st = 0;
-
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	parm.meth = GLP_PRIMAL;
-	glp_set_obj_dir(lp, dir);
-	ret = glp_simplex(lp, &parm);
-	if (ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND) {
-		glp_std_basis(lp);
-		ret = glp_simplex(lp, &parm);
-	}
-	if (ret != 0)
-		return SD_E_INVAL;
-	st = glp_get_status(lp);
-	if (st == GLP_OPT) {
-		*bound = glp_get_col_prim(lp, j);
-		return SD_OK;
-	}
-	if (st == GLP_UNBND) {
-		*bound = dir == GLP_MAX ? INFINITY : -INFINITY;
-		return SD_OK;
-	}
-	return SD_E_INVAL;
+	return 1;
 }
 
 static int
-audit_intervals(glp_prob *lp, sdc_table *t, const int *col)
+pool_covers(const sdc_sys *s, const struct sdc_pool *p, double want,
+    const struct sdc_att *a)
 {
-	size_t i = 0;
+	size_t k;
+
+	for (k = 0; k < p->n; k++)
+		if (p->move[k] >= want && cert_fits(s, &p->c[k], p->move[k],
+		    want, a))
+			return 1;
+	return 0;
+}
+
+/* Intervals of every suppressed variable that the checks read. */
+static int
+intervals(sdc_sys *s)
+{
+	size_t i;
 	int rc = SD_OK;
 
-	for (i = 0; i < t->ncells && rc == SD_OK; i++) {
-		struct sdc_cell *c = &t->cell[i];
-		if (col[i] == 0)
+	for (i = 0; i < s->nvar && rc == SD_OK; i++) {
+		struct sdc_cell *c = sdc_var_cell(s, i);
+		if (c == NULL)
 			continue;
-		glp_set_obj_coef(lp, col[i], 1.0);
-		rc = audit_solve(lp, col[i], GLP_MIN, &c->lo);
-		if (rc == SD_OK)
-			rc = audit_solve(lp, col[i], GLP_MAX, &c->hi);
-		glp_set_obj_coef(lp, col[i], 0.0);
+		c->lo = c->hi = (double)c->value;
+		if (!c->exists || !sdc_is_suppressed(c->st))
+			continue;
+		if (!s->v[i].isnew && !sdc_is_primary(c->st))
+			continue;
+		rc = sdc_lp_interval(s, i, &c->lo, &c->hi);
 	}
 	return rc;
 }
 
+/* A secondary cell that the audit pins to one value hides nothing: every
+ * table consistent with the release has that value there, so publishing it
+ * leaves every other interval as it was. */
 static size_t
-max_relation(const sdc_table *t)
+publish_exact(sdc_sys *s)
 {
-	size_t r = 0, m = 0;
+	size_t i, n = 0;
+	double tol = sdc_tol(s);
 
-	for (r = 0; r < t->nrel; r++)
-		if (t->rel_start[r + 1] - t->rel_start[r] > m)
-			m = t->rel_start[r + 1] - t->rel_start[r];
-	return m;
-}
-
-int
-sdc_audit_run(sdc_table *t)
-{
-	glp_prob *lp = NULL;
-	int *col = NULL, *ind = NULL, ns = 0;
-	double *val = NULL;
-	size_t i = 0, m = max_relation(t);
-	int rc = SD_E_NOMEM;
-
-	col = calloc(t->ncells, sizeof(*col));
-	ind = calloc(m + 1, sizeof(*ind));
-	val = calloc(m + 1, sizeof(*val));
-	if (col == NULL || ind == NULL || val == NULL)
-		goto done;
-	lp = glp_create_prob();
-	for (i = 0; i < t->ncells; i++) {
-		struct sdc_cell *c = &t->cell[i];
-		c->lo = c->value;
-		c->hi = c->value;
-		if (!c->exists || !sdc_is_suppressed(c->st))
+	for (i = 0; i < s->nvar; i++) {
+		struct sdc_cell *c = sdc_var_cell(s, i);
+		if (c == NULL || !s->v[i].isnew || !c->exists ||
+		    c->st != SDC_SECONDARY || c->hi - c->lo > tol)
 			continue;
-		col[i] = ++ns;
-		/* without any relation a suppressed cell is only known to be
-		 * non-empty */
-		c->lo = sdc_known_min(t);
-		c->hi = INFINITY;
+		c->st = SDC_FREE;
+		n++;
 	}
-	rc = SD_OK;
-	if (ns == 0)
-		goto done;
-	glp_add_cols(lp, ns);
-	for (i = 0; i < t->ncells; i++)
-		if (col[i] > 0)
-			glp_set_col_bnds(lp, col[i], GLP_LO, sdc_known_min(t), 0.0);
-	if (audit_rows(lp, t, col, ind, val) == 0)
-		goto done;
-	rc = audit_intervals(lp, t, col);
-done:
-	if (lp != NULL)
-		glp_delete_prob(lp);
-	free(col);
-	free(ind);
-	free(val);
-	return rc;
+	return n;
 }
 
-int
-sdc_audit_check(const sdc_table *t)
+/* Attackers that know something of a hidden variable or an atom. */
+static int
+in_play(const sdc_sys *s, unsigned char *play)
 {
-	double tol = sdc_tolerance(t);
-	size_t i = 0;
+	size_t a, k, n = 0;
 
-	for (i = 0; i < t->ncells; i++) {
-		const struct sdc_cell *c = &t->cell[i];
-		if (!c->exists || !sdc_is_suppressed(c->st))
+	for (a = 0; a < s->natt; a++) {
+		const struct sdc_att *at = &s->att[a];
+		play[a] = 0;
+		for (k = 0; k < at->n && !play[a]; k++)
+			play[a] = !sdc_var_published(s, at->var[k]);
+		n += play[a];
+	}
+	return n > 0;
+}
+
+static int
+check_attackers(sdc_sys *s, size_t var, int up, double level,
+    const unsigned char *play, size_t *bad)
+{
+	struct sdc_pool *p = &s->pool[2 * var + (up ? 1 : 0)];
+	double room = up ? (double)INFINITY : sdc_room_down(s, var, SDC_OUTSIDER);
+	double tr = sdc_target(s, level, room);
+	struct sdc_cert cert;
+	size_t a;
+	int rc, ok = 0;
+
+	/* one deviation that all of them allow */
+	if ((rc = sdc_lp_deviate(s, var, up, tr, SDC_ROBUST, SDC_LP_FROZEN,
+	    &ok)) != SD_OK)
+		return rc;
+	if (ok)
+		return SD_OK;
+	for (a = 0; a < s->natt; a++) {
+		const struct sdc_att *at = &s->att[a];
+		double la, ra, ta;
+		if (!play[a] || sdc_att_alone(at, var))
 			continue;
-		if (!(c->hi - c->lo > tol))
-			return SD_E_INVAL;
-		if (!sdc_is_primary(c->st))
+		la = up ? level : sdc_req_lower(s, var, a);
+		if (la <= 0.0)
 			continue;
-		if (c->hi - c->value < c->upl - tol)
-			return SD_E_INVAL;
-		if (c->value - c->lo < c->lpl - tol)
-			return SD_E_INVAL;
+		ra = up ? (double)INFINITY : sdc_room_down(s, var, a);
+		ta = sdc_target(s, la, ra);
+		if (pool_covers(s, p, ta / s->scale, at))
+			continue;
+		if ((rc = sdc_lp_deviate(s, var, up, ta, a, SDC_LP_FROZEN,
+		    &ok)) != SD_OK)
+			return rc;
+		if (!ok) {
+			if ((rc = sdc_req_add(s, var, up, a, la)) != SD_OK)
+				return rc;
+			(*bad)++;
+			continue;
+		}
+		if ((rc = sdc_lp_cert(s, &cert)) != SD_OK)
+			return rc;
+		pool_add(p, &cert, ta / s->scale);
 	}
 	return SD_OK;
+}
+
+static int
+check_cell(sdc_sys *s, size_t var, const unsigned char *play, int any,
+    size_t *bad)
+{
+	const struct sdc_cell *c = sdc_var_cell(s, var);
+	double X = (double)c->value;
+	int d, rc = SD_OK;
+
+	for (d = 0; d < 2 && rc == SD_OK; d++) {
+		int up = d == 0;
+		double level = up ? c->upl : c->lpl;
+		double room = up ? (double)INFINITY : sdc_room_down(s, var, SDC_OUTSIDER);
+		double have = up ? c->hi - X : X - c->lo;
+		if (level <= 0.0)
+			continue;
+		if (!meets(s, have, level, room)) {
+			if ((rc = sdc_req_add(s, var, up, SDC_OUTSIDER, level)) !=
+			    SD_OK)
+				return rc;
+			(*bad)++;
+			continue;
+		}
+		if (any)
+			rc = check_attackers(s, var, up, level, play, bad);
+	}
+	return rc;
+}
+
+int
+sdc_audit(sdc_sys *s, size_t *first, size_t *bad)
+{
+	unsigned char *play = NULL;
+	size_t i;
+	int rc, any;
+
+	*bad = 0;
+	*first = s->nreq;
+	if ((rc = pools_ready(s)) != SD_OK)
+		return rc;
+	do {
+		if ((rc = intervals(s)) != SD_OK)
+			return rc;
+	} while (publish_exact(s) > 0);
+	if ((play = calloc(s->natt + 1, 1)) == NULL)
+		return SD_E_NOMEM;
+	any = in_play(s, play);
+	for (i = 0; i < s->nvar && rc == SD_OK; i++) {
+		const struct sdc_cell *c = sdc_var_cell(s, i);
+		if (c == NULL || !c->exists || !sdc_is_primary(c->st))
+			continue;
+		rc = check_cell(s, i, play, any, bad);
+	}
+	free(play);
+	return rc;
 }

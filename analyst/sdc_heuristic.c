@@ -1,313 +1,219 @@
-/* Secondary suppression for tables too large for the exact model: one LP
- * per protection requirement, in the manner of the LP-based heuristics of
- * Kelly and of Fischetti and Salazar. For a primary cell p that must be
- * able to rise (or fall) by L, find the cheapest deviation of the table
- * that moves p by L, keeps every additive relation, moves each cell by at
- * most L, and lowers no cell below what an attacker knows it holds.
- * Already suppressed cells move for free, published cells at their
- * suppression cost per unit. Every cell the deviation touches is then
- * suppressed, so that very deviation stays consistent with the release and
- * p is protected in that direction; later suppressions only widen the
- * intervals. A second pass then takes back, largest first, each secondary
- * cell that no requirement needs: a requirement whose deviation used the
- * cell must find another one among the cells still suppressed. The audit
- * checks the result independently. */
-#include <glpk.h>
+/* Secondary suppression by one LP per protection requirement, in the
+ * manner of the LP-based heuristics of Kelly and of Fischetti and Salazar.
+ * For a primary cell that must be able to rise (or fall) by its level
+ * against an attacker, find the cheapest deviation of the true values that
+ * moves it so far, keeps every relation, and lowers no variable below what
+ * that attacker knows it holds; already hidden cells and atoms move for
+ * next to nothing, published cells of the new release at their cost.
+ * Every cell the deviation touches is then suppressed, so that very
+ * deviation stays consistent with the release and the requirement holds;
+ * later suppressions only widen what an attacker cannot rule out.
+ * A requirement first tried against all attackers at once that cannot be
+ * met so is tried against the outsider alone; the audit then names the
+ * attackers it leaves exposed, and each of them becomes a requirement of
+ * its own.
+ * The release pass takes back, largest first, each secondary cell that no
+ * requirement needs: every requirement whose deviation used it must find
+ * another among the cells still suppressed. The audit checks the result
+ * independently. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sd_err.h"
-#include "sdc.h"
 #include "sdc_impl.h"
 
-struct heur {
-	sdc_table *t;
-	glp_prob *lp;
-	size_t *map;          /* cell -> candidate index */
-	size_t *cells;        /* candidate index -> cell */
-	size_t ncand;
-	unsigned char *used;  /* per requirement, the candidates it moves */
-	unsigned char *trial; /* the same for the one under test */
-};
-
-/* Bound on the bookkeeping of the second pass; beyond it it is skipped. */
-#define HEUR_USED_MAX ((size_t)32 << 20)
+/* Bound on the bookkeeping of the release pass; beyond it it is skipped. */
+#define USED_MAX ((size_t)64 << 20)
 
 static int
-cmp_need(const void *a, const void *b)
+cmp_req(const void *a, const void *b)
 {
-	const struct sdc_need *x = a, *y = b;
+	const struct sdc_req *x = a, *y = b;
 
 	if (x->level != y->level)
 		return (x->level < y->level) - (x->level > y->level);
-	return (x->cell > y->cell) - (x->cell < y->cell);
+	if (x->var != y->var)
+		return (x->var > y->var) - (x->var < y->var);
+	return (x->up < y->up) - (x->up > y->up);
 }
 
-/* Columns 2j+1 and 2j+2 are the rise and the fall of candidate j. */
-static int
-heur_build(struct heur *h, int *ind, double *val)
+static size_t
+used_bytes(const sdc_sys *s)
 {
-	const sdc_table *t = h->t;
-	size_t r = 0, e = 0;
+	return s->nreq > 0 && s->nvar <= USED_MAX / s->nreq ? s->nvar : 0;
+}
 
-	glp_set_obj_dir(h->lp, GLP_MIN);
-	glp_add_cols(h->lp, (int)(2 * h->ncand));
-	for (r = 0; r < t->nrel; r++) {
-		int n = 0, row = 0;
-		for (e = t->rel_start[r]; e < t->rel_start[r + 1]; e++) {
-			size_t j = h->map[t->rel_cell[e]];
-			if (j == SIZE_MAX)
-				continue;
-			ind[++n] = (int)(2 * j + 1);
-			val[n] = t->rel_coef[e];
-			ind[++n] = (int)(2 * j + 2);
-			val[n] = -t->rel_coef[e];
-		}
-		if (n == 0)
+/* Suppress what the solved deviation moves; note it in r->used. */
+static void
+take(sdc_sys *s, struct sdc_req *r, int mark)
+{
+	size_t i;
+
+	if (r->used != NULL)
+		memset(r->used, 0, s->nvar);
+	for (i = 0; i < s->nvar; i++) {
+		if (!sdc_lp_moved(s, i))
 			continue;
-		row = glp_add_rows(h->lp, 1);
-		glp_set_row_bnds(h->lp, row, GLP_FX, 0.0, 0.0);
-		glp_set_mat_row(h->lp, row, n, ind, val);
+		if (r->used != NULL)
+			r->used[i] = 1;
+		if (mark && sdc_var_candidate(s, i) &&
+		    sdc_var_status(s, i) == SDC_FREE)
+			sdc_var_set_status(s, i, SDC_SECONDARY);
 	}
-	return glp_get_num_rows(h->lp);
+}
+
+static double
+req_target(sdc_sys *s, const struct sdc_req *r)
+{
+	size_t a = r->att == SDC_ROBUST ? SDC_OUTSIDER : r->att;
+
+	return sdc_target(s, r->level, r->up ? 1e300 :
+	    sdc_room_down(s, r->var, a));
 }
 
 static void
-col_range(glp_prob *lp, int j, double lo, double hi)
+say_unprotectable(sdc_sys *s, const struct sdc_req *r)
 {
-	if (hi > lo)
-		glp_set_col_bnds(lp, j, GLP_DB, lo, hi);
-	else
-		glp_set_col_bnds(lp, j, GLP_FX, lo, lo);
-}
-
-/* frozen: published cells may not move (second pass); otherwise they
- * move at their cost and suppressed cells for free. */
-static void
-heur_set_need(struct heur *h, const struct sdc_need *nd, int frozen)
-{
-	const sdc_table *t = h->t;
-	double L = nd->level;
-	size_t j = 0;
-
-	for (j = 0; j < h->ncand; j++) {
-		size_t i = h->cells[j];
-		int sup = sdc_is_suppressed(t->cell[i].st);
-		double down = sdc_down_capacity(t, i), cap = L;
-		double cost = sdc_weight(t, i) / L;
-		int up = (int)(2 * j + 1), dn = (int)(2 * j + 2);
-		if (!frozen && sup)
-			cost = 0.0;
-		if (frozen && !sup)
-			cap = 0.0;
-		if (i == nd->cell) {
-			col_range(h->lp, up, nd->up ? L : 0.0, nd->up ? L : 0.0);
-			col_range(h->lp, dn, nd->up ? 0.0 : L, nd->up ? 0.0 : L);
-		} else {
-			col_range(h->lp, up, 0.0, cap);
-			col_range(h->lp, dn, 0.0, down < cap ? down : cap);
-		}
-		glp_set_obj_coef(h->lp, up, cost);
-		glp_set_obj_coef(h->lp, dn, cost);
-	}
-}
-
-/* SD_OK with *ok = 1 (optimal) or 0 (infeasible), or SD_E_INVAL. */
-static int
-heur_solve(glp_prob *lp, int *ok)
-{
-	glp_smcp parm;
-	int ret = 0, st = 0;
-
-	*ok = 0;
-	glp_init_smcp(&parm);
-	parm.msg_lev = GLP_MSG_OFF;
-	parm.meth = GLP_DUALP;
-	ret = glp_simplex(lp, &parm);
-	if (ret != 0) {
-		glp_std_basis(lp);
-		parm.meth = GLP_PRIMAL;
-		ret = glp_simplex(lp, &parm);
-	}
-	if (ret != 0)
-		return SD_E_INVAL;
-	st = glp_get_status(lp);
-	if (st == GLP_NOFEAS)
-		return SD_OK;
-	if (st != GLP_OPT)
-		return SD_E_INVAL;
-	*ok = 1;
-	return SD_OK;
-}
-
-/* The candidates the current solution moves, into row (may be NULL). */
-static void
-heur_moved(struct heur *h, double level, unsigned char *row, int mark)
-{
-	size_t j = 0;
-
-	for (j = 0; j < h->ncand; j++) {
-		struct sdc_cell *c = &h->t->cell[h->cells[j]];
-		double mv = glp_get_col_prim(h->lp, (int)(2 * j + 1)) +
-		    glp_get_col_prim(h->lp, (int)(2 * j + 2));
-		int moved = mv > 1e-9 * level;
-		if (row != NULL)
-			row[j] = (unsigned char)moved;
-		if (mark && moved && c->st == SDC_FREE)
-			c->st = SDC_SECONDARY;
-	}
+	snprintf(s->info.why, sizeof(s->info.why), "a confidential cell "
+	    "cannot be hidden %s from %s, whatever else is withheld",
+	    r->up ? "upwards" : "downwards", r->att == SDC_OUTSIDER ||
+	    r->att == SDC_ROBUST ? "the published figures" :
+	    "a reporter who knows its own figures");
 }
 
 static int
-heur_index(struct heur *h, size_t nneed)
+meet(sdc_sys *s, struct sdc_req *r)
 {
-	size_t i = 0;
-	int rc = sdc_candidate_index(h->t, &h->map, &h->ncand);
+	int rc, ok = 0;
 
-	if (rc != SD_OK)
+	if (r->used == NULL && used_bytes(s) > 0)
+		r->used = calloc(s->nvar, 1);
+	if ((rc = sdc_lp_deviate(s, r->var, r->up, req_target(s, r), r->att,
+	    SDC_LP_CHOOSE, &ok)) != SD_OK)
 		return rc;
-	h->cells = calloc(h->ncand + 1, sizeof(*h->cells));
-	if (h->cells == NULL)
-		return SD_E_NOMEM;
-	for (i = 0; i < h->t->ncells; i++)
-		if (h->map[i] != SIZE_MAX)
-			h->cells[h->map[i]] = i;
-	if (nneed > 0 && h->ncand <= HEUR_USED_MAX / nneed) {
-		h->used = calloc(nneed * h->ncand, 1);
-		h->trial = calloc(nneed * h->ncand, 1);
-		if (h->used == NULL || h->trial == NULL) {
-			free(h->used);
-			free(h->trial);
-			h->used = NULL;
-			h->trial = NULL;
-		}
-	}
-	return SD_OK;
-}
-
-static int
-heur_first_pass(struct heur *h, const struct sdc_need *needs, size_t nneed)
-{
-	size_t k = 0;
-	int rc = SD_OK, ok = 0;
-
-	for (k = 0; k < nneed; k++) {
-		heur_set_need(h, &needs[k], 0);
-		if ((rc = heur_solve(h->lp, &ok)) != SD_OK)
+	if (!ok && r->att == SDC_ROBUST) {
+		/* not against all at once: against the outsider now, the
+		 * attackers it leaves exposed one by one after the audit */
+		r->att = SDC_OUTSIDER;
+		if ((rc = sdc_lp_deviate(s, r->var, r->up, req_target(s, r),
+		    r->att, SDC_LP_CHOOSE, &ok)) != SD_OK)
 			return rc;
-		/* every cell may move here: infeasible means broken input */
-		if (!ok)
-			return SD_E_INVAL;
-		heur_moved(h, needs[k].level,
-		    h->used != NULL ? h->used + k * h->ncand : NULL, 1);
 	}
+	if (!ok) {
+		say_unprotectable(s, r);
+		return SD_E_CONFIDENTIAL;
+	}
+	take(s, r, 1);
 	return SD_OK;
 }
 
-/* Can secondary candidate j be published? Every requirement that moved it
- * must find a deviation among the other suppressed cells. */
-static int
-heur_try_release(struct heur *h, const struct sdc_need *needs, size_t nneed,
-    size_t j, int *released)
+int
+sdc_heuristic_add(sdc_sys *s, size_t first)
 {
-	struct sdc_cell *c = &h->t->cell[h->cells[j]];
-	size_t k = 0, n = h->ncand;
+	size_t k;
+	int rc = SD_OK;
+
+	if (first >= s->nreq)
+		return SD_OK;
+	qsort(s->req + first, s->nreq - first, sizeof(*s->req), cmp_req);
+	for (k = first; k < s->nreq && rc == SD_OK; k++)
+		rc = meet(s, &s->req[k]);
+	return rc;
+}
+
+/* Can secondary variable j be published? Every requirement that moved it
+ * must find a deviation among the cells still suppressed. */
+static int
+try_release(sdc_sys *s, size_t j, unsigned char *trial, int *released)
+{
+	size_t k, n = s->nvar;
 	int rc = SD_OK, ok = 1;
 
 	*released = 0;
-	c->st = SDC_FREE;
-	for (k = 0; k < nneed && ok; k++) {
-		memcpy(h->trial + k * n, h->used + k * n, n);
-		if (!h->used[k * n + j])
+	sdc_var_set_status(s, j, SDC_FREE);
+	for (k = 0; k < s->nreq && ok; k++) {
+		struct sdc_req *r = &s->req[k];
+		memcpy(trial + k * n, r->used, n);
+		if (!r->used[j])
 			continue;
-		heur_set_need(h, &needs[k], 1);
-		if ((rc = heur_solve(h->lp, &ok)) != SD_OK)
+		if ((rc = sdc_lp_deviate(s, r->var, r->up, req_target(s, r),
+		    r->att, SDC_LP_FROZEN, &ok)) != SD_OK)
 			break;
-		if (ok)
-			heur_moved(h, needs[k].level, h->trial + k * n, 0);
+		if (ok) {
+			size_t i;
+			for (i = 0; i < n; i++)
+				trial[k * n + i] = (unsigned char)sdc_lp_moved(s, i);
+		}
 	}
 	if (rc != SD_OK || !ok) {
-		c->st = SDC_SECONDARY;
+		sdc_var_set_status(s, j, SDC_SECONDARY);
 		return rc;
 	}
-	memcpy(h->used, h->trial, nneed * n);
+	for (k = 0; k < s->nreq; k++)
+		memcpy(s->req[k].used, trial + k * n, n);
 	*released = 1;
 	return SD_OK;
 }
 
-static void
-heur_order(const struct heur *h, size_t *order, size_t *n)
+static int
+cmp_value_desc(const void *a, const void *b, void *ctx)
 {
-	size_t j = 0, k = 0, a = 0, b = 0;
+	const sdc_sys *s = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	double vx = s->v[x].truth, vy = s->v[y].truth;
 
-	for (j = 0; j < h->ncand; j++)
-		if (h->t->cell[h->cells[j]].st == SDC_SECONDARY)
-			order[k++] = j;
-	/* insertion sort, largest value first: few secondaries */
+	if (vx != vy)
+		return (vx < vy) - (vx > vy);
+	return (x > y) - (x < y);
+}
+
+/* insertion sort: few secondaries */
+static void
+order_secondaries(const sdc_sys *s, size_t *order, size_t *n)
+{
+	size_t i, k = 0, a, b;
+
+	for (i = 0; i < s->nvar; i++)
+		if (sdc_var_candidate(s, i) &&
+		    sdc_var_status(s, i) == SDC_SECONDARY)
+			order[k++] = i;
 	for (a = 1; a < k; a++) {
 		size_t x = order[a];
-		double vx = h->t->cell[h->cells[x]].value;
-		for (b = a; b > 0 && h->t->cell[h->cells[order[b - 1]]].value <
-		    vx; b--)
+		for (b = a; b > 0 && cmp_value_desc(&order[b - 1], &x,
+		    (void *)(uintptr_t)s) > 0; b--)
 			order[b] = order[b - 1];
 		order[b] = x;
 	}
 	*n = k;
 }
 
-static int
-heur_second_pass(struct heur *h, const struct sdc_need *needs, size_t nneed)
+int
+sdc_heuristic_release(sdc_sys *s)
 {
-	size_t *order = NULL, n = 0, i = 0;
+	unsigned char *trial = NULL;
+	size_t *order = NULL, n = 0, i, k;
 	int rc = SD_OK, released = 0;
 
-	if (h->used == NULL)
+	for (k = 0; k < s->nreq; k++)
+		if (s->req[k].used == NULL)
+			return SD_OK;    /* no bookkeeping: keep the pattern */
+	if (s->nreq == 0)
 		return SD_OK;
-	order = calloc(h->ncand + 1, sizeof(*order));
-	if (order == NULL)
-		return SD_E_NOMEM;
-	heur_order(h, order, &n);
+	order = calloc(s->nvar + 1, sizeof(*order));
+	trial = calloc(s->nreq, s->nvar);
+	if (order == NULL || trial == NULL) {
+		rc = SD_E_NOMEM;
+		goto done;
+	}
+	order_secondaries(s, order, &n);
 	for (i = 0; i < n && rc == SD_OK; i++)
-		rc = heur_try_release(h, needs, nneed, order[i], &released);
-	free(order);
-	return rc;
-}
-
-int
-sdc_heuristic_run(sdc_table *t)
-{
-	struct heur h = { t, NULL, NULL, NULL, 0, NULL, NULL };
-	struct sdc_need *needs = NULL;
-	size_t nneed = 0;
-	int *ind = NULL;
-	double *val = NULL;
-	int rc = SD_OK;
-
-	if ((rc = sdc_collect_needs(t, &needs, &nneed)) != SD_OK ||
-	    (rc = heur_index(&h, nneed)) != SD_OK)
-		goto done;
-	rc = SD_E_NOMEM;
-	ind = calloc(2 * (t->nrows + t->ncols) + 5, sizeof(*ind));
-	val = calloc(2 * (t->nrows + t->ncols) + 5, sizeof(*val));
-	if (ind == NULL || val == NULL)
-		goto done;
-	rc = SD_OK;
-	h.lp = glp_create_prob();
-	/* no relation at all: nothing can be derived, nothing to add */
-	if (nneed == 0 || heur_build(&h, ind, val) == 0)
-		goto done;
-	qsort(needs, nneed, sizeof(*needs), cmp_need);
-	if ((rc = heur_first_pass(&h, needs, nneed)) == SD_OK)
-		rc = heur_second_pass(&h, needs, nneed);
+		rc = try_release(s, order[i], trial, &released);
+	/* what was proved before may rest on a cell published now */
+	sdc_pools_clear(s);
 done:
-	if (h.lp != NULL)
-		glp_delete_prob(h.lp);
-	free(h.map);
-	free(h.cells);
-	free(h.used);
-	free(h.trial);
-	free(needs);
-	free(ind);
-	free(val);
+	free(order);
+	free(trial);
 	return rc;
 }

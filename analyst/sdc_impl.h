@@ -1,8 +1,9 @@
 /* Internals of the disclosure-control engine, shared by its modules:
- * sdc.c (table, accessors, sdc_protect), sdc_primary.c (margins, rules,
- * protection levels), sdc_exact.c (mixed-integer pattern), sdc_heuristic.c
- * (LP-based pattern for large tables) and sdc_audit.c (feasibility
- * intervals). Not part of the public contract. */
+ * sdc.c (tables and their accessors), sdc_primary.c (margins, rules,
+ * protection levels), sdc_sys.c (the linked system, attackers, the driver),
+ * sdc_lp.c (the deviation LP every other part solves), sdc_heuristic.c
+ * and sdc_exact.c (choosing the pattern) and sdc_audit.c (checking it).
+ * Not part of the public contract. */
 #ifndef SD_SDC_IMPL_H
 #define SD_SDC_IMPL_H
 
@@ -10,19 +11,21 @@
 #include <stdint.h>
 
 #include "sdc.h"
+#include "sdc_sys.h"
 
 struct sdc_contrib {
 	uint32_t id;
-	double v;
+	int64_t v;
 };
 
 /* Contributors that are single reports, kept as a summary: their number,
- * their sum and their largest values, which is all the rules read. */
+ * their sum and their largest values, which is all the rules and the audit
+ * read. */
 #define SDC_TOPK SDC_TOPK_PUBLIC
 struct sdc_singles {
 	size_t n;
-	double sum;
-	double top[SDC_TOPK];     /* largest first */
+	int64_t sum;
+	int64_t top[SDC_TOPK];    /* largest first */
 	size_t ntop;
 };
 
@@ -31,7 +34,7 @@ struct sdc_cell {
 	size_t ncon;
 	size_t capcon;
 	struct sdc_singles one;   /* sdc_add_single contributions */
-	double value;
+	int64_t value;
 	size_t ncontrib;
 	enum sdc_status st;
 	double upl;               /* upper protection level */
@@ -58,31 +61,25 @@ struct sdc_table {
 	size_t *rel_start;
 	size_t *rel_cell;
 	double *rel_coef;
-	double cand_sum;          /* sum of the values of all candidate cells */
-	double scale;             /* largest cell value, at least 1 */
+	int overflow;             /* a sum passed SDC_VALUE_MAX */
+	int prepared;
 	const char *method;
+	struct sdc_audit_info info;
 	int audited;              /* the last sdc_protect passed its audit */
 };
 
-/* One protection requirement: the cell must be able to move by level in
- * the given direction without contradicting anything published. */
-struct sdc_need {
-	size_t cell;
-	int up;
-	double level;
-};
-
 int sdc_contrib_cmp(const void *a, const void *b);
-void sdc_singles_add(struct sdc_singles *s, double v);
+void sdc_singles_add(struct sdc_singles *s, int64_t v);
 void sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from);
-
-/* GLPK time limit for the exact model; beyond it the heuristic decides. */
-#define SDC_MIP_TIME_MS 1000
+int sdc_primary_run(sdc_table *t, const struct sdc_params *p);
+/* In a count table a non-empty cell holds at least one report. */
+double sdc_known_min(enum sdc_measure m);
 
 static inline int
 sdc_is_primary(enum sdc_status s)
 {
-	return s == SDC_SMALL || s == SDC_DOM_ONE || s == SDC_DOM_TWO;
+	return s == SDC_SMALL || s == SDC_DOM_ONE || s == SDC_DOM_TWO ||
+	    s == SDC_DOM_MANY;
 }
 
 static inline int
@@ -91,38 +88,154 @@ sdc_is_suppressed(enum sdc_status s)
 	return sdc_is_primary(s) || s == SDC_SECONDARY;
 }
 
-/* A cell that can be suppressed: it exists and has a contributor. */
-static inline int
-sdc_is_candidate(const struct sdc_cell *c)
-{
-	return c->exists && c->st != SDC_EMPTY && !c->pinned;
-}
+/* ---- the linked system ---- */
 
-/* What an attacker knows about any suppressed cell without the table: it is
- * not empty (empty cells are published as 0), so a count is at least 1. */
-double sdc_known_min(const sdc_table *t);
-/* How far a candidate cell can fall before it reaches sdc_known_min. */
-double sdc_down_capacity(const sdc_table *t, size_t cell);
-/* Cost of suppressing a cell: 1 plus a fraction < 1 growing with its value,
- * so fewer cells always win and, among equal counts, less hidden value. */
-double sdc_weight(const sdc_table *t, size_t cell);
-/* The protection requirements of every primary cell; *needs is malloc'ed. */
-int sdc_collect_needs(const sdc_table *t, struct sdc_need **needs,
-    size_t *n);
-/* Index of each candidate cell among the candidates (SIZE_MAX if none). */
-int sdc_candidate_index(const sdc_table *t, size_t **map, size_t *n);
-/* Relative tolerance for comparing LP results with table values. */
-double sdc_tolerance(const sdc_table *t);
+struct sdc_var {
+	double truth;
+	double lb0;               /* known to anyone when hidden */
+	sdc_table *t;             /* NULL: an atom */
+	size_t cell;              /* index in t->cell */
+	int isnew;                /* a cell of the release being made */
+	double weight;            /* cost of suppressing it */
+	double floor;             /* count cell: non-empty inner cells below */
+};
 
-int sdc_primary_run(sdc_table *t, const struct sdc_params *p);
-/* SD_OK and *solved = 1 with the pattern in place, or *solved = 0 when the
- * model could not be solved to optimality in time. */
-int sdc_exact_run(sdc_table *t, int *solved);
-int sdc_heuristic_run(sdc_table *t);
-/* Feasibility interval [lo, hi] of every cell given what is published. */
-int sdc_audit_run(sdc_table *t);
-/* SD_OK when every primary cell reaches its protection and no suppressed
- * cell is exact; SD_E_INVAL otherwise. */
-int sdc_audit_check(const sdc_table *t);
+/* What one attacker knows beyond the outsider. */
+struct sdc_att {
+	size_t n;
+	size_t *var;              /* ascending */
+	double *own;
+	unsigned char *alone;
+	int tail;                 /* stands for every single of its group with
+	                           * a value up to its own (docs) */
+};
+
+/* A protection requirement: the primary cell var must be able to move by
+ * level in direction up against attacker att (SDC_OUTSIDER, SDC_ROBUST:
+ * all attackers at once, or an index). */
+#define SDC_OUTSIDER ((size_t)-1)
+#define SDC_ROBUST ((size_t)-2)
+struct sdc_req {
+	size_t var;
+	int up;
+	size_t att;
+	double level;
+	unsigned char *used;      /* the candidates its deviation moves */
+};
+
+/* A deviation from the true values that is consistent with everything
+ * published and moves a primary cell by its level: proof, for every
+ * attacker whose knowledge it respects, that the requirement holds. */
+struct sdc_cert {
+	size_t n;
+	size_t *var;              /* ascending */
+	double *d;                /* scaled */
+};
+
+struct sdc_pool;              /* certificates per requirement, sdc_audit.c */
+struct sdc_lp;                /* sdc_lp.c */
+
+struct sdc_sys {
+	enum sdc_measure m;
+	struct sdc_var *v;
+	size_t nvar, capvar;
+	/* rows: sum(coef * var) == 0 (or >= 0 when ge) */
+	size_t nrow, caprow, nent, capent;
+	size_t *rstart;
+	size_t *rvar;
+	double *rcoef;
+	unsigned char *rge;
+	double *rslack;           /* value of the row at the true values */
+	sdc_table **tab;
+	size_t *tabbase;
+	int *tabnew;
+	size_t ntab, captab;
+	struct sdc_att *att;
+	size_t natt, capatt;
+	size_t ncontrib;          /* contributors the attackers stand for */
+	/* per variable, over the attackers in play: the two largest own
+	 * contributions and who has them, who is alone in it */
+	double *best1, *best2;
+	size_t *best1_id, *alone_id;
+	struct sdc_req *req;
+	size_t nreq, capreq;
+	double scale;             /* largest true value, at least 1 */
+	double cand_sum;
+	struct sdc_params par;
+	struct sdc_lp *lp;
+	struct sdc_pool *pool;    /* certificates per (variable, direction) */
+	const char *method;
+	struct sdc_audit_info info;
+	int progress;             /* stderr is a terminal */
+};
+
+#define SDC_NONE ((size_t)-1)
+
+/* a variable is published when it is a cell that is not suppressed */
+int sdc_var_published(const sdc_sys *s, size_t i);
+int sdc_var_candidate(const sdc_sys *s, size_t i);
+enum sdc_status sdc_var_status(const sdc_sys *s, size_t i);
+void sdc_var_set_status(sdc_sys *s, size_t i, enum sdc_status st);
+struct sdc_cell *sdc_var_cell(const sdc_sys *s, size_t i);
+/* own contribution of attacker a to var (0 when not in it); *alone set */
+double sdc_att_own(const struct sdc_att *a, size_t var, int *alone);
+/* the lower bound (and whether fixed) of var for attacker a */
+void sdc_att_bounds(const sdc_sys *s, size_t a, size_t var, double *lb,
+    int *fixed);
+/* is a alone in var */
+int sdc_att_alone(const struct sdc_att *a, size_t var);
+/* how far var can fall for attacker a (SDC_OUTSIDER: anyone) */
+double sdc_room_down(const sdc_sys *s, size_t var, size_t a);
+/* the lower protection a requires of primary var */
+double sdc_req_lower(const sdc_sys *s, size_t var, size_t a);
+/* recompute best1/best2/alone_id over attackers that matter */
+int sdc_robust_prepare(sdc_sys *s);
+
+/* sdc_lp.c: one LP over deviations from the true values, built once per
+ * system. Bounds per mode:
+ *   the pattern (published candidates may move at their cost) or frozen
+ *   (only hidden cells and atoms move), for the outsider, one attacker, or
+ *   all at once (robust, the attacker alone in the primary cell aside). */
+enum sdc_lpmode { SDC_LP_CHOOSE, SDC_LP_FROZEN };
+int sdc_lp_build(sdc_sys *s);
+void sdc_lp_free(sdc_sys *s);
+/* Move var by level (in units) in direction up under attacker att; SD_OK
+ * and *ok = 1 with a solution, *ok = 0 when no such deviation exists. */
+int sdc_lp_deviate(sdc_sys *s, size_t var, int up, double level, size_t att,
+    enum sdc_lpmode mode, int *ok);
+/* after a solved deviation: the variables it moves */
+int sdc_lp_moved(const sdc_sys *s, size_t i);
+/* after a solved deviation: the certificate */
+int sdc_lp_cert(const sdc_sys *s, struct sdc_cert *c);
+/* outsider interval of var given the pattern: *lo, *hi in units */
+int sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi);
+/* the limits a deviation for (var, up, level, att) has: how far each
+ * variable may fall (scaled) and which may not move */
+void sdc_lp_caps(sdc_sys *s, size_t var, int up, double level, size_t att,
+    const double **dcap, const unsigned char **fixd);
+
+/* sdc_heuristic.c / sdc_exact.c */
+int sdc_heuristic_add(sdc_sys *s, size_t first_req);
+int sdc_heuristic_release(sdc_sys *s);
+/* SD_OK and *solved = 1 with the pattern in place */
+int sdc_exact_run(sdc_sys *s, int *solved);
+
+/* sdc_audit.c */
+/* accuracy of the LPs, in units */
+double sdc_tol(const sdc_sys *s);
+/* how far to move for level, within room */
+double sdc_target(const sdc_sys *s, double level, double room);
+void sdc_pools_clear(sdc_sys *s);
+/* Intervals of every suppressed variable (outsider), published exact
+ * secondaries released; then every requirement of every primary against
+ * the outsider and every attacker. *violated: requirements added to
+ * s->req from index *first for the ones that failed. */
+int sdc_audit(sdc_sys *s, size_t *first, size_t *violated);
+/* add a requirement; SD_OK */
+int sdc_req_add(sdc_sys *s, size_t var, int up, size_t att, double level);
+/* Primary cells and their requirements against the outsider and all
+ * attackers at once. */
+int sdc_req_collect(sdc_sys *s);
+void sdc_req_clear(sdc_sys *s);
 
 #endif

@@ -38,25 +38,43 @@ contrib_release(struct sdc_cell *c)
 	c->capcon = 0;
 }
 
-/* One entry per contributor, in id order; sets value and ncontrib. */
-static void
+/* One entry per contributor, in id order; sets value and ncontrib.
+ * SD_E_TOOBIG when the cell would pass SDC_VALUE_MAX (a margin can, where
+ * every inner cell stays below it). */
+static int
 contrib_merge(struct sdc_cell *c)
 {
 	size_t i = 0, k = 0;
+	int64_t v = c->one.sum;
+	int over = v < 0 || v > SDC_VALUE_MAX;
 
 	if (c->ncon > 1)
 		qsort(c->con, c->ncon, sizeof(*c->con), sdc_contrib_cmp);
-	c->value = 0.0;
 	for (i = 0; i < c->ncon; i++) {
-		c->value += c->con[i].v;
+		over |= __builtin_add_overflow(v, c->con[i].v, &v) ||
+		    v > SDC_VALUE_MAX;
 		if (k > 0 && c->con[k - 1].id == c->con[i].id)
 			c->con[k - 1].v += c->con[i].v;
 		else
 			c->con[k++] = c->con[i];
 	}
 	c->ncon = k;
-	c->value += c->one.sum;
+	c->value = v;
 	c->ncontrib = k + c->one.n;
+	return over ? SD_E_TOOBIG : SD_OK;
+}
+
+/* The sum of the single reports of inner cells, checked as it grows. */
+static int
+singles_merge_checked(struct sdc_singles *into, const struct sdc_singles *from)
+{
+	int64_t sum = 0;
+
+	if (__builtin_add_overflow(into->sum, from->sum, &sum) ||
+	    sum > SDC_VALUE_MAX)
+		return SD_E_TOOBIG;
+	sdc_singles_merge(into, from);
+	return SD_OK;
 }
 
 /* A margin's contributors: those of the inner cells r0..r1 x c0..c1. */
@@ -70,12 +88,12 @@ margin_gather(sdc_table *t, size_t cell, size_t r0, size_t r1, size_t c0,
 	for (r = r0; r <= r1; r++)
 		for (c = c0; c <= c1; c++) {
 			n += t->cell[r * t->stride + c].ncon;
-			sdc_singles_merge(&m->one, &t->cell[r * t->stride + c].one);
+			if (singles_merge_checked(&m->one,
+			    &t->cell[r * t->stride + c].one) != SD_OK)
+				return SD_E_TOOBIG;
 		}
-	if (n == 0) {
-		contrib_merge(m);
-		return SD_OK;
-	}
+	if (n == 0)
+		return contrib_merge(m);
 	m->con = calloc(n, sizeof(*m->con));
 	if (m->con == NULL)
 		return SD_E_NOMEM;
@@ -89,8 +107,7 @@ margin_gather(sdc_table *t, size_t cell, size_t r0, size_t r1, size_t c0,
 			m->ncon += x->ncon;
 		}
 	}
-	contrib_merge(m);
-	return SD_OK;
+	return contrib_merge(m);
 }
 
 static int
@@ -120,7 +137,7 @@ cells_reset(sdc_table *t)
 			contrib_release(c);
 			memset(&c->one, 0, sizeof(c->one));
 		}
-		c->value = 0.0;
+		c->value = 0;
 		c->ncontrib = 0;
 		c->st = SDC_EMPTY;
 		c->upl = 0.0;
@@ -159,8 +176,10 @@ dominance(const double *x, size_t n, double total,
 static void
 levels_count(struct sdc_cell *c)
 {
-	c->upl = c->value;
-	c->lpl = c->value - 1.0 < 1.0 ? c->value - 1.0 : 1.0;
+	double v = (double)c->value;
+
+	c->upl = v;
+	c->lpl = v - 1.0 < 1.0 ? v - 1.0 : 1.0;
 	if (c->lpl < 0.0)
 		c->lpl = 0.0;
 }
@@ -172,7 +191,7 @@ rules_magnitude(struct sdc_cell *c, const struct sdc_params *p, int small)
 	int p_bad = 0, nk_bad = 0;
 	size_t i = 0;
 
-	if (c->value > 0.0) {
+	if (c->value > 0) {
 		/* the rules read only the largest contributors: the listed
 		 * ones and the largest single reports */
 		size_t nx = c->ncon + c->one.ntop;
@@ -180,10 +199,12 @@ rules_magnitude(struct sdc_cell *c, const struct sdc_params *p, int small)
 		if (x == NULL)
 			return SD_E_NOMEM;
 		for (i = 0; i < c->ncon; i++)
-			x[i] = c->con[i].v;
-		memcpy(x + c->ncon, c->one.top, c->one.ntop * sizeof(*x));
+			x[i] = (double)c->con[i].v;
+		for (i = 0; i < c->one.ntop; i++)
+			x[c->ncon + i] = (double)c->one.top[i];
 		qsort(x, nx, sizeof(*x), cmp_desc);
-		dominance(x, nx, c->value, p, &p_bad, &p_lvl, &nk_bad, &nk_lvl);
+		dominance(x, nx, (double)c->value, p, &p_bad, &p_lvl, &nk_bad,
+		    &nk_lvl);
 		sodium_memzero(x, nx * sizeof(*x));
 		free(x);
 	}
@@ -192,18 +213,19 @@ rules_magnitude(struct sdc_cell *c, const struct sdc_params *p, int small)
 	else if (p_bad)
 		c->st = SDC_DOM_ONE;
 	else if (nk_bad)
-		c->st = p->nk_n == 1 ? SDC_DOM_ONE : SDC_DOM_TWO;
+		c->st = p->nk_n == 1 ? SDC_DOM_ONE : p->nk_n == 2 ?
+		    SDC_DOM_TWO : SDC_DOM_MANY;
 	else
 		return SD_OK;
 	if (small)
-		up = p->freq_range / 100.0 * c->value;
+		up = p->freq_range / 100.0 * (double)c->value;
 	if (p_bad && p_lvl > up)
 		up = p_lvl;
 	if (nk_bad && nk_lvl > up)
 		up = nk_lvl;
 	/* never exact: at least one unit (values are whole euros or jobs) */
 	c->upl = up > 1.0 ? up : 1.0;
-	c->lpl = c->upl < c->value ? c->upl : c->value;
+	c->lpl = c->upl < (double)c->value ? c->upl : (double)c->value;
 	return SD_OK;
 }
 
@@ -252,29 +274,12 @@ levels_floor(sdc_table *t)
 		double room = 0.0;
 		if (!c->exists || !sdc_is_primary(c->st))
 			continue;
-		room = c->value - sdc_known_min(t) *
+		room = (double)c->value - sdc_known_min(t->m) *
 		    (double)nonempty_under(t, i / t->stride, i % t->stride);
 		if (room < 0.0)
 			room = 0.0;
 		if (c->lpl > room)
 			c->lpl = room;
-	}
-}
-
-static void
-totals_note(sdc_table *t)
-{
-	size_t i = 0;
-
-	t->cand_sum = 0.0;
-	t->scale = 1.0;
-	for (i = 0; i < t->ncells; i++) {
-		const struct sdc_cell *c = &t->cell[i];
-		if (!sdc_is_candidate(c))
-			continue;
-		t->cand_sum += c->value;
-		if (c->value > t->scale)
-			t->scale = c->value;
 	}
 }
 
@@ -285,15 +290,14 @@ sdc_primary_run(sdc_table *t, const struct sdc_params *p)
 	int rc = SD_OK;
 
 	cells_reset(t);
-	for (r = 0; r < t->nrows; r++)
-		for (c = 0; c < t->ncols; c++)
-			contrib_merge(&t->cell[r * t->stride + c]);
-	if ((rc = margins_build(t)) != SD_OK)
+	for (r = 0; r < t->nrows && rc == SD_OK; r++)
+		for (c = 0; c < t->ncols && rc == SD_OK; c++)
+			rc = contrib_merge(&t->cell[r * t->stride + c]);
+	if (rc != SD_OK || (rc = margins_build(t)) != SD_OK)
 		return rc;
 	for (i = 0; i < t->ncells && rc == SD_OK; i++)
 		if (t->cell[i].exists)
 			rc = rules_apply(t, &t->cell[i], p);
 	levels_floor(t);
-	totals_note(t);
 	return rc;
 }

@@ -1,0 +1,366 @@
+/* The one linear program behind pattern choice and audit. Its columns are
+ * the deviations of every variable from its true value, a rise and a fall
+ * (both >= 0); its rows are the system's relations, which the deviations
+ * must keep. What may move, and how far down, is what separates the uses:
+ *   - the pattern: a published cell of the new release may move at its
+ *     cost (moving it means suppressing it), hidden cells and atoms for
+ *     next to nothing;
+ *   - frozen: only hidden cells and atoms move;
+ * and the attacker: a variable can fall only as far as what the attacker
+ * knows of it allows (the known minimum, plus its own contribution), and
+ * not at all where it is alone. The robust attacker is every attacker at
+ * once: each variable can fall by the least any of them allows, scaled by
+ * how much less that one needs (a deviation that moves the primary cell by
+ * more than an attacker's level, scaled down to that level, still proves
+ * the requirement for it).
+ * Values are divided by the system's scale, so the LP works near 1. */
+#include <glpk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sd_err.h"
+#include "sdc_impl.h"
+
+struct sdc_lp {
+	glp_prob *lp;
+	size_t n;
+	double *dcap;             /* how far each variable may fall (scaled) */
+	unsigned char *fixd;      /* may not move at all */
+	double level;             /* of the last deviation, scaled */
+	int *ind;
+	double *val;
+};
+
+static int
+up_col(size_t i)
+{
+	return (int)(2 * i + 1);
+}
+
+static int
+dn_col(size_t i)
+{
+	return (int)(2 * i + 2);
+}
+
+void
+sdc_lp_free(sdc_sys *s)
+{
+	struct sdc_lp *l = s->lp;
+
+	if (l == NULL)
+		return;
+	if (l->lp != NULL)
+		glp_delete_prob(l->lp);
+	free(l->dcap);
+	free(l->fixd);
+	free(l->ind);
+	free(l->val);
+	free(l);
+	s->lp = NULL;
+}
+
+int
+sdc_lp_build(sdc_sys *s)
+{
+	struct sdc_lp *l = NULL;
+	size_t r, e, maxrow = 1;
+	int row;
+
+	sdc_lp_free(s);
+	if (s->nvar == 0 || s->nvar > (size_t)(INT32_MAX / 2 - 2))
+		return s->nvar == 0 ? SD_E_INVAL : SD_E_TOOBIG;
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return SD_E_NOMEM;
+	s->lp = l;
+	l->n = s->nvar;
+	for (r = 0; r < s->nrow; r++)
+		if (s->rstart[r + 1] - s->rstart[r] > maxrow)
+			maxrow = s->rstart[r + 1] - s->rstart[r];
+	l->dcap = calloc(s->nvar, sizeof(*l->dcap));
+	l->fixd = calloc(s->nvar, 1);
+	l->ind = calloc(2 * maxrow + 1, sizeof(*l->ind));
+	l->val = calloc(2 * maxrow + 1, sizeof(*l->val));
+	if (l->dcap == NULL || l->fixd == NULL || l->ind == NULL ||
+	    l->val == NULL)
+		return SD_E_NOMEM;
+	l->lp = glp_create_prob();
+	glp_add_cols(l->lp, (int)(2 * s->nvar));
+	/* a free row keeps the model non-empty when nothing is related */
+	row = glp_add_rows(l->lp, 1);
+	glp_set_row_bnds(l->lp, row, GLP_FR, 0.0, 0.0);
+	for (r = 0; r < s->nrow; r++) {
+		int n = 0;
+		for (e = s->rstart[r]; e < s->rstart[r + 1]; e++) {
+			l->ind[++n] = up_col(s->rvar[e]);
+			l->val[n] = s->rcoef[e];
+			l->ind[++n] = dn_col(s->rvar[e]);
+			l->val[n] = -s->rcoef[e];
+		}
+		row = glp_add_rows(l->lp, 1);
+		if (s->rge[r])
+			glp_set_row_bnds(l->lp, row, GLP_LO,
+			    -s->rslack[r] / s->scale, 0.0);
+		else
+			glp_set_row_bnds(l->lp, row, GLP_FX, 0.0, 0.0);
+		glp_set_mat_row(l->lp, row, n, l->ind, l->val);
+	}
+	return SD_OK;
+}
+
+static void
+bnds(glp_prob *lp, int j, double lo, double hi)
+{
+	if (isinf(hi))
+		glp_set_col_bnds(lp, j, GLP_LO, lo, 0.0);
+	else if (hi > lo)
+		glp_set_col_bnds(lp, j, GLP_DB, lo, hi);
+	else
+		glp_set_col_bnds(lp, j, GLP_FX, lo, lo);
+}
+
+/* Outsider: every variable may fall to its known minimum. */
+static void
+caps_outsider(sdc_sys *s)
+{
+	struct sdc_lp *l = s->lp;
+	size_t i;
+
+	for (i = 0; i < s->nvar; i++) {
+		double d = (s->v[i].truth - s->v[i].lb0) / s->scale;
+		l->dcap[i] = d > 0.0 ? d : 0.0;
+		l->fixd[i] = 0;
+	}
+}
+
+/* One attacker: the outsider, tightened where it knows more. factor > 1
+ * relaxes its limits for a deviation of factor times its own level. */
+static void
+caps_attacker(sdc_sys *s, size_t a, double factor, int merge)
+{
+	struct sdc_lp *l = s->lp;
+	const struct sdc_att *at = &s->att[a];
+	size_t k;
+
+	for (k = 0; k < at->n; k++) {
+		size_t i = at->var[k];
+		double d;
+		if (at->alone[k]) {
+			l->fixd[i] = 1;
+			continue;
+		}
+		d = (s->v[i].truth - s->v[i].lb0 - at->own[k]) / s->scale;
+		d = (d > 0.0 ? d : 0.0) * factor;
+		if (!merge || d < l->dcap[i])
+			l->dcap[i] = d;
+	}
+}
+
+/* Every attacker that can matter for primary var at once. Attackers that
+ * need less (a lower level than the outsider's) count with their limits
+ * relaxed in proportion. */
+static void
+caps_robust(sdc_sys *s, size_t var, int up, double target)
+{
+	size_t a;
+
+	caps_outsider(s);
+	for (a = 0; a < s->natt; a++) {
+		double ta = target;
+		if (sdc_att_alone(&s->att[a], var))
+			continue;
+		if (!up) {
+			double la = sdc_req_lower(s, var, a);
+			if (la <= 0.0)
+				continue;
+			ta = sdc_target(s, la, sdc_room_down(s, var, a));
+		}
+		caps_attacker(s, a, ta < target ? target / ta : 1.0, 1);
+	}
+}
+
+static int
+solve(glp_prob *lp, int *status)
+{
+	glp_smcp parm;
+	int ret;
+
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	parm.meth = GLP_PRIMAL;
+	ret = glp_simplex(lp, &parm);
+	if (ret != 0) {
+		glp_std_basis(lp);
+		parm.meth = GLP_DUALP;
+		ret = glp_simplex(lp, &parm);
+	}
+	if (ret != 0) {
+		glp_adv_basis(lp, 0);
+		parm.meth = GLP_PRIMAL;
+		ret = glp_simplex(lp, &parm);
+	}
+	if (ret != 0)
+		return SD_E_INVAL;
+	*status = glp_get_status(lp);
+	return SD_OK;
+}
+
+/* Bounds and costs of every column but var's. */
+static void
+columns(sdc_sys *s, size_t var, enum sdc_lpmode mode, double L)
+{
+	struct sdc_lp *l = s->lp;
+	double eps = 1e-3 / L;
+	size_t i;
+
+	for (i = 0; i < s->nvar; i++) {
+		int pub, cand;
+		double cost = eps;
+		if (i == var)
+			continue;
+		pub = sdc_var_published(s, i);
+		cand = sdc_var_candidate(s, i);
+		if ((pub && !(mode == SDC_LP_CHOOSE && cand)) || l->fixd[i]) {
+			bnds(l->lp, up_col(i), 0.0, 0.0);
+			bnds(l->lp, dn_col(i), 0.0, 0.0);
+			glp_set_obj_coef(l->lp, up_col(i), 0.0);
+			glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+			continue;
+		}
+		if (pub)
+			cost = s->v[i].weight / L;
+		bnds(l->lp, up_col(i), 0.0, INFINITY);
+		bnds(l->lp, dn_col(i), 0.0, l->dcap[i]);
+		glp_set_obj_coef(l->lp, up_col(i), cost);
+		glp_set_obj_coef(l->lp, dn_col(i), cost);
+	}
+}
+
+void
+sdc_lp_caps(sdc_sys *s, size_t var, int up, double level, size_t att,
+    const double **dcap, const unsigned char **fixd)
+{
+	if (att == SDC_ROBUST) {
+		caps_robust(s, var, up, level);
+	} else {
+		caps_outsider(s);
+		if (att != SDC_OUTSIDER)
+			caps_attacker(s, att, 1.0, 0);
+	}
+	*dcap = s->lp->dcap;
+	*fixd = s->lp->fixd;
+}
+
+int
+sdc_lp_deviate(sdc_sys *s, size_t var, int up, double level, size_t att,
+    enum sdc_lpmode mode, int *ok)
+{
+	struct sdc_lp *l = s->lp;
+	double L = level / s->scale;
+	const double *dcap;
+	const unsigned char *fixd;
+	int st = 0, rc;
+
+	*ok = 0;
+	sdc_lp_caps(s, var, up, level, att, &dcap, &fixd);
+	columns(s, var, mode, L);
+	bnds(l->lp, up_col(var), up ? L : 0.0, up ? L : 0.0);
+	bnds(l->lp, dn_col(var), up ? 0.0 : L, up ? 0.0 : L);
+	glp_set_obj_coef(l->lp, up_col(var), 0.0);
+	glp_set_obj_coef(l->lp, dn_col(var), 0.0);
+	glp_set_obj_dir(l->lp, GLP_MIN);
+	l->level = L;
+	s->info.lps++;
+	if ((rc = solve(l->lp, &st)) != SD_OK)
+		return rc;
+	if (st == GLP_NOFEAS)
+		return SD_OK;
+	if (st != GLP_OPT)
+		return SD_E_INVAL;
+	*ok = 1;
+	return SD_OK;
+}
+
+int
+sdc_lp_moved(const sdc_sys *s, size_t i)
+{
+	const struct sdc_lp *l = s->lp;
+	double mv = glp_get_col_prim(l->lp, up_col(i)) +
+	    glp_get_col_prim(l->lp, dn_col(i));
+
+	return mv > 1e-7 * l->level;
+}
+
+int
+sdc_lp_cert(const sdc_sys *s, struct sdc_cert *c)
+{
+	const struct sdc_lp *l = s->lp;
+	size_t i, n = 0;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < s->nvar; i++)
+		n += sdc_lp_moved(s, i);
+	c->var = calloc(n + 1, sizeof(*c->var));
+	c->d = calloc(n + 1, sizeof(*c->d));
+	if (c->var == NULL || c->d == NULL) {
+		free(c->var);
+		free(c->d);
+		memset(c, 0, sizeof(*c));
+		return SD_E_NOMEM;
+	}
+	for (i = 0; i < s->nvar; i++) {
+		if (!sdc_lp_moved(s, i))
+			continue;
+		c->var[c->n] = i;
+		c->d[c->n] = glp_get_col_prim(l->lp, up_col(i)) -
+		    glp_get_col_prim(l->lp, dn_col(i));
+		c->n++;
+	}
+	return SD_OK;
+}
+
+/* One side of var's outsider interval. */
+static int
+side(sdc_sys *s, size_t var, int dir, double *out)
+{
+	struct sdc_lp *l = s->lp;
+	int st = 0, rc;
+
+	glp_set_obj_dir(l->lp, dir);
+	s->info.lps++;
+	if ((rc = solve(l->lp, &st)) != SD_OK)
+		return rc;
+	if (st == GLP_UNBND) {
+		*out = dir == GLP_MAX ? INFINITY : -INFINITY;
+		return SD_OK;
+	}
+	if (st != GLP_OPT)
+		return SD_E_INVAL;
+	*out = s->v[var].truth + s->scale *
+	    (glp_get_col_prim(l->lp, up_col(var)) -
+	    glp_get_col_prim(l->lp, dn_col(var)));
+	return SD_OK;
+}
+
+int
+sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi)
+{
+	struct sdc_lp *l = s->lp;
+	size_t i;
+	int rc;
+
+	caps_outsider(s);
+	columns(s, var, SDC_LP_FROZEN, 1.0);
+	for (i = 0; i < s->nvar; i++) {
+		glp_set_obj_coef(l->lp, up_col(i), 0.0);
+		glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+	}
+	bnds(l->lp, up_col(var), 0.0, INFINITY);
+	bnds(l->lp, dn_col(var), 0.0, l->dcap[var]);
+	glp_set_obj_coef(l->lp, up_col(var), 1.0);
+	glp_set_obj_coef(l->lp, dn_col(var), -1.0);
+	if ((rc = side(s, var, GLP_MIN, lo)) != SD_OK)
+		return rc;
+	return side(s, var, GLP_MAX, hi);
+}
