@@ -369,13 +369,19 @@ sdc_set_status(sdc_table *t, size_t row, size_t col, enum sdc_status st)
 /* A table on its own: its cells and its margins' relations are the whole
  * system, and its contributors (listed ones and the summaries of single
  * reports) are the attackers. */
+struct own_src {
+	const sdc_table *t;
+	size_t base;
+};
+
 static int
-own_attackers(sdc_sys *s, const sdc_table *t, size_t base);
+own_attackers(void *ctx, sdc_sys *s, const unsigned char *relevant);
 
 int
 sdc_protect(sdc_table *t, const struct sdc_params *p)
 {
 	sdc_sys *s = NULL;
+	struct own_src src;
 	size_t base = 0;
 	int rc;
 
@@ -384,9 +390,11 @@ sdc_protect(sdc_table *t, const struct sdc_params *p)
 	if ((s = sdc_sys_new(t->m)) == NULL)
 		return SD_E_NOMEM;
 	if ((rc = sdc_sys_add_table(s, t, 1, &base)) != SD_OK ||
-	    (rc = sdc_sys_add_table_relations(s, base, t)) != SD_OK ||
-	    (rc = own_attackers(s, t, base)) != SD_OK)
+	    (rc = sdc_sys_add_table_relations(s, base, t)) != SD_OK)
 		goto done;
+	src.t = t;
+	src.base = base;
+	sdc_sys_set_attackers(s, own_attackers, &src);
 	rc = sdc_sys_protect(s, p);
 	t->method = sdc_sys_method(s);
 	t->info = *sdc_sys_info(s);
@@ -432,7 +440,8 @@ triple_cmp(const void *a, const void *b)
 /* Listed contributors: every (contributor, cell) of the table, inner cells
  * and margins, grouped by contributor. */
 static int
-listed_attackers(sdc_sys *s, const sdc_table *t, size_t base)
+listed_attackers(sdc_sys *s, const sdc_table *t, size_t base,
+    const unsigned char *rel)
 {
 	struct triple *tr = NULL;
 	size_t *var = NULL, n = 0, i, k, a, b;
@@ -461,13 +470,16 @@ listed_attackers(sdc_sys *s, const sdc_table *t, size_t base)
 	qsort(tr, n, sizeof(*tr), triple_cmp);
 	rc = SD_OK;
 	for (a = 0; a < n && rc == SD_OK; a = b) {
+		int any = 0;
 		for (b = a; b < n && tr[b].id == tr[a].id; b++) {
 			const struct sdc_cell *c = &t->cell[tr[b].cell];
 			var[b - a] = base + tr[b].cell;
 			own[b - a] = tr[b].v;
 			alone[b - a] = c->ncontrib == 1;
+			any |= rel[base + tr[b].cell];
 		}
-		rc = sdc_sys_add_attacker(s, b - a, var, own, alone);
+		if (any)
+			rc = sdc_sys_add_attacker(s, b - a, var, own, alone);
 	}
 done:
 	if (tr != NULL)
@@ -486,7 +498,8 @@ done:
  * share no relation, so what it knows of one line says nothing of the
  * others and each cell's group stands alone. */
 static int
-single_attackers(sdc_sys *s, const sdc_table *t, size_t base)
+single_attackers(sdc_sys *s, const sdc_table *t, size_t base,
+    const unsigned char *rel)
 {
 	size_t r, c, cells[4], var[4], n, k;
 	unsigned char alone[4];
@@ -498,13 +511,16 @@ single_attackers(sdc_sys *s, const sdc_table *t, size_t base)
 			const struct sdc_cell *x = &t->cell[i];
 			if (x->one.n == 0)
 				continue;
+			int any = 0;
 			n = cells_of_inner(t, i, cells);
 			for (k = 0; k < n; k++) {
 				var[k] = base + cells[k];
 				alone[k] = x->one.n == 1 &&
 				    t->cell[cells[k]].ncontrib == 1;
+				any |= rel[var[k]];
 			}
-			rc = sdc_sys_add_singles(s, n, var, alone, x->one.top,
+			if (any)
+				rc = sdc_sys_add_singles(s, n, var, alone, x->one.top,
 			    x->one.ntop, x->one.n);
 		}
 	}
@@ -512,11 +528,12 @@ single_attackers(sdc_sys *s, const sdc_table *t, size_t base)
 }
 
 static int
-own_attackers(sdc_sys *s, const sdc_table *t, size_t base)
+own_attackers(void *ctx, sdc_sys *s, const unsigned char *relevant)
 {
-	int rc = listed_attackers(s, t, base);
+	const struct own_src *o = ctx;
+	int rc = listed_attackers(s, o->t, o->base, relevant);
 
-	return rc != SD_OK ? rc : single_attackers(s, t, base);
+	return rc != SD_OK ? rc : single_attackers(s, o->t, o->base, relevant);
 }
 
 static const struct sdc_cell *

@@ -291,6 +291,10 @@ sdc_audit(sdc_sys *s, size_t *first, size_t *bad)
 		if ((rc = intervals(s)) != SD_OK)
 			return rc;
 	} while (publish_exact(s) > 0);
+	/* who knows something that is not published depends on the pattern;
+	 * certificates stay valid, they say nothing of who checks them */
+	if ((rc = sdc_attackers_refresh(s)) != SD_OK)
+		return rc;
 	if ((play = calloc(s->natt + 1, 1)) == NULL)
 		return SD_E_NOMEM;
 	any = in_play(s, play);

@@ -220,7 +220,7 @@ int
 sdc_exact_run(sdc_sys *s, int *solved)
 {
 	size_t k;
-	int rc, infeasible = 0, robust = 0;
+	int infeasible = 0;
 
 	*solved = 0;
 	if (s->nreq == 0 || s->nrow == 0) {
@@ -231,17 +231,5 @@ sdc_exact_run(sdc_sys *s, int *solved)
 		if (sdc_var_candidate(s, k) &&
 		    sdc_var_status(s, k) == SDC_SECONDARY)
 			sdc_var_set_status(s, k, SDC_FREE);
-	if ((rc = exact_once(s, solved, &infeasible)) != SD_OK ||
-	    !infeasible)
-		return rc;
-	/* all attackers at once cannot be met everywhere: the outsider in
-	 * the model, the attackers as the audit finds them */
-	for (k = 0; k < s->nreq; k++)
-		if (s->req[k].att == SDC_ROBUST) {
-			s->req[k].att = SDC_OUTSIDER;
-			robust = 1;
-		}
-	if (!robust)
-		return SD_OK;
 	return exact_once(s, solved, &infeasible);
 }

@@ -153,10 +153,10 @@ struct sdc_sys {
 	struct sdc_att *att;
 	size_t natt, capatt;
 	size_t ncontrib;          /* contributors the attackers stand for */
-	/* per variable, over the attackers in play: the two largest own
-	 * contributions and who has them, who is alone in it */
-	double *best1, *best2;
-	size_t *best1_id, *alone_id;
+	sdc_attacker_fn att_fn;    /* where the attackers come from */
+	void *att_ctx;
+	/* relations by variable, for what the published cells determine */
+	size_t *vstart, *vrow;
 	struct sdc_req *req;
 	size_t nreq, capreq;
 	double scale;             /* largest true value, at least 1 */
@@ -188,8 +188,8 @@ int sdc_att_alone(const struct sdc_att *a, size_t var);
 double sdc_room_down(const sdc_sys *s, size_t var, size_t a);
 /* the lower protection a requires of primary var */
 double sdc_req_lower(const sdc_sys *s, size_t var, size_t a);
-/* recompute best1/best2/alone_id over attackers that matter */
-int sdc_robust_prepare(sdc_sys *s);
+/* the attackers afresh from the source, for the current pattern */
+int sdc_attackers_refresh(sdc_sys *s);
 
 /* sdc_lp.c: one LP over deviations from the true values, built once per
  * system. Bounds per mode:

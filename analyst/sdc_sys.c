@@ -78,10 +78,8 @@ sdc_sys_free(sdc_sys *s)
 	free(s->tab);
 	free(s->tabbase);
 	free(s->tabnew);
-	free(s->best1);
-	free(s->best2);
-	free(s->best1_id);
-	free(s->alone_id);
+	free(s->vstart);
+	free(s->vrow);
 	free(s);
 }
 
@@ -558,43 +556,119 @@ sdc_req_lower(const sdc_sys *s, size_t var, size_t a)
 	return c->lpl < room ? c->lpl : room;
 }
 
-int
-sdc_robust_prepare(sdc_sys *s)
+void
+sdc_sys_set_attackers(sdc_sys *s, sdc_attacker_fn fn, void *ctx)
 {
-	size_t a, k, n = s->nvar;
+	s->att_fn = fn;
+	s->att_ctx = ctx;
+}
 
-	free(s->best1);
-	free(s->best2);
-	free(s->best1_id);
-	free(s->alone_id);
-	s->best1 = calloc(n + 1, sizeof(*s->best1));
-	s->best2 = calloc(n + 1, sizeof(*s->best2));
-	s->best1_id = calloc(n + 1, sizeof(*s->best1_id));
-	s->alone_id = calloc(n + 1, sizeof(*s->alone_id));
-	if (s->best1 == NULL || s->best2 == NULL || s->best1_id == NULL ||
-	    s->alone_id == NULL)
+size_t
+sdc_sys_nvar(const sdc_sys *s)
+{
+	return s == NULL ? 0 : s->nvar;
+}
+
+/* Relations by variable, built once. */
+static int
+var_rows(sdc_sys *s)
+{
+	size_t i, r, e, *fill = NULL;
+
+	if (s->vstart != NULL)
+		return SD_OK;
+	s->vstart = calloc(s->nvar + 1, sizeof(*s->vstart));
+	s->vrow = calloc(s->nent + 1, sizeof(*s->vrow));
+	fill = calloc(s->nvar + 1, sizeof(*fill));
+	if (s->vstart == NULL || s->vrow == NULL || fill == NULL) {
+		free(fill);
 		return SD_E_NOMEM;
-	for (k = 0; k < n; k++) {
-		s->best1_id[k] = SDC_NONE;
-		s->alone_id[k] = SDC_NONE;
 	}
-	for (a = 0; a < s->natt; a++) {
-		const struct sdc_att *at = &s->att[a];
-		for (k = 0; k < at->n; k++) {
-			size_t i = at->var[k];
-			double o = at->own[k];
-			if (at->alone[k])
-				s->alone_id[i] = a;
-			if (o > s->best1[i]) {
-				s->best2[i] = s->best1[i];
-				s->best1[i] = o;
-				s->best1_id[i] = a;
-			} else if (o > s->best2[i]) {
-				s->best2[i] = o;
+	for (e = 0; e < s->nent; e++)
+		s->vstart[s->rvar[e] + 1]++;
+	for (i = 0; i < s->nvar; i++)
+		s->vstart[i + 1] += s->vstart[i];
+	for (r = 0; r < s->nrow; r++)
+		for (e = s->rstart[r]; e < s->rstart[r + 1]; e++) {
+			size_t v = s->rvar[e];
+			s->vrow[s->vstart[v] + fill[v]++] = r;
+		}
+	free(fill);
+	return SD_OK;
+}
+
+/* What everyone can work out without any LP: published cells, and a
+ * variable that is the only unknown left in a relation. An attacker that
+ * knows only such variables knows nothing the outsider does not. */
+static int
+determined(sdc_sys *s, unsigned char *det)
+{
+	size_t *left = NULL, *queue = NULL, qn = 0, i, r, e, k;
+	int rc;
+
+	if ((rc = var_rows(s)) != SD_OK)
+		return rc;
+	left = calloc(s->nrow + 1, sizeof(*left));
+	queue = calloc(s->nvar + 1, sizeof(*queue));
+	if (left == NULL || queue == NULL) {
+		free(left);
+		free(queue);
+		return SD_E_NOMEM;
+	}
+	for (i = 0; i < s->nvar; i++) {
+		det[i] = (unsigned char)sdc_var_published(s, i);
+		if (det[i])
+			queue[qn++] = i;
+	}
+	for (r = 0; r < s->nrow; r++)
+		for (e = s->rstart[r]; e < s->rstart[r + 1]; e++)
+			left[r] += !det[s->rvar[e]];
+	for (k = 0; k < qn; k++) {
+		size_t v = queue[k];
+		for (e = s->vstart[v]; e < s->vstart[v + 1]; e++) {
+			size_t row = s->vrow[e], f, g;
+			if (s->rge[row] || left[row] != 1)
+				continue;
+			for (f = s->rstart[row]; f < s->rstart[row + 1]; f++) {
+				size_t u = s->rvar[f];
+				if (det[u])
+					continue;
+				det[u] = 1;
+				queue[qn++] = u;
+				for (g = s->vstart[u]; g < s->vstart[u + 1]; g++)
+					left[s->vrow[g]]--;
 			}
 		}
 	}
+	free(left);
+	free(queue);
 	return SD_OK;
+}
+
+int
+sdc_attackers_refresh(sdc_sys *s)
+{
+	unsigned char *rel = NULL;
+	size_t i;
+	int rc;
+
+	if (s->att_fn == NULL)
+		return SD_OK;
+	for (i = 0; i < s->natt; i++)
+		att_free(&s->att[i]);
+	s->natt = 0;
+	s->ncontrib = 0;
+	if ((rel = calloc(s->nvar + 1, 1)) == NULL)
+		return SD_E_NOMEM;
+	if ((rc = determined(s, rel)) == SD_OK) {
+		for (i = 0; i < s->nvar; i++)
+			rel[i] = !rel[i];
+		rc = s->att_fn(s->att_ctx, s, rel);
+	}
+	free(rel);
+	if (s->ncontrib > s->info.contributors)
+		s->info.contributors = s->att_fn == NULL ? s->ncontrib : 0;
+	return rc;
 }
 
 int
@@ -750,7 +824,13 @@ protect_exact(sdc_sys *s, int *done)
 	int rc, solved = 0;
 
 	*done = 0;
-	for (round = 0; round < 4; round++) {
+	/* The model starts from the outsider; every attacker the audit finds
+	 * exposed joins it. Its optimum for those requirements, once the
+	 * audit passes, is an optimum for all of them. */
+	for (round = 0; round < s->nreq; round++)
+		if (s->req[round].att == SDC_ROBUST)
+			s->req[round].att = SDC_OUTSIDER;
+	for (round = 0; round < 6; round++) {
 		if ((rc = sdc_exact_run(s, &solved)) != SD_OK)
 			return rc;
 		if (!solved)
@@ -774,7 +854,8 @@ protect(sdc_sys *s)
 {
 	int rc, done = 0;
 
-	if ((rc = sdc_req_collect(s)) != SD_OK)
+	if ((rc = sdc_req_collect(s)) != SD_OK ||
+	    (rc = sdc_attackers_refresh(s)) != SD_OK)
 		return rc;
 	s->method = "exact";
 	if (exact_fits(s)) {
@@ -801,7 +882,7 @@ sdc_sys_protect(sdc_sys *s, const struct sdc_params *p)
 		for (i = 0; i < s->ntab; i++)
 			s->info.earlier_tables += !s->tabnew[i];
 	}
-	s->info.contributors = s->ncontrib;
+	s->info.contributors = s->att_fn == NULL ? s->ncontrib : 0;
 	s->progress = isatty(STDERR_FILENO);
 	sdc_req_clear(s);
 	sdc_pools_clear(s);
@@ -813,8 +894,7 @@ sdc_sys_protect(sdc_sys *s, const struct sdc_params *p)
 		return SD_E_CONFIDENTIAL;
 	}
 	term = glp_term_out(GLP_OFF);
-	if ((rc = sdc_lp_build(s)) != SD_OK ||
-	    (rc = sdc_robust_prepare(s)) != SD_OK)
+	if ((rc = sdc_lp_build(s)) != SD_OK)
 		goto done;
 	if (!has_primary(s)) {
 		/* nothing to protect; still compute the intervals */

@@ -53,6 +53,16 @@ int sdc_sys_add_singles(sdc_sys *s, size_t n, const size_t *var,
     const unsigned char *alone, const int64_t *top, size_t ntop,
     size_t count);
 
+/* The attackers can also come from fn, called whenever the audit needs
+ * them afresh (the pattern decides which contributors know something that
+ * is not published): fn adds, with sdc_sys_add_attacker and
+ * sdc_sys_add_singles, every contributor that is in at least one variable
+ * marked in relevant[] (nvar entries), with every variable it is in. */
+typedef int (*sdc_attacker_fn)(void *ctx, sdc_sys *s,
+    const unsigned char *relevant);
+void sdc_sys_set_attackers(sdc_sys *s, sdc_attacker_fn fn, void *ctx);
+size_t sdc_sys_nvar(const sdc_sys *s);
+
 /* Choose secondary suppressions among the new tables' cells so that every
  * primary cell of every table in the system is protected against the
  * outsider and every attacker, then audit. SD_OK with the statuses set in
