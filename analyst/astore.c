@@ -549,3 +549,15 @@ done:
 	sqlite3_finalize(st);
 	return rc;
 }
+
+struct sqlite3 *
+astore_db(astore *s)
+{
+	return s == NULL ? NULL : s->db;
+}
+
+int
+astore_writable(const astore *s)
+{
+	return s != NULL && !sqlite3_db_readonly(s->db, "main");
+}

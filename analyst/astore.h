@@ -86,6 +86,11 @@ void astore_iter_free(astore_iter *it);
 int astore_mark_acked(astore *s, int64_t upto_seq);
 int astore_clear_acked(astore *s);
 
+/* The database, for the modules that keep their own tables in the store
+ * (ledger.c); and whether it was opened for writing. */
+struct sqlite3 *astore_db(astore *s);
+int astore_writable(const astore *s);
+
 /* One envelope by its receipt or a unique prefix of at least 8 characters.
  * SD_OK; SD_E_INVAL when none matches; SD_E_FORMAT when several do.
  * *env is malloc'ed. */

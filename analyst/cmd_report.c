@@ -9,8 +9,10 @@
 #include "chart.h"
 #include "cube.h"
 #include "main.h"
+#include "methods.h"
 #include "out.h"
 #include "query.h"
+#include "release.h"
 #include "sd_encode.h"
 #include "sd_err.h"
 
@@ -48,7 +50,7 @@ static const struct rdef rdefs[] = {
 struct rtable {
 	struct dim rows;
 	struct cube_spec spec;
-	sdc_table *t;
+	size_t idx;              /* in the release */
 	int ok;                  /* protected and audited */
 	struct ptable pt;
 };
@@ -69,10 +71,11 @@ usage(void)
 }
 
 static int
-parse(int argc, char **argv, struct query_opts *o)
+parse(int argc, char **argv, struct query_opts *o, int *no_ledger)
 {
 	struct args_opt opts[] = {
 		QUERY_OPTS(o),
+		{ "no-ledger", 0, NULL, no_ledger, NULL, NULL, 0 },
 	};
 	const char *pos[1];
 	size_t n_pos = 0;
@@ -82,11 +85,9 @@ parse(int argc, char **argv, struct query_opts *o)
 }
 
 static int
-protect_one(const char *cmd, const struct query *q, const struct period *per,
-    const struct sdc_params *params, size_t i, struct rtable *rt)
+add_one(const char *cmd, const struct query *q, const struct period *per,
+    struct release *R, size_t i, struct rtable *rt)
 {
-	int rc;
-
 	if (dim_lookup(rdefs[i].dim, &rt->rows) != SD_OK) {
 		args_err(cmd, "dimension %s is missing from the schema; table "
 		    "'%s' left out", rdefs[i].dim, rdefs[i].title);
@@ -95,25 +96,7 @@ protect_one(const char *cmd, const struct query *q, const struct period *per,
 	rt->spec.rows = &rt->rows;
 	rt->spec.measure = rdefs[i].m;
 	rt->spec.period = *per;
-	/* Tables of one measure share their grand total. It is published in
-	 * all of them or in none: pinned, it is never a secondary suppression,
-	 * so no table hides what another one shows (or what its published
-	 * cells add up to). */
-	if ((rc = cube_build(&q->rs, &rt->spec, &rt->t)) != SD_OK ||
-	    (!rt->rows.multi &&
-	    (rc = sdc_pin_published(rt->t, rt->rows.n, 0)) != SD_OK) ||
-	    (rc = sdc_protect(rt->t, params)) != SD_OK) {
-		args_err(cmd, "table '%s' did not pass its protection audit "
-		    "(%s) and is left out of the report", rdefs[i].title,
-		    sd_strerror(rc));
-		return rc;
-	}
-	rt->ok = 1;
-	rt->pt.rows = &rt->rows;
-	rt->pt.measure = rdefs[i].m;
-	rt->pt.t = rt->t;
-	rt->pt.period = per->set ? per->text : "";
-	return SD_OK;
+	return release_add(R, q, &rt->spec, rdefs[i].title, 1, &rt->idx, cmd);
 }
 
 /* The published grand total of measure m, if any table has one. */
@@ -148,7 +131,8 @@ kpi(sd_buf *b, const struct rtable *rt, enum cube_measure m,
 }
 
 static int
-page_head(sd_buf *b, const char *period, const struct rtable *rt)
+page_head(sd_buf *b, const char *period, const struct rtable *rt,
+    const struct release *R)
 {
 	char today[11];
 	int rc;
@@ -166,8 +150,13 @@ page_head(sd_buf *b, const char *period, const struct rtable *rt)
 	    "secrets in the EU</h1><p>Reports made to the EU through sealdrop "
 	    "&middot; period of discovery: ", out_css())) != SD_OK ||
 	    (rc = out_html_escape(b, period)) != SD_OK ||
-	    (rc = sd_buf_addf(b, " &middot; produced %s</p></div></header>"
-	    "<main>\n<div class=\"kpis\">", today)) != SD_OK ||
+	    (rc = sd_buf_addf(b, " &middot; produced %s &middot; %s%s</p>"
+	    "</div></header><main>\n", today, R->draft ? "" : "release ",
+	    R->idtext)) != SD_OK ||
+	    (R->draft && (rc = sd_buf_adds(b, "<p class=\"draft\" role=\"alert\">"
+	    RELEASE_DRAFT ": this report was not checked against earlier "
+	    "releases and must not be shared.</p>\n")) != SD_OK) ||
+	    (rc = sd_buf_adds(b, "<div class=\"kpis\">")) != SD_OK ||
 	    (rc = kpi(b, rt, CM_COUNT, "reported incidents")) != SD_OK ||
 	    (rc = kpi(b, rt, CM_LOSS, "estimated loss in euros")) != SD_OK ||
 	    (rc = kpi(b, rt, CM_JOBS, "jobs at risk")) != SD_OK)
@@ -212,22 +201,19 @@ section(sd_buf *b, size_t i, const struct rtable *rt)
 }
 
 static int
-methods(sd_buf *b, const struct query *q, const struct rtable *rt)
+methods(sd_buf *b, const struct query *q, const struct release *R)
 {
-	size_t i, exact = 0, heur = 0;
 	int rc;
 
-	for (i = 0; i < N_RDEFS; i++)
-		if (rt[i].ok && strcmp(sdc_method(rt[i].t), "exact") == 0)
-			exact++;
-		else if (rt[i].ok)
-			heur++;
 	if ((rc = sd_buf_adds(b, "<section id=\"methods\"><h2>Notes on method"
 	    "</h2>\n<p>Organisations report the theft of trade secrets "
-	    "through sealdrop. Their answers are sealed before they leave "
-	    "them and are opened only on an offline machine to produce these "
-	    "figures; the free-text descriptions, contact details and "
-	    "attachments are never used for statistics.</p>\n"
+	    "through sealdrop. Reports from its command-line tool are sealed "
+	    "on the organisation's own machine; reports sent through the web "
+	    "form without JavaScript are sealed by the intake server in memory "
+	    "as soon as they arrive. They are opened only on an offline "
+	    "machine to produce these figures; the free-text descriptions, "
+	    "contact details and attachments are never used for statistics."
+	    "</p>\n"
 	    "<p><b>What is counted.</b> Each incident counts once: when an "
 	    "organisation sends a corrected report for the same incident, the "
 	    "later report replaces the earlier one. Reports are placed in the "
@@ -235,47 +221,31 @@ methods(sd_buf *b, const struct query *q, const struct rtable *rt)
 	    "without an estimate of the loss or of the jobs at risk count as "
 	    "zero in those figures. A report can name several types of secret "
 	    "and several attack vectors; it then counts under each of them, so "
-	    "those tables have no total.</p>\n"
-	    "<p><b>How reporters are protected.</b> No published figure "
-	    "rests on too few reporters; several reports sent under one "
-	    "organisation's pseudonym count as one reporter. Figures of money "
-	    "and jobs are also withheld when one or two reporters make up so "
-	    "much of them that a reporter could estimate another's figure "
-	    "closely. Further figures are withheld where needed so that no "
-	    "withheld figure can be worked out, exactly or closely, from the "
-	    "published figures and totals, not even by a reporter that "
-	    "subtracts its own contribution. Before any table is published, "
-	    "an independent check by linear programming computes the range "
-	    "within which every withheld figure could lie and confirms that "
-	    "it is wide enough. The thresholds used are not published.</p>\n"))
-	    != SD_OK)
-		return rc;
-	if ((rc = sd_buf_addf(b, "<p>The cells withheld in addition were chosen "
-	    "by an exact optimisation for %zu of the tables and by a "
-	    "heuristic for %zu. The map is schematic.</p>\n", exact, heur)) !=
-	    SD_OK || (rc = out_html_legend(b)) != SD_OK)
+	    "those tables have no total.</p>\n")) != SD_OK ||
+	    (rc = methods_protection(b, R)) != SD_OK ||
+	    (rc = out_html_legend(b)) != SD_OK)
 		return rc;
 	if (q->sum.refused > 0 && (rc = sd_buf_addf(b, "<p class=\"note\">%zu "
 	    "report(s) could not be read or were not valid and are not "
 	    "included.</p>\n", q->sum.refused)) != SD_OK)
 		return rc;
-	return sd_buf_adds(b, "</section>\n");
+	return sd_buf_adds(b, "<p>The map is schematic.</p></section>\n");
 }
 
 static int
 render(sd_buf *b, const struct query *q, const struct period *per,
-    const struct rtable *rt)
+    const struct rtable *rt, const struct release *R)
 {
 	size_t i;
 	int rc;
 
-	if ((rc = page_head(b, per->set ? per->text : "all years", rt)) !=
+	if ((rc = page_head(b, per->set ? per->text : "all years", rt, R)) !=
 	    SD_OK)
 		return rc;
 	for (i = 0; i < N_RDEFS; i++)
 		if ((rc = section(b, i, &rt[i])) != SD_OK)
 			return rc;
-	if ((rc = methods(b, q, rt)) != SD_OK)
+	if ((rc = methods(b, q, R)) != SD_OK)
 		return rc;
 	return sd_buf_adds(b, "</main></body></html>\n");
 }
@@ -307,41 +277,58 @@ cmd_report(int argc, char **argv)
 	struct period per;
 	struct sdc_params params;
 	struct rtable *rt = NULL;
+	struct release R;
 	struct query q;
 	sd_buf b;
 	size_t i;
-	int rc, status = 1;
+	int rc, status = 1, no_ledger = 0;
 
 	memset(&o, 0, sizeof(o));
 	memset(&q, 0, sizeof(q));
+	memset(&R, 0, sizeof(R));
 	sd_buf_init(&b, OUT_MAX);
-	if ((rc = parse(argc, argv, &o)) == ARGS_HELP) {
+	if ((rc = parse(argc, argv, &o, &no_ledger)) == ARGS_HELP) {
 		usage();
 		return 0;
 	}
-	if (rc != SD_OK || check_opts(argv[0], &o, &per, &params) != SD_OK)
+	if (rc != SD_OK || check_opts(argv[0], &o, &per, &params) != SD_OK ||
+	    query_check_out(argv[0], o.out, o.force) != SD_OK)
 		return 1;
 	if ((rt = calloc(N_RDEFS, sizeof(*rt))) == NULL) {
 		args_err(argv[0], "out of memory");
 		return 1;
 	}
-	if (query_load(argv[0], o.store, o.key, o.passfile, &q) != SD_OK)
+	if (query_load(argv[0], o.store, o.key, o.passfile, !no_ledger, &q) !=
+	    SD_OK)
+		goto done;
+	if (release_open(&R, &q, &params, no_ledger, "report",
+	    "Cyber-theft of trade secrets in the EU", o.period, argv[0]) !=
+	    SD_OK)
 		goto done;
 	for (i = 0; i < N_RDEFS; i++)
-		(void)protect_one(argv[0], &q, &per, &params, i, &rt[i]);
-	if ((rc = render(&b, &q, &per, rt)) != SD_OK) {
+		if (add_one(argv[0], &q, &per, &R, i, &rt[i]) != SD_OK)
+			goto done;
+	if (release_protect(&R, 1, argv[0]) != SD_OK)
+		goto done;
+	for (i = 0; i < N_RDEFS; i++) {
+		rt[i].ok = R.L.tab[rt[i].idx].ok;
+		release_ptable(&R, rt[i].idx, &rt[i].pt);
+	}
+	if ((rc = render(&b, &q, &per, rt, &R)) != SD_OK) {
 		args_err(argv[0], "cannot build the report: %s",
 		    sd_strerror(rc));
 		goto done;
 	}
-	if (query_write(argv[0], o.out, o.force, &b) != SD_OK)
+	if (release_commit(&R, &q, o.out, o.force, &b, argv[0]) != SD_OK)
 		goto done;
 	fprintf(stderr, "wrote %s from %zu stored reports (after "
-	    "replacements, before the period is applied)\n", o.out, q.rs.n);
+	    "replacements, before the period is applied)", o.out, q.rs.n);
+	if (!no_ledger)
+		fprintf(stderr, "; recorded as release %lld", (long long)R.id);
+	fputc('\n', stderr);
 	status = 0;
 done:
-	for (i = 0; rt != NULL && i < N_RDEFS; i++)
-		sdc_table_free(rt[i].t);
+	release_free(&R);
 	free(rt);
 	sd_buf_free(&b);
 	query_free(&q);

@@ -7,6 +7,7 @@
 #include "main.h"
 #include "out.h"
 #include "query.h"
+#include "release.h"
 #include "sd_err.h"
 
 struct table_opts {
@@ -14,6 +15,7 @@ struct table_opts {
 	const char *rows, *cols, *measure, *format;
 	const char *filter[CUBE_MAX_FILTERS];
 	size_t n_filter;
+	int no_ledger;
 };
 
 static void
@@ -24,13 +26,17 @@ usage(void)
 	    "         [--cols DIM] [--measure count|loss_eur|jobs_at_risk]\n"
 	    "         [--period 2026|2026-Q3|2025..2026] [--filter DIM=CODE]...\n"
 	    "         [--format csv|json|sdmx|html] [--out FILE [--force]]\n"
-	    "         [--threshold N] [--p P] [--nk n,k] [--passphrase-file F]\n\n"
+	    "         [--no-ledger] [--threshold N] [--p P] [--nk n,k]\n"
+	    "         [--passphrase-file F]\n\n"
 	    "Decrypts the stats section of every stored report in memory, "
 	    "counts each\nreport once (a later report with the same reporter "
 	    "and incident reference\nreplaces the earlier one), and prints the "
-	    "table after primary and secondary\nsuppression. A table whose "
-	    "protection does not pass its audit is not\nwritten. Rule "
-	    "parameters never appear in the output.\n\n"
+	    "table after primary and secondary\nsuppression. The table is "
+	    "protected together with every earlier release\nrecorded in the "
+	    "store's ledger that shares reports or periods with it, and\n"
+	    "recorded there itself when it is written (its release id is in "
+	    "the output).\nA table whose protection does not pass its audit "
+	    "is not written. Rule\nparameters never appear in the output.\n\n"
 	    "  --rows, --cols DIM  one of: %s\n"
 	    "  --measure M         count (default), loss_eur or jobs_at_risk\n"
 	    "  --period P          quarter(s) of discovery; default all\n"
@@ -42,7 +48,10 @@ usage(void)
 	    "(default 3)\n"
 	    "  --p P               p%%-rule percentage for magnitudes (default "
 	    "10)\n"
-	    "  --nk n,k            also apply the (n,k) dominance rule\n",
+	    "  --nk n,k            also apply the (n,k) dominance rule\n"
+	    "  --no-ledger         a draft: neither checked against nor "
+	    "recorded in the\n                      ledger, and marked on "
+	    "its face as not for release\n",
 	    dim_names());
 }
 
@@ -57,6 +66,7 @@ parse(int argc, char **argv, struct table_opts *o)
 		{ "filter", 1, NULL, NULL, o->filter, &o->n_filter,
 		    CUBE_MAX_FILTERS },
 		{ "format", 1, &o->format, NULL, NULL, NULL, 0 },
+		{ "no-ledger", 0, NULL, &o->no_ledger, NULL, NULL, 0 },
 	};
 	const char *pos[1];
 	size_t n_pos = 0;
@@ -144,38 +154,37 @@ known_format(const char *f)
 	    strcmp(f, "sdmx") == 0 || strcmp(f, "html") == 0;
 }
 
-/* Aggregate, protect, audit, render. */
+static void
+title_of(const struct cube_spec *spec, char *out, size_t cap)
+{
+	size_t k, o;
+
+	o = (size_t)snprintf(out, cap, "%s by %s%s%s", measure_name(
+	    spec->measure), spec->rows->name, spec->cols ? " and " : "",
+	    spec->cols ? spec->cols->name : "");
+	for (k = 0; k < spec->n_filters && o < cap; k++)
+		o += (size_t)snprintf(out + o, cap - o, ", %s",
+		    spec->filter[k].text);
+}
+
+/* Aggregate, protect with the ledger, audit, render. */
 static int
-make_table(const char *cmd, const struct query *q, struct cube_spec *spec,
-    const struct sdc_params *params, const char *fmt, sd_buf *b)
+make_table(const char *cmd, struct query *q, struct release *R,
+    struct cube_spec *spec, const char *fmt, sd_buf *b)
 {
 	struct ptable pt;
-	sdc_table *t = NULL;
+	char title[160];
+	size_t idx = 0;
 	int rc;
 
-	if ((rc = cube_build(&q->rs, spec, &t)) != SD_OK) {
-		args_err(cmd, "cannot build the table: %s; choose a shorter "
-		    "period for a time dimension", sd_strerror(rc));
-		goto done;
-	}
-	if ((rc = sdc_protect(t, params)) != SD_OK) {
-		args_err(cmd, "the protection of this table did not pass its "
-		    "audit (%s), so nothing was written; try fewer rows or "
-		    "columns or a longer period", sd_strerror(rc));
-		goto done;
-	}
-	memset(&pt, 0, sizeof(pt));
-	pt.rows = spec->rows;
-	pt.cols = spec->cols;
-	pt.measure = spec->measure;
-	pt.t = t;
-	pt.period = spec->period.set ? spec->period.text : "";
-	pt.filter = spec->filter;
-	pt.n_filters = spec->n_filters;
+	title_of(spec, title, sizeof(title));
+	if ((rc = release_add(R, q, spec, title, 0, &idx, cmd)) != SD_OK)
+		return rc;
+	if ((rc = release_protect(R, 0, cmd)) != SD_OK)
+		return rc;
+	release_ptable(R, idx, &pt);
 	if ((rc = render(fmt, &pt, b)) != SD_OK)
 		args_err(cmd, "cannot format the table: %s", sd_strerror(rc));
-done:
-	sdc_table_free(t);
 	return rc;
 }
 
@@ -186,12 +195,14 @@ cmd_table(int argc, char **argv)
 	struct table_opts o;
 	struct cube_spec spec;
 	struct sdc_params params;
+	struct release R;
 	struct query q;
 	sd_buf b;
 	int rc, status = 1;
 
 	memset(&o, 0, sizeof(o));
 	memset(&q, 0, sizeof(q));
+	memset(&R, 0, sizeof(R));
 	sd_buf_init(&b, OUT_MAX);
 	if ((rc = parse(argc, argv, &o)) == ARGS_HELP) {
 		usage();
@@ -205,15 +216,25 @@ cmd_table(int argc, char **argv)
 		args_err(argv[0], "--format must be csv, json, sdmx or html");
 		return 1;
 	}
-	if (query_load(argv[0], o.q.store, o.q.key, o.q.passfile, &q) != SD_OK)
+	if (query_check_out(argv[0], o.q.out, o.q.force) != SD_OK)
+		return 1;
+	if (query_load(argv[0], o.q.store, o.q.key, o.q.passfile, !o.no_ledger,
+	    &q) != SD_OK)
 		goto done;
-	if (make_table(argv[0], &q, &spec, &params,
-	    o.format ? o.format : "csv", &b) != SD_OK)
+	if (release_open(&R, &q, &params, o.no_ledger, "table", "table",
+	    o.q.period, argv[0]) != SD_OK)
 		goto done;
-	if (query_write(argv[0], o.q.out, o.q.force, &b) != SD_OK)
+	if (make_table(argv[0], &q, &R, &spec, o.format ? o.format : "csv",
+	    &b) != SD_OK)
 		goto done;
+	if (release_commit(&R, &q, o.q.out, o.q.force, &b, argv[0]) != SD_OK)
+		goto done;
+	if (!o.no_ledger)
+		fprintf(stderr, "%s: recorded as release %lld in the ledger of "
+		    "%s\n", argv[0], (long long)R.id, o.q.store);
 	status = 0;
 done:
+	release_free(&R);
 	sd_buf_free(&b);
 	query_free(&q);
 	return status;

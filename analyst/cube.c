@@ -218,8 +218,8 @@ rec_quarter(const struct arec *r)
 
 /* The values of r along a field: a bit mask for multi-valued fields, else
  * one value (code index, quarter index or year). */
-static uint32_t
-rec_value(const struct arec *r, enum dim_field f)
+uint32_t
+cube_rec_value(const struct arec *r, enum dim_field f)
 {
 	switch (f) {
 	case DF_MEMBER_STATE: return r->member_state;
@@ -237,8 +237,8 @@ rec_value(const struct arec *r, enum dim_field f)
 	return 0;
 }
 
-static int
-field_multi(enum dim_field f)
+int
+cube_field_multi(enum dim_field f)
 {
 	return f == DF_SECRET_TYPES || f == DF_ATTACK_VECTORS;
 }
@@ -329,11 +329,11 @@ cube_filter_add(struct cube_spec *s, const char *text, char *why,
 static int
 filter_holds(const struct filter *f, const struct arec *r)
 {
-	uint32_t v = rec_value(r, f->field);
+	uint32_t v = cube_rec_value(r, f->field);
 	size_t i;
 
 	for (i = 0; i < f->n; i++) {
-		if (field_multi(f->field) ? (v >> f->v[i]) & 1u : v == f->v[i])
+		if (cube_field_multi(f->field) ? (v >> f->v[i]) & 1u : v == f->v[i])
 			return 1;
 	}
 	return 0;
@@ -357,7 +357,7 @@ cube_selects(const struct cube_spec *s, const struct arec *r)
 static int
 time_codes(struct dim *d, const struct recset *rs, const struct cube_spec *s)
 {
-	unsigned from = 0, to = 0, q, i;
+	unsigned from = 0, to = 0, q;
 	size_t k;
 	int any = 0;
 
@@ -382,26 +382,14 @@ time_codes(struct dim *d, const struct recset *rs, const struct cube_spec *s)
 	}
 	if (to - from + 1 > DIM_MAX_CODES)
 		return SD_E_TOOBIG;
-	d->first = from;
-	d->n = to - from + 1;
-	for (i = 0; i < d->n; i++) {
-		q = from + i;
-		if (d->field == DF_YEAR)
-			snprintf(d->gen[i], DIM_CODE_LEN, "%u", q);
-		else
-			snprintf(d->gen[i], DIM_CODE_LEN, "%u-Q%u", q / 4,
-			    q % 4 + 1);
-		d->code[i] = d->gen[i];
-		d->clabel[i] = d->gen[i];
-	}
-	return SD_OK;
+	return cube_time_set(d, from, to - from + 1);
 }
 
 /* Positions of r along d; returns how many. */
 static size_t
 positions(const struct dim *d, const struct arec *r, size_t *pos)
 {
-	uint32_t v = rec_value(r, d->field);
+	uint32_t v = cube_rec_value(r, d->field);
 	size_t i, n = 0;
 
 	if (d->multi) {
@@ -418,8 +406,8 @@ positions(const struct dim *d, const struct arec *r, size_t *pos)
 	return 1;
 }
 
-static int64_t
-measure_value(enum cube_measure m, const struct arec *r)
+int64_t
+cube_measure_value(enum cube_measure m, const struct arec *r)
 {
 	if (m == CM_LOSS)
 		return r->loss_eur > 0 ? r->loss_eur : 0;
@@ -432,7 +420,7 @@ static int
 add_record(sdc_table *t, const struct cube_spec *s, const struct arec *r)
 {
 	size_t rp[32], cp[32], nr, nc, i, j;
-	int64_t v = measure_value(s->measure, r);
+	int64_t v = cube_measure_value(s->measure, r);
 	int rc;
 
 	nr = positions(s->rows, r, rp);
@@ -453,6 +441,75 @@ add_record(sdc_table *t, const struct cube_spec *s, const struct arec *r)
 }
 
 int
+cube_time_set(struct dim *d, unsigned first, size_t n)
+{
+	size_t i;
+
+	if (!d->is_time || n == 0 || n > DIM_MAX_CODES)
+		return SD_E_INVAL;
+	d->first = first;
+	d->n = n;
+	for (i = 0; i < n; i++) {
+		unsigned q = first + (unsigned)i;
+		if (d->field == DF_YEAR)
+			snprintf(d->gen[i], DIM_CODE_LEN, "%u", q);
+		else
+			snprintf(d->gen[i], DIM_CODE_LEN, "%u-Q%u", q / 4,
+			    q % 4 + 1);
+		d->code[i] = d->gen[i];
+		d->clabel[i] = d->gen[i];
+	}
+	return SD_OK;
+}
+
+int
+cube_table_new(const struct cube_spec *s, sdc_table **out)
+{
+	*out = sdc_table_new(s->rows->n, s->cols ? s->cols->n : 1,
+	    !s->rows->multi, s->cols ? !s->cols->multi : 0,
+	    s->measure == CM_COUNT ? SDC_COUNT : SDC_MAGNITUDE);
+	return *out == NULL ? SD_E_NOMEM : SD_OK;
+}
+
+int
+cube_add(sdc_table *t, const struct cube_spec *s, const struct arec *r)
+{
+	return cube_selects(s, r) ? add_record(t, s, r) : SD_OK;
+}
+
+size_t
+cube_cells_of(const struct cube_spec *s, const struct arec *r,
+    size_t *cells, size_t cap)
+{
+	size_t rp[32], cp[32], nr, nc, i, j, n = 0;
+	size_t nrows = s->rows->n, ncols = s->cols ? s->cols->n : 1;
+	size_t stride = ncols + 1;
+	int radd = !s->rows->multi, cadd = s->cols ? !s->cols->multi : 0;
+
+	if (!cube_selects(s, r))
+		return 0;
+	nr = positions(s->rows, r, rp);
+	if (s->cols != NULL) {
+		nc = positions(s->cols, r, cp);
+	} else {
+		cp[0] = 0;
+		nc = nr > 0 ? 1 : 0;
+	}
+	if (nr == 0 || nc == 0)
+		return 0;
+	for (i = 0; i < nr; i++)
+		for (j = 0; j < nc && n < cap; j++)
+			cells[n++] = rp[i] * stride + cp[j];
+	for (i = 0; cadd && i < nr && n < cap; i++)
+		cells[n++] = rp[i] * stride + ncols;
+	for (j = 0; radd && j < nc && n < cap; j++)
+		cells[n++] = nrows * stride + cp[j];
+	if (radd && cadd && n < cap)
+		cells[n++] = nrows * stride + ncols;
+	return n;
+}
+
+int
 cube_build(const struct recset *rs, struct cube_spec *s, sdc_table **out)
 {
 	sdc_table *t = NULL;
@@ -465,15 +522,10 @@ cube_build(const struct recset *rs, struct cube_spec *s, sdc_table **out)
 	if (s->cols != NULL && s->cols->is_time &&
 	    (rc = time_codes(s->cols, rs, s)) != SD_OK)
 		return rc;
-	t = sdc_table_new(s->rows->n, s->cols ? s->cols->n : 1,
-	    !s->rows->multi, s->cols ? !s->cols->multi : 0,
-	    s->measure == CM_COUNT ? SDC_COUNT : SDC_MAGNITUDE);
-	if (t == NULL)
-		return SD_E_NOMEM;
+	if ((rc = cube_table_new(s, &t)) != SD_OK)
+		return rc;
 	for (k = 0; k < rs->n; k++) {
-		if (!cube_selects(s, &rs->r[k]))
-			continue;
-		if ((rc = add_record(t, s, &rs->r[k])) != SD_OK) {
+		if ((rc = cube_add(t, s, &rs->r[k])) != SD_OK) {
 			sdc_table_free(t);
 			return rc;
 		}

@@ -89,6 +89,25 @@ int cube_selects(const struct cube_spec *s, const struct arec *r);
  * their codes from the period, or from the data when no period is set. */
 int cube_build(const struct recset *rs, struct cube_spec *s, sdc_table **out);
 
+/* The pieces of cube_build, for tables built from another set of records
+ * (an earlier release): time codes given, an empty table for the spec,
+ * and one record at a time (ignored unless the spec selects it). */
+int cube_time_set(struct dim *d, unsigned first, size_t n);
+int cube_table_new(const struct cube_spec *s, sdc_table **out);
+int cube_add(sdc_table *t, const struct cube_spec *s, const struct arec *r);
+/* The cells of a table of spec s that record r counts in, margins
+ * included, as row * (ncols + 1) + col; at most cap. 0 when the spec does
+ * not select r. */
+size_t cube_cells_of(const struct cube_spec *s, const struct arec *r,
+    size_t *cells, size_t cap);
+/* A record's value along a field: a bit mask for the multi-valued fields,
+ * else one value (code index, quarter index year * 4 + quarter - 1, or
+ * year). */
+uint32_t cube_rec_value(const struct arec *r, enum dim_field f);
+int cube_field_multi(enum dim_field f);
+/* The value a record adds under measure m (count: 1). */
+int64_t cube_measure_value(enum cube_measure m, const struct arec *r);
+
 /* A protected table as the outputs see it. */
 struct ptable {
 	const struct dim *rows;
@@ -98,6 +117,8 @@ struct ptable {
 	const char *period;      /* "" when all periods */
 	const struct filter *filter;
 	size_t n_filters;
+	const char *release;     /* the release id, or the draft mark */
+	int draft;               /* not for release */
 };
 
 /* Rows and columns including a total where the table has one. */

@@ -19,6 +19,7 @@ static const struct {
 	{ "report", cmd_report, "build the EU report (self-contained HTML)" },
 	{ "show", cmd_show, "print one report in full" },
 	{ "ack", cmd_ack, "sign the list of ingested receipts for the server's purge" },
+	{ "ledger", cmd_ledger, "list the releases made from the store" },
 };
 
 static void

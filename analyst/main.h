@@ -11,5 +11,6 @@ int cmd_table(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_ack(int argc, char **argv);
+int cmd_ledger(int argc, char **argv);
 
 #endif

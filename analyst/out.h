@@ -36,5 +36,7 @@ const char *out_css(void);
 const char *out_number(int64_t v, int html, char *buf, size_t cap);
 /* what a status letter means, in words */
 const char *out_status_words(char st);
+/* the release id, or the draft mark, that every output carries */
+const char *out_release(const struct ptable *pt);
 
 #endif

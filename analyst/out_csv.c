@@ -50,8 +50,9 @@ header(const struct ptable *pt, sd_buf *b)
 			rc = out_csv_field(b, lab, 0);
 	}
 	if (rc == SD_OK && (rc = out_csv_field(b, measure_name(pt->measure), 0)) ==
-	    SD_OK && (rc = out_csv_field(b, "status", 0)) == SD_OK)
-		rc = out_csv_field(b, "status_label", 1);
+	    SD_OK && (rc = out_csv_field(b, "status", 0)) == SD_OK &&
+	    (rc = out_csv_field(b, "status_label", 0)) == SD_OK)
+		rc = out_csv_field(b, "release", 1);
 	return rc;
 }
 
@@ -75,8 +76,9 @@ cell(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 	st[0] = ptable_status(pt, i, j);
 	if (rc == SD_OK && (rc = out_csv_field(b, ptable_suppressed(pt, i, j) ?
 	    "" : out_number(ptable_value(pt, i, j), 0, num, sizeof(num)),
-	    0)) == SD_OK && (rc = out_csv_field(b, st, 0)) == SD_OK)
-		rc = out_csv_field(b, out_status_words(st[0]), 1);
+	    0)) == SD_OK && (rc = out_csv_field(b, st, 0)) == SD_OK &&
+	    (rc = out_csv_field(b, out_status_words(st[0]), 0)) == SD_OK)
+		rc = out_csv_field(b, out_release(pt), 1);
 	return rc;
 }
 

@@ -24,6 +24,8 @@ static const char css[] =
     "border-bottom:2px solid var(--eu);padding-bottom:4px}"
     "h3{font-size:16px;margin:20px 0 6px}"
     "p.note,figcaption{color:var(--mute);font-size:13px}"
+    "p.draft{border:3px solid var(--sup);color:var(--sup);font-weight:700;"
+    "padding:10px 14px;background:#fff}"
     ".kpis{display:flex;flex-wrap:wrap;gap:16px;margin:20px 0}"
     ".kpi{flex:1 1 200px;background:var(--bg);border-left:4px solid "
     "var(--eu);padding:12px 16px}"
@@ -120,12 +122,19 @@ out_number(int64_t v, int html, char *buf, size_t cap)
 }
 
 const char *
+out_release(const struct ptable *pt)
+{
+	return pt->release != NULL ? pt->release : "DRAFT, not for release";
+}
+
+const char *
 out_status_words(char st)
 {
 	switch (st) {
 	case 'A': return "confidential: too few reporters";
 	case 'O': return "confidential: dominated by one reporter";
 	case 'T': return "confidential: dominated by two reporters";
+	case 'C': return "confidential: dominated by a few reporters";
 	case 'D': return "confidential: hidden so that another confidential "
 	    "figure cannot be worked out";
 	default: return "published";
@@ -215,7 +224,7 @@ out_html_table(const struct ptable *pt, const char *caption, sd_buf *b)
 int
 out_html_legend(sd_buf *b)
 {
-	static const char letters[] = "AOTD";
+	static const char letters[] = "AOTCD";
 	size_t i;
 	int rc;
 
@@ -245,6 +254,10 @@ page_meta(const struct ptable *pt, sd_buf *b)
 		    SD_OK ||
 		    (rc = out_html_escape(b, pt->filter[k].text)) != SD_OK)
 			return rc;
+	if (!pt->draft && (rc = sd_buf_adds(b, ". Release ")) == SD_OK)
+		rc = out_html_escape(b, out_release(pt));
+	if (rc != SD_OK)
+		return rc;
 	return sd_buf_adds(b, ".</p>\n");
 }
 
@@ -268,6 +281,10 @@ out_html_page(const struct ptable *pt, sd_buf *b)
 	    "<main><h1>", css)) != SD_OK ||
 	    (rc = out_html_escape(b, title)) != SD_OK ||
 	    (rc = sd_buf_adds(b, "</h1>\n")) != SD_OK ||
+	    (pt->draft && (rc = sd_buf_adds(b, "<p class=\"draft\" "
+	    "role=\"alert\">DRAFT, not for release: this table was not "
+	    "checked against earlier releases and must not be shared.</p>\n"))
+	    != SD_OK) ||
 	    (rc = page_meta(pt, b)) != SD_OK ||
 	    (rc = out_html_table(pt, NULL, b)) != SD_OK ||
 	    (rc = out_html_legend(b)) != SD_OK)

@@ -89,7 +89,7 @@ cells_json(const struct ptable *pt)
 static json_t *
 legend_json(void)
 {
-	static const char letters[] = "FAOTD";
+	static const char letters[] = "FAOTCD";
 	json_t *o = json_object();
 	char k[2] = { 0, 0 };
 	size_t i;
@@ -130,6 +130,10 @@ out_json(const struct ptable *pt, sd_buf *b)
 	if (root == NULL ||
 	    json_object_set_new(root, "format",
 	    json_string("sealdrop.table/1")) != 0 ||
+	    json_object_set_new(root, "release", pt->draft ? json_null() :
+	    json_string(out_release(pt))) != 0 ||
+	    (pt->draft && json_object_set_new(root, "draft",
+	    json_string(out_release(pt))) != 0) ||
 	    json_object_set_new(root, "measure", json_pack("{s:s, s:s}", "id",
 	    measure_name(pt->measure), "label",
 	    measure_label(pt->measure))) != 0 ||

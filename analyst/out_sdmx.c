@@ -85,7 +85,7 @@ header(const struct ptable *pt, sd_buf *b)
 	    (rc = sd_buf_adds(b, "TIME_PERIOD,")) != SD_OK)
 		return rc;
 	return sd_buf_adds(b, "INDICATOR,OBS_VALUE,UNIT_MEASURE,"
-	    "CONF_STATUS\r\n");
+	    "CONF_STATUS,RELEASE\r\n");
 }
 
 static int
@@ -122,7 +122,10 @@ row(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 	    SD_OK ||
 	    (rc = out_csv_field(b, pt->measure == CM_LOSS ? "EUR" : "NR", 0)) != SD_OK)
 		return rc;
-	return out_csv_field(b, st, 1);
+	if ((rc = out_csv_field(b, st, 0)) != SD_OK)
+		return rc;
+	return out_csv_field(b, pt->draft ? "DRAFT_NOT_FOR_RELEASE" :
+	    out_release(pt), 1);
 }
 
 int

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "args.h"
 #include "sd_err.h"
@@ -67,13 +68,14 @@ query_params(const char *cmd, const char *threshold, const char *p,
 
 int
 query_load(const char *cmd, const char *store, const char *keypath,
-    const char *passfile, struct query *q)
+    const char *passfile, int writable, struct query *q)
 {
 	int rc;
 
 	memset(q, 0, sizeof(*q));
 	recset_init(&q->rs);
-	if ((rc = astore_open(store, ASTORE_READ, &q->s)) != SD_OK) {
+	if ((rc = astore_open(store, writable ? ASTORE_WRITE : ASTORE_READ,
+	    &q->s)) != SD_OK) {
 		args_err(cmd, "cannot open store %s: %s; give the file made by "
 		    "'sealdrop-analyst ingest'", store, rc == SD_E_FORMAT ?
 		    "not an analyst store" : "missing or unreadable");
@@ -125,4 +127,19 @@ query_write(const char *cmd, const char *path, int force, const sd_buf *b)
 		args_err(cmd, "cannot write %s (%s); check the directory",
 		    path, strerror(errno));
 	return rc;
+}
+
+int
+query_check_out(const char *cmd, const char *path, int force)
+{
+	struct stat st;
+
+	if (path == NULL || strcmp(path, "-") == 0 || force)
+		return SD_OK;
+	if (stat(path, &st) == 0) {
+		args_err(cmd, "%s exists; give --force to replace it or another "
+		    "--out", path);
+		return SD_E_EXISTS;
+	}
+	return SD_OK;
 }

@@ -38,10 +38,13 @@ struct query {
 /* --threshold, --p, --nk (each may be NULL); errors are printed. */
 int query_params(const char *cmd, const char *threshold, const char *p,
     const char *nk, struct sdc_params *out);
-/* Open the store, load the stats key (passphrase asked once), decrypt and
- * validate every report, print the refusals. */
+/* Open the store (for writing when the run records a release), load the
+ * stats key (passphrase asked once), decrypt and validate every report,
+ * print the refusals. */
 int query_load(const char *cmd, const char *store, const char *keypath,
-    const char *passfile, struct query *q);
+    const char *passfile, int writable, struct query *q);
+/* --out must not exist unless --force: checked before any work. */
+int query_check_out(const char *cmd, const char *path, int force);
 void query_free(struct query *q);
 /* Write b to path (stdout when path is NULL or "-"); errors printed. */
 int query_write(const char *cmd, const char *path, int force,

@@ -205,7 +205,7 @@ compact(const struct sd_report *r, uint32_t contributor, struct arec *a)
 }
 
 int
-recset_add(struct recset *rs, const struct sd_report *r)
+recset_add(struct recset *rs, int64_t seq, const struct sd_report *r)
 {
 	uint8_t key[RMAP_KEY];
 	uint32_t old = 0, contributor = 0;
@@ -227,11 +227,12 @@ recset_add(struct recset *rs, const struct sd_report *r)
 	}
 	if ((rc = contributor_of(rs, r, &contributor)) != SD_OK)
 		return rc;
-	compact(r, contributor, &rs->r[rs->n++]);
+	compact(r, contributor, &rs->r[rs->n]);
+	rs->r[rs->n++].seq = seq;
 	return SD_OK;
 }
 
-void
+int
 recset_finish(struct recset *rs)
 {
 	size_t i, j = 0;
@@ -241,15 +242,25 @@ recset_finish(struct recset *rs)
 	rmap_free(rs->by_reporter);
 	rs->by_ref = NULL;
 	rs->by_reporter = NULL;
+	if (rs->replaced > 0) {
+		if ((rs->old = calloc(rs->replaced, sizeof(*rs->old))) == NULL)
+			return SD_E_NOMEM;
+		for (i = 0; i < rs->n; i++)
+			if (rs->r[i].replaced)
+				rs->old[rs->nold++] = rs->r[i];
+	}
 	for (i = 0; i < rs->n; i++)
 		if (!rs->r[i].replaced)
 			rs->r[j++] = rs->r[i];
+	if (j < rs->n)
+		sodium_memzero(rs->r + j, (rs->n - j) * sizeof(*rs->r));
 	rs->n = j;
 	if (j > 0 && j < rs->cap &&
 	    (n = realloc(rs->r, j * sizeof(*n))) != NULL) {
 		rs->r = n;
 		rs->cap = j;
 	}
+	return SD_OK;
 }
 
 void
@@ -259,16 +270,18 @@ recset_free(struct recset *rs)
 	rmap_free(rs->by_reporter);
 	if (rs->r != NULL)
 		sodium_memzero(rs->r, rs->cap * sizeof(*rs->r));
+	if (rs->old != NULL)
+		sodium_memzero(rs->old, rs->nold * sizeof(*rs->old));
 	free(rs->r);
+	free(rs->old);
 	recset_init(rs);
 }
 
 static int
 sink(void *ctx, int64_t seq, const char *receipt, const struct sd_report *r)
 {
-	(void)seq;
 	(void)receipt;
-	return recset_add(ctx, r);
+	return recset_add(ctx, seq, r);
 }
 
 int
@@ -282,6 +295,7 @@ recset_load(astore *s, const sd_seckey *key, const char *today,
 		recset_free(rs);
 		return rc;
 	}
-	recset_finish(rs);
-	return SD_OK;
+	if ((rc = recset_finish(rs)) != SD_OK)
+		recset_free(rs);
+	return rc;
 }

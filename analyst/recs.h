@@ -14,6 +14,7 @@
 #include "sd_schema.h"
 
 struct arec {
+	int64_t seq;             /* place in the intake chain */
 	int64_t loss_eur;        /* -1 when not given */
 	int64_t jobs_at_risk;    /* -1 when not given */
 	uint32_t contributor;
@@ -30,9 +31,13 @@ struct arec {
 struct rmap;
 
 struct recset {
-	struct arec *r;
+	struct arec *r;           /* the reports after replacement */
 	size_t n, cap;
-	size_t replaced;          /* earlier versions dropped */
+	size_t replaced;          /* earlier versions replaced */
+	/* the replaced versions, in intake order: earlier releases may have
+	 * counted them */
+	struct arec *old;
+	size_t nold;
 	uint32_t contributors;    /* distinct contributors seen */
 	struct rmap *by_ref;      /* (reporter, incident_ref) -> record */
 	struct rmap *by_reporter; /* reporter -> contributor */
@@ -43,10 +48,11 @@ struct recset {
 
 void recset_init(struct recset *rs);
 /* Add a report that comes after every report added before (in intake
- * order); it replaces an earlier one with the same key. */
-int recset_add(struct recset *rs, const struct sd_report *r);
-/* Drop replaced records and the maps; the set is read-only afterwards. */
-void recset_finish(struct recset *rs);
+ * order, seq ascending); it replaces an earlier one with the same key. */
+int recset_add(struct recset *rs, int64_t seq, const struct sd_report *r);
+/* Move replaced records to old and drop the maps; the set is read-only
+ * afterwards. */
+int recset_finish(struct recset *rs);
 void recset_free(struct recset *rs);
 
 /* Decrypt every stored report and build the set (finished). */

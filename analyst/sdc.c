@@ -113,8 +113,9 @@ sdc_table_new(size_t nrows, size_t ncols, int rows_additive,
 	sdc_table *t = NULL;
 	size_t r = 0, c = 0;
 
-	if (nrows == 0 || ncols == 0 || nrows > SDC_MAX_DIM ||
-	    ncols > SDC_MAX_DIM || (m != SDC_COUNT && m != SDC_MAGNITUDE))
+	if (nrows == 0 || ncols == 0 || ncols > SDC_MAX_DIM ||
+	    nrows > (rows_additive || cols_additive ? SDC_MAX_DIM :
+	    SDC_MAX_ROWS) || (m != SDC_COUNT && m != SDC_MAGNITUDE))
 		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (t == NULL)
@@ -622,6 +623,12 @@ sdc_suppressed_count(const sdc_table *t)
 		if (t->cell[i].exists && sdc_is_suppressed(t->cell[i].st))
 			n++;
 	return n;
+}
+
+int
+sdc_is_primary_status(enum sdc_status st)
+{
+	return sdc_is_primary(st);
 }
 
 double

@@ -57,8 +57,11 @@ struct sdc_params {
 void sdc_params_default(struct sdc_params *p);
 int sdc_params_valid(const struct sdc_params *p);
 
-/* Largest table side accepted by sdc_table_new. */
+/* Largest table side accepted by sdc_table_new; a table with margins has
+ * at most SDC_MAX_DIM on each side, one without (a list of unknowns)
+ * SDC_MAX_ROWS rows. */
 #define SDC_MAX_DIM 1024
+#define SDC_MAX_ROWS (1u << 18)
 
 typedef struct sdc_table sdc_table;
 
@@ -101,6 +104,9 @@ int sdc_set_status(sdc_table *t, size_t row, size_t col, enum sdc_status st);
  * when the final pattern passed its audit; otherwise an sd_err and nothing
  * from this table may be published. */
 int sdc_protect(sdc_table *t, const struct sdc_params *p);
+
+/* a primary status letter (A, O, T, C) */
+int sdc_is_primary_status(enum sdc_status st);
 
 /* The cell value, exact. */
 int64_t sdc_value(const sdc_table *t, size_t row, size_t col);

@@ -203,6 +203,33 @@ in_play(const sdc_sys *s, unsigned char *play)
 	return n > 0;
 }
 
+/* In a count table a lower protection that no pattern could give, not even
+ * one hiding every cell of the release, is what the cells published as
+ * empty (and the reports the attacker knows) already imply: the cell is
+ * then as protected from below as it can be when it is as far from its
+ * lower bound as hiding everything would make it. *level becomes what is
+ * reachable; *ok when the pattern reaches it. Upper protection has no such
+ * allowance: a cell pinned from above is disclosed. */
+static int
+structural(sdc_sys *s, size_t var, int up, size_t a, double *level, int *ok)
+{
+	double all = 0.0, now = 0.0;
+	int rc;
+
+	*ok = 0;
+	if (up || s->m != SDC_COUNT)
+		return SD_OK;
+	if ((rc = sdc_lp_reach(s, var, 0, a, SDC_LP_CHOOSE, &all)) != SD_OK)
+		return rc;
+	if (all >= *level - sdc_tol(s))
+		return SD_OK;
+	if ((rc = sdc_lp_reach(s, var, 0, a, SDC_LP_FROZEN, &now)) != SD_OK)
+		return rc;
+	*level = all > 0.0 ? all * (1.0 - 1e-9) : 0.0;
+	*ok = now >= all - sdc_tol(s) - 1e-9 * all;
+	return SD_OK;
+}
+
 static int
 check_attackers(sdc_sys *s, size_t var, int up, double level,
     const unsigned char *play, size_t *bad)
@@ -236,6 +263,11 @@ check_attackers(sdc_sys *s, size_t var, int up, double level,
 		    &ok)) != SD_OK)
 			return rc;
 		if (!ok) {
+			int fine = 0;
+			if ((rc = structural(s, var, up, a, &la, &fine)) != SD_OK)
+				return rc;
+			if (fine)
+				continue;
 			if ((rc = sdc_req_add(s, var, up, a, la)) != SD_OK)
 				return rc;
 			(*bad)++;
@@ -264,6 +296,12 @@ check_cell(sdc_sys *s, size_t var, const unsigned char *play, int any,
 		if (level <= 0.0)
 			continue;
 		if (!meets(s, have, level, room)) {
+			int fine = 0;
+			if ((rc = structural(s, var, up, SDC_OUTSIDER, &level,
+			    &fine)) != SD_OK)
+				return rc;
+			if (fine)
+				continue;
 			if ((rc = sdc_req_add(s, var, up, SDC_OUTSIDER, level)) !=
 			    SD_OK)
 				return rc;

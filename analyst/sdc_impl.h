@@ -98,6 +98,7 @@ struct sdc_var {
 	int isnew;                /* a cell of the release being made */
 	double weight;            /* cost of suppressing it */
 	double floor;             /* count cell: non-empty inner cells below */
+	int unknown;              /* a cell that no release publishes */
 };
 
 /* What one attacker knows beyond the outsider. */
@@ -166,6 +167,7 @@ struct sdc_sys {
 	struct sdc_pool *pool;    /* certificates per (variable, direction) */
 	const char *method;
 	struct sdc_audit_info info;
+	size_t fail_var;          /* what could not be protected */
 	int progress;             /* stderr is a terminal */
 };
 
@@ -207,6 +209,11 @@ int sdc_lp_deviate(sdc_sys *s, size_t var, int up, double level, size_t att,
 int sdc_lp_moved(const sdc_sys *s, size_t i);
 /* after a solved deviation: the certificate */
 int sdc_lp_cert(const sdc_sys *s, struct sdc_cert *c);
+/* how far var can move in direction up under attacker att (in units;
+ * INFINITY when without bound): with the pattern (frozen) or with every
+ * candidate hidden (choose) */
+int sdc_lp_reach(sdc_sys *s, size_t var, int up, size_t att,
+    enum sdc_lpmode mode, double *reach);
 /* outsider interval of var given the pattern: *lo, *hi in units */
 int sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi);
 /* the limits a deviation for (var, up, level, att) has: how far each

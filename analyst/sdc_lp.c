@@ -344,6 +344,40 @@ side(sdc_sys *s, size_t var, int dir, double *out)
 }
 
 int
+sdc_lp_reach(sdc_sys *s, size_t var, int up, size_t att, enum sdc_lpmode mode,
+    double *reach)
+{
+	struct sdc_lp *l = s->lp;
+	const double *dcap;
+	const unsigned char *fixd;
+	size_t i;
+	int st = 0, rc;
+
+	sdc_lp_caps(s, var, up, 1.0, att, &dcap, &fixd);
+	columns(s, var, mode, 1.0);
+	for (i = 0; i < s->nvar; i++) {
+		glp_set_obj_coef(l->lp, up_col(i), 0.0);
+		glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+	}
+	bnds(l->lp, up_col(var), 0.0, up ? (double)INFINITY : 0.0);
+	bnds(l->lp, dn_col(var), 0.0, up ? 0.0 : l->dcap[var]);
+	glp_set_obj_coef(l->lp, up ? up_col(var) : dn_col(var), 1.0);
+	glp_set_obj_dir(l->lp, GLP_MAX);
+	s->info.lps++;
+	if ((rc = solve(l->lp, &st)) != SD_OK)
+		return rc;
+	if (st == GLP_UNBND) {
+		*reach = INFINITY;
+		return SD_OK;
+	}
+	if (st != GLP_OPT)
+		return SD_E_INVAL;
+	*reach = s->scale * glp_get_col_prim(l->lp, up ? up_col(var) :
+	    dn_col(var));
+	return SD_OK;
+}
+
+int
 sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi)
 {
 	struct sdc_lp *l = s->lp;

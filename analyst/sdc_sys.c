@@ -191,6 +191,23 @@ sdc_sys_add_table(sdc_sys *s, sdc_table *t, int is_new, size_t *base)
 }
 
 int
+sdc_sys_add_unknowns(sdc_sys *s, sdc_table *t, size_t *base)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = sdc_sys_add_table(s, t, 0, base)) != SD_OK)
+		return rc;
+	for (i = 0; i < t->ncells; i++) {
+		s->v[*base + i].lb0 = 0.0;
+		s->v[*base + i].floor = 0.0;
+		s->v[*base + i].unknown = 1;
+	}
+	s->tabnew[s->ntab - 1] = 2;
+	return SD_OK;
+}
+
+int
 sdc_sys_add_atom(sdc_sys *s, int64_t truth, size_t *var)
 {
 	int rc;
@@ -281,6 +298,8 @@ sdc_sys_add_table_relations(sdc_sys *s, size_t base, const sdc_table *t)
 	size_t r, e, var[2 * SDC_MAX_DIM + 2];
 	int rc = SD_OK;
 
+	if (t->nrows > SDC_MAX_DIM)
+		return t->nrel == 0 ? SD_OK : SD_E_TOOBIG;
 	for (r = 0; r < t->nrel && rc == SD_OK; r++) {
 		size_t n = 0;
 		for (e = t->rel_start[r]; e < t->rel_start[r + 1]; e++)
@@ -725,15 +744,17 @@ scale_and_weights(sdc_sys *s)
 }
 
 static int
-pinned_primary(const sdc_sys *s)
+pinned_primary(sdc_sys *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->nvar; i++) {
 		const struct sdc_cell *c = sdc_var_cell(s, i);
 		if (c != NULL && s->v[i].isnew && c->exists && c->pinned &&
-		    sdc_is_primary(c->st))
+		    sdc_is_primary(c->st)) {
+			s->fail_var = i;
 			return 1;
+		}
 	}
 	return 0;
 }
@@ -757,7 +778,7 @@ exact_fits(const sdc_sys *s)
 {
 	size_t i, n = 0;
 
-	if (s->ntab != 1 || !s->tabnew[0])
+	if (s->ntab != 1 || s->tabnew[0] != 1)
 		return 0;
 	for (i = 0; i < s->nvar; i++) {
 		if (s->v[i].t == NULL)
@@ -807,6 +828,7 @@ settle(sdc_sys *s, int allow_release)
 			continue;
 		}
 		s->method = "heuristic";
+		s->fail_var = s->req[first].var;
 		if ((rc = sdc_heuristic_add(s, first)) != SD_OK)
 			return rc;
 	}
@@ -876,11 +898,12 @@ sdc_sys_protect(sdc_sys *s, const struct sdc_params *p)
 	if (s == NULL || !sdc_params_valid(p))
 		return SD_E_INVAL;
 	s->par = *p;
+	s->fail_var = SDC_NONE;
 	memset(&s->info, 0, sizeof(s->info));
 	{
 		size_t i;
 		for (i = 0; i < s->ntab; i++)
-			s->info.earlier_tables += !s->tabnew[i];
+			s->info.earlier_tables += s->tabnew[i] == 0;
 	}
 	s->info.contributors = s->att_fn == NULL ? s->ncontrib : 0;
 	s->progress = isatty(STDERR_FILENO);
@@ -918,4 +941,10 @@ const char *
 sdc_sys_method(const sdc_sys *s)
 {
 	return s == NULL ? "exact" : s->method;
+}
+
+size_t
+sdc_sys_fail_var(const sdc_sys *s)
+{
+	return s == NULL ? SDC_NONE : s->fail_var;
 }

@@ -30,6 +30,10 @@ void sdc_sys_free(sdc_sys *s);
  * release being made (its cells are candidates); otherwise a table released
  * earlier whose statuses were set with sdc_set_status. */
 int sdc_sys_add_table(sdc_sys *s, sdc_table *t, int is_new, size_t *base);
+/* The cells of t (prepared, statuses set) as unknowns that no release
+ * publishes: known to be non-empty to no one, but a primary among them is
+ * protected like any primary cell. */
+int sdc_sys_add_unknowns(sdc_sys *s, sdc_table *t, size_t *base);
 /* An unknown that no release publishes, with its true value. */
 int sdc_sys_add_atom(sdc_sys *s, int64_t truth, size_t *var);
 /* A relation sum(coef[i] * var[i]) == 0, or >= 0 when ge; the true values
@@ -71,5 +75,8 @@ size_t sdc_sys_nvar(const sdc_sys *s);
 int sdc_sys_protect(sdc_sys *s, const struct sdc_params *p);
 const struct sdc_audit_info *sdc_sys_info(const sdc_sys *s);
 const char *sdc_sys_method(const sdc_sys *s);
+/* After SD_E_CONFIDENTIAL: a variable that could not be protected (a cell
+ * of one of the tables), or (size_t)-1. */
+size_t sdc_sys_fail_var(const sdc_sys *s);
 
 #endif

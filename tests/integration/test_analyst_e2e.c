@@ -292,7 +292,7 @@ check_sdmx_loss(const char *path)
 				break;
 			p = q + 1;
 		}
-		assert_int_equal(n, 8);
+		assert_int_equal(n, 9);
 		rows++;
 		if (f[7][0] == 'F')
 			assert_true(strtod(f[5], NULL) == truth_loss(
@@ -312,7 +312,7 @@ check_csv_ms(const char *path)
 
 	line = strtok_r(s, "\r\n", &save);
 	assert_string_equal(line, "period,member_state,member_state_label,"
-	    "count,status,status_label");
+	    "count,status,status_label,release");
 	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
 		char ms[8], val[32], st[4];
 		const char *p = strchr(line, ',') + 1;

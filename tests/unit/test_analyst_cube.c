@@ -80,8 +80,8 @@ add_all(struct recset *rs, const struct sd_report *r, size_t n)
 
 	recset_init(rs);
 	for (i = 0; i < n; i++)
-		assert_int_equal(recset_add(rs, &r[i]), SD_OK);
-	recset_finish(rs);
+		assert_int_equal(recset_add(rs, (int64_t)i + 1, &r[i]), SD_OK);
+	assert_int_equal(recset_finish(rs), SD_OK);
 }
 
 static void

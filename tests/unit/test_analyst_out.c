@@ -39,7 +39,7 @@ add(struct recset *rs, unsigned ref, uint8_t sector, int64_t loss)
 	r.attack_vectors = 1;
 	r.loss_eur = loss;
 	r.jobs_at_risk = -1;
-	assert_int_equal(recset_add(rs, &r), SD_OK);
+	assert_int_equal(recset_add(rs, (int64_t)rs->n + 1, &r), SD_OK);
 }
 
 /* Sectors C (5 reports) and D (4; its label holds commas) are safe; F and
@@ -58,7 +58,7 @@ setup(void **state)
 		add(&f->rs, ref++, SEC_D, 2000 + i);
 	add(&f->rs, ref++, SEC_F, 50);
 	add(&f->rs, ref++, SEC_G, 70);
-	recset_finish(&f->rs);
+	assert_int_equal(recset_finish(&f->rs), SD_OK);
 	assert_int_equal(dim_lookup("sector", &f->rows), SD_OK);
 	f->spec.rows = &f->rows;
 	f->spec.measure = CM_COUNT;
@@ -136,7 +136,8 @@ test_csv(void **state)
 	assert_int_equal(out_csv(&f->pt, &b), SD_OK);
 	p = (const char *)b.data;
 	n = csv_record(&p, fields, 16);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 7);
+	assert_string_equal(fields[6], "release");
 	assert_string_equal(fields[0], "period");
 	assert_string_equal(fields[1], "sector");
 	assert_string_equal(fields[2], "sector_label");
@@ -144,7 +145,7 @@ test_csv(void **state)
 	assert_string_equal(fields[4], "status");
 	while (*p != '\0') {
 		n = csv_record(&p, fields, 16);
-		assert_int_equal(n, 6);
+		assert_int_equal(n, 7);
 		lines++;
 		if (strcmp(fields[1], "D") == 0) {
 			/* the label with commas survives as one field */
@@ -215,7 +216,7 @@ static void
 test_sdmx(void **state)
 {
 	static const char hdr[] = "STRUCTURE,STRUCTURE_ID,ACTION,SECTOR,"
-	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS\r\n";
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,RELEASE\r\n";
 	struct fixture *f = *state;
 	char fields[16][160];
 	const char *p;
@@ -227,10 +228,10 @@ test_sdmx(void **state)
 	p = (const char *)b.data;
 	assert_int_equal(strncmp(p, hdr, strlen(hdr)), 0);
 	n = csv_record(&p, fields, 16);
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
 	while (*p != '\0') {
 		n = csv_record(&p, fields, 16);
-		assert_int_equal(n, 9);
+		assert_int_equal(n, 10);
 		assert_string_equal(fields[0], "dataflow");
 		assert_string_equal(fields[2], "I");
 		assert_string_equal(fields[4], "2026");
