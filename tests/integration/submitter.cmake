@@ -1,7 +1,8 @@
 # The submitter's end-to-end tests run the real sealdrop-submit,
 # sealdrop-server and sealdrop-analyst programs on 127.0.0.1.
 add_library(sd_submit_harness STATIC ${CMAKE_CURRENT_LIST_DIR}/submit_harness.c)
-target_include_directories(sd_submit_harness PUBLIC ${CMAKE_CURRENT_LIST_DIR})
+target_include_directories(sd_submit_harness PUBLIC ${CMAKE_CURRENT_LIST_DIR}
+  ${CMAKE_SOURCE_DIR}/tests)
 target_link_libraries(sd_submit_harness PUBLIC sd_crypto PkgConfig::SQLITE
   PkgConfig::CMOCKA Threads::Threads)
 
