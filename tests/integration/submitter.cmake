@@ -8,7 +8,8 @@ target_link_libraries(sd_submit_harness PUBLIC sd_crypto PkgConfig::SQLITE
 
 sd_add_test(test_submit_server
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_submit_server.c
-  LIBS sd_submit_harness LABELS integration TIMEOUT 900)
+  LIBS sd_submit_harness sd_open PkgConfig::JANSSON LABELS integration
+  TIMEOUT 900)
 sd_add_test(test_submit_offline
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_submit_offline.c
   LIBS sd_submit_harness sd_open PkgConfig::JANSSON LABELS integration
