@@ -53,7 +53,13 @@ static const char usage_main[] =
 "                           (default 1000 and 2000; 0 = no limit)\n"
 "  --max-batch N            rows per group commit (default 256)\n"
 "  --drain S                how long SIGTERM waits for requests (default 30)\n"
-"  --no-sandbox             do not apply the seccomp sandbox (debugging)\n";
+"  --no-sandbox             do not apply the seccomp sandbox (debugging)\n"
+"\n"
+"export writes no file and exits with status 3 when nothing is new since\n"
+"the last export.\n";
+
+/* export's exit status when there was nothing to export (docs/server.md) */
+#define SD_EXPORT_NOTHING_NEW 3
 
 static int usage(FILE *f, int status)
 {
@@ -222,6 +228,11 @@ static int cmd_export(int argc, char **argv)
 		fprintf(stderr, "sealdrop-server export: %s: %s; nothing was "
 		    "marked exported\n", a.out, sd_strerror(rc));
 		return 1;
+	}
+	if (count == 0) {
+		fprintf(stderr, "sealdrop-server export: nothing new since the "
+		    "last export; no batch was written to %s\n", a.out);
+		return SD_EXPORT_NOTHING_NEW;
 	}
 	printf("exported %zu envelope%s to %s\n", count, count == 1 ? "" : "s",
 	    a.out);
