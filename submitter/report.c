@@ -147,6 +147,29 @@ still_template(const json_t *obj, const char *path, struct sd_errlist *errs)
 	return found;
 }
 
+/* JSON is UTF-8 (RFC 8259); a file saved in another encoding gets a
+ * message that says so, with the place of the first byte that is not. */
+static int
+not_utf8(const uint8_t *buf, size_t len, const char *path,
+    struct sd_errlist *errs)
+{
+	size_t bad = 0, line = 0, col = 0;
+
+	if (sd_utf8_valid(buf, len, &bad))
+		return 0;
+	if (len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
+	    (buf[0] == 0xfe && buf[1] == 0xff))) {
+		sd_errlist_add(errs, "%s: is UTF-16 text, not UTF-8; save it as "
+		    "UTF-8 (e.g. iconv -f utf-16 -t utf-8)", file_label(path));
+		return 1;
+	}
+	sd_text_position(buf, bad, &line, &col);
+	sd_errlist_add(errs, "%s: line %zu, column %zu: byte 0x%02X is not "
+	    "UTF-8; save the file as UTF-8 text (e.g. iconv -f latin1 -t "
+	    "utf-8)", file_label(path), line, col, buf[bad]);
+	return 1;
+}
+
 static int
 read_object(const char *path, json_t **out, struct sd_errlist *errs)
 {
@@ -167,6 +190,10 @@ read_object(const char *path, json_t **out, struct sd_errlist *errs)
 		sd_errlist_add(errs, "%s: cannot read: %s", file_label(path),
 		    rc == SD_E_IO ? strerror(errno) : sd_strerror(rc));
 		return rc;
+	}
+	if (not_utf8(buf, len, path, errs)) {
+		wipe_free(buf, len);
+		return SD_E_FORMAT;
 	}
 	blank_comments(buf, len);
 	/* editors on Windows start UTF-8 files with a byte order mark */

@@ -633,6 +633,41 @@ test_template_says_what_is_required(void **state)
 	json_decref(base);
 }
 
+/* A file or an answer in another encoding than UTF-8 is refused by that
+ * name; nothing is sealed. */
+static void
+test_not_utf8_named(void **state)
+{
+	static const char answers[] =
+		"\xc9\n" "FR\n" "1\n" "J\n" "large\n" "2025-Q1\n" "3\n" "2\n"
+		"organised_crime\n" "non_eu\n" "\n" "\n" "y\n" "n\n" "y\n";
+	const char *check[] = { "--check", "latin1.json", NULL };
+	const char *ask[] = { "--interactive", "--channel", "channel.json",
+		"--authority", "A.pub", "--out", "latin1.sealed", NULL };
+	char text[sizeof(report_json) + 16];
+	char *p;
+	struct h_run r;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s", report_json);
+	p = strstr(text, "lab notebooks");
+	assert_non_null(p);
+	p[1] = (char)0xe0;      /* "l\xe0b", as a Latin-1 editor writes */
+	h_write("latin1.json", text, strlen(text));
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "latin1.json: line 4, column "));
+	assert_non_null(strstr(r.err, "byte 0xE0 is not UTF-8"));
+	h_run_free(&r);
+	unlink("latin1.sealed");
+	run(&r, ask, answers);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_non_null(strstr(r.err, "byte 0xC9 of the answer is not UTF-8"));
+	assert_int_equal(access("latin1.sealed", F_OK), 0);
+	h_run_free(&r);
+}
+
 static void
 test_interactive_answers(void **state)
 {
@@ -723,6 +758,7 @@ main(void)
 		cmocka_unit_test(test_template_says_what_is_required),
 		cmocka_unit_test(test_interactive_answers),
 		cmocka_unit_test(test_interactive_input_ends),
+		cmocka_unit_test(test_not_utf8_named),
 		cmocka_unit_test(test_group_readable_secret_refused),
 	};
 

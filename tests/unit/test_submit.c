@@ -116,6 +116,32 @@ test_parse_error_has_line(void **state)
 	sub_report_free(r);
 }
 
+/* A report file in another encoding than UTF-8 is refused by that name,
+ * with the place of the first byte that is not UTF-8. */
+static void
+test_not_utf8(void **state)
+{
+	struct sd_errlist e;
+	sub_report *r;
+	char text[2048];
+
+	(void)state;
+	snprintf(text, sizeof(text), "// \xc3\xa9" "crit \xc3\xa0 la main\n%s,\n"
+	    "\"narrative\":\"Caf\xe9\"}", valid);
+	r = load_text(text, &e);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "r.json: line 3, column 17: byte 0xE9 "
+	    "is not UTF-8; save the file as UTF-8 text"));
+	sub_report_free(r);
+	/* Windows' "Unicode" */
+	put("u16.json", "\xff\xfe{\x01\"");
+	assert_int_equal(sub_report_new(&r), SD_OK);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(sub_report_load(r, "u16.json", &e), SD_E_FORMAT);
+	assert_true(mentions(&e, "u16.json: is UTF-16 text, not UTF-8"));
+	sub_report_free(r);
+}
+
 static void
 test_details_given_twice(void **state)
 {
@@ -504,6 +530,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_comments_and_split),
 		cmocka_unit_test(test_parse_error_has_line),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_details_given_twice),
 		cmocka_unit_test(test_incident_ref),
 		cmocka_unit_test(test_all_errors_at_once),
