@@ -133,7 +133,7 @@ static int cmd_keygen(int argc, char **argv)
 {
 	struct cmd_args a;
 	enum sd_kdf_level kdf = SD_KDF_MODERATE;
-	char *pass = NULL;
+	char *pass = NULL, why[512];
 	int err = SD_OK;
 	int rc;
 
@@ -154,8 +154,9 @@ static int cmd_keygen(int argc, char **argv)
 	pass = sd_passphrase_get(a.passfile, "Passphrase for the receipt key: ",
 	    1, &err);
 	if (pass == NULL) {
-		fprintf(stderr, "sealdrop-server keygen: no passphrase: %s\n",
-		    sd_strerror(err));
+		fprintf(stderr, "sealdrop-server keygen: cannot read the "
+		    "passphrase: %s\n", sd_passphrase_why(why, sizeof(why),
+		    a.passfile, err));
 		return 1;
 	}
 	rc = sd_keygen(SD_ROLE_RECEIPT, a.out, pass, strlen(pass), kdf,
