@@ -434,13 +434,15 @@ open_batch(const char *path, sqlite3 **db, struct ingest_result *res)
 	return batch_shape(*db, res);
 }
 
-/* "ingest NAME", the batch's file name without its directories */
+/* "ingest NAME" and what follows, NAME the batch's file name without its
+ * directories */
 static const char *
-progress_label(char *out, size_t cap, const char *path)
+progress_label(char *out, size_t cap, const char *path, const char *then)
 {
 	const char *base = strrchr(path, '/');
 
-	snprintf(out, cap, "ingest %s", base != NULL ? base + 1 : path);
+	snprintf(out, cap, "ingest %.40s%s", base != NULL ? base + 1 : path,
+	    then);
 	return out;
 }
 
@@ -467,7 +469,7 @@ take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
 		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
 		    astore_errmsg(s));
 	p->progress = sd_progress_start(progress_label(label, sizeof(label),
-	    path), "envelopes", m.count > 0 ? (uint64_t)m.count : 0);
+	    path, ""), "envelopes", m.count > 0 ? (uint64_t)m.count : 0);
 	rc = rows_pass(db, p, &m);
 	sd_progress_end(p->progress);
 	p->progress = NULL;
@@ -489,13 +491,21 @@ ingest_batch(astore *s, const char *path, struct ingest_result *res)
 {
 	struct pass p;
 	sqlite3 *db = NULL;
+	sd_progress *check = NULL;
+	char label[96];
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
 	p.s = s;
 	p.res = res;
-	if ((rc = open_batch(path, &db, res)) != SD_OK)
+	/* SQLite's check of a large file takes a while and cannot count */
+	check = sd_progress_start(progress_label(label, sizeof(label), path,
+	    ": checking the file"), NULL, 0);
+	sd_progress_set(check, 0);
+	rc = open_batch(path, &db, res);
+	sd_progress_end(check);
+	if (rc != SD_OK)
 		goto done;
 	if (astore_begin(s) != SD_OK) {
 		rc = refuse(res, SD_E_IO, "cannot write the store: %s",

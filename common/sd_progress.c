@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LABEL_MAX 64
+#define LABEL_MAX 96
 #define UNIT_MAX 24
 #define LINE_MAX_COLS 240
 #define BAR_MAX 30
@@ -85,6 +85,9 @@ numbers(const sd_progress *p, double secs, char *out, size_t cap)
 	double rate = secs > 0.05 ? (double)p->done / secs : 0.0;
 	int n;
 
+	out[0] = '\0';
+	if (p->total == 0 && p->unit[0] == '\0')
+		return;         /* a step that counts nothing: its label alone */
 	if (p->total > 0)
 		n = snprintf(out, cap, "%llu/%llu %s", (unsigned long long)p->done,
 		    (unsigned long long)p->total, p->unit);
@@ -147,7 +150,8 @@ draw(sd_progress *p, const struct timespec *now)
 		snprintf(line + 1, sizeof(line) - 1, "%s %3u%% %s", p->label,
 		    pct, tail);
 	} else {
-		snprintf(line + 1, sizeof(line) - 1, "%s %s", p->label, tail);
+		snprintf(line + 1, sizeof(line) - 1, "%s%s%s", p->label,
+		    tail[0] ? " " : "", tail);
 	}
 	line[0] = '\r';
 	len = strlen(line + 1);

@@ -31,8 +31,10 @@ typedef struct sd_progress sd_progress;
 
 /* label says what is being done ("ingest batch-1.sqlite"), unit what is
  * counted ("reports"); total is 0 when it is not known (then no bar and no
- * time left). NULL when stderr is not a terminal (or memory is short). The
- * line is first drawn at the first update. */
+ * time left). With unit NULL and total 0 the line is the label alone, for a
+ * step that cannot count (one long SQLite statement). NULL when stderr is
+ * not a terminal (or memory is short). The line is first drawn at the first
+ * update. */
 sd_progress *sd_progress_start(const char *label, const char *unit,
     uint64_t total);
 /* done so far; cheap enough to call for every item */

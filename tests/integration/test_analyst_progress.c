@@ -212,6 +212,7 @@ test_ingest_progress(void **state)
 	h_bin(bin, sizeof(bin), "analyst/sealdrop-analyst");
 	h_fresh_db("a.db");
 	assert_int_equal(run_on_terminal(argv), 0);
+	assert_non_null(strstr(out, "\ringest batch.sqlite: checking the file"));
 	assert_non_null(strstr(out, "\ringest batch.sqlite ["));
 	assert_non_null(strstr(out, "/300 envelopes"));
 	expect_cleared("/300 envelopes", "batch.sqlite: seq 1..300: 300 added");
@@ -222,6 +223,7 @@ test_ingest_progress(void **state)
 	assert_false(bare_cr());
 	assert_null(strstr(out, "envelopes/s"));
 	assert_null(strstr(out, "ingest batch.sqlite ["));
+	assert_null(strstr(out, "checking the file"));
 }
 
 static void

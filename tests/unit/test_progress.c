@@ -225,6 +225,32 @@ test_few_updates_a_second(void **state)
 }
 
 static void
+label_child(void)
+{
+	sd_progress *p = sd_progress_start("checking the file", NULL, 0);
+
+	sd_progress_set(p, 0);
+	sleep_ms(300);
+	sd_progress_set(p, 0);
+	sd_progress_end(p);
+}
+
+/* A step that cannot count shows what it does, and nothing else. */
+static void
+test_label_alone(void **state)
+{
+	struct term *t = malloc(sizeof(*t));
+
+	(void)state;
+	assert_non_null(t);
+	in_pty(t, 100, label_child);
+	assert_true(has(t, "\rchecking the file\r"));
+	assert_false(has(t, "/s"));
+	assert_string_equal(last_line(t), "");
+	free(t);
+}
+
+static void
 narrow_child(void)
 {
 	sd_progress *p = sd_progress_start("ingest a-batch-with-a-long-name",
@@ -365,6 +391,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bar_on_terminal),
 		cmocka_unit_test(test_few_updates_a_second),
+		cmocka_unit_test(test_label_alone),
 		cmocka_unit_test(test_narrow_terminal),
 		cmocka_unit_test(test_hide_for_a_message),
 		cmocka_unit_test(test_nothing_without_terminal),
