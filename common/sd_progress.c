@@ -13,6 +13,10 @@
 #define LINE_MAX_COLS 240
 #define BAR_MAX 30
 #define BAR_MIN 10
+#define TAIL_MAX 128
+/* a line is cut to the width after it is written: it must hold that much */
+_Static_assert(1 + LABEL_MAX + BAR_MAX + TAIL_MAX + 16 > LINE_MAX_COLS,
+    "progress line buffer too small");
 #define INTERVAL_NS (1000000000L / SD_PROGRESS_HZ)
 
 struct sd_progress {
@@ -124,7 +128,9 @@ tail_room(const sd_progress *p)
 static void
 draw(sd_progress *p, const struct timespec *now)
 {
-	char line[LINE_MAX_COLS + 2], tail[128], bar[BAR_MAX + 1];
+	/* room for everything, cut to the terminal's width afterwards */
+	char line[1 + LABEL_MAX + BAR_MAX + TAIL_MAX + 16], tail[TAIL_MAX];
+	char bar[BAR_MAX + 1];
 	size_t width = columns(p), len, fixed, nbar = 0, fill, i;
 	double secs = (double)elapsed_ns(&p->t0, now) / 1e9;
 	unsigned pct = 0;
