@@ -168,16 +168,15 @@ load_with(const char *path, const char *pass, sd_seckey **out)
 static char *
 ask(const char *cmd, const char *path, const char *passfile)
 {
-	char prompt[512];
+	char prompt[512], why[512];
 	char *pass = NULL;
 	int err = SD_OK;
 
 	snprintf(prompt, sizeof(prompt), "Passphrase for %s: ", path);
 	pass = sd_passphrase_get(passfile, prompt, 0, &err);
 	if (pass == NULL)
-		args_err(cmd, "cannot read the passphrase for %s (%s); give "
-		    "--passphrase-file FILE or set SEALDROP_PASSPHRASE", path,
-		    sd_strerror(err));
+		args_err(cmd, "cannot read the passphrase for %s: %s", path,
+		    sd_passphrase_why(why, sizeof(why), passfile, err));
 	return pass;
 }
 
@@ -261,6 +260,15 @@ args_bad_option(const char *cmd, char **argv)
 	if (optopt != 0 && arg[0] == '-' && arg[1] != '-')
 		args_err(cmd, "unknown option -%c; see 'sealdrop-analyst %s --help'",
 		    optopt, cmd);
+	/* getopt_long names a known long option that lacks its value in
+	 * optopt, an unknown one not */
+	else if (optopt != 0 && strncmp(arg, "--", 2) == 0)
+		args_err(cmd, "%s %s; see 'sealdrop-analyst %s --help'", arg,
+		    strchr(arg, '=') == NULL ? "needs a value" : "takes no value",
+		    cmd);
+	else if (strncmp(arg, "--", 2) == 0)
+		args_err(cmd, "unknown option %s; see 'sealdrop-analyst %s "
+		    "--help'", arg, cmd);
 	else
 		args_err(cmd, "option %s is unknown or lacks its value; see "
 		    "'sealdrop-analyst %s --help'", arg, cmd);

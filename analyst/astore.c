@@ -7,6 +7,7 @@
 
 #include "sd_encode.h"
 #include "sd_err.h"
+#include "sd_file.h"
 
 struct astore {
 	sqlite3 *db;
@@ -104,6 +105,9 @@ astore_open(const char *path, enum astore_mode mode, astore **out)
 		return SD_E_NOMEM;
 	flags = mode == ASTORE_READ ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE;
+	/* created 0600 first, so that its -wal and -shm are too */
+	if (mode == ASTORE_CREATE && sd_file_create_private(path) != SD_OK)
+		goto done;
 	if (mode == ASTORE_CREATE)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=

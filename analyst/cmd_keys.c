@@ -54,7 +54,7 @@ cmd_keygen(int argc, char **argv)
 	const char *out = NULL, *passfile = NULL;
 	enum sd_role role = SD_ROLE_NONE;
 	enum sd_kdf_level kdf = SD_KDF_MODERATE;
-	char *pass = NULL;
+	char *pass = NULL, why[512];
 	int c, force = 0, rc, err;
 
 	optind = 1;
@@ -89,9 +89,8 @@ cmd_keygen(int argc, char **argv)
 	}
 	if ((pass = sd_passphrase_get(passfile, "Passphrase for the new key: ", 1,
 	    &err)) == NULL) {
-		fprintf(stderr, "sealdrop-analyst keygen: cannot read the passphrase: %s "
-		    "(use --passphrase-file or SEALDROP_PASSPHRASE, non-empty)\n",
-		    sd_strerror(err));
+		fprintf(stderr, "sealdrop-analyst keygen: cannot read the passphrase: %s\n",
+		    sd_passphrase_why(why, sizeof(why), passfile, err));
 		return 1;
 	}
 	rc = sd_keygen(role, out, pass, strlen(pass), kdf, force);
@@ -181,7 +180,7 @@ cmd_channel(int argc, char **argv)
 	const char *authority = NULL, *receipt = NULL, *ack = NULL, *out = NULL;
 	const char *expires = NULL, *passfile = NULL;
 	sd_seckey *ak = NULL;
-	char *pass = NULL, *json = NULL;
+	char *pass = NULL, *json = NULL, why[512];
 	size_t n = 0, jsonlen = 0;
 	int c, force = 0, rc, ret = 1, err;
 
@@ -249,7 +248,7 @@ cmd_channel(int argc, char **argv)
 	if ((pass = sd_passphrase_get(passfile, "Passphrase of the authority key: ",
 	    0, &err)) == NULL) {
 		fprintf(stderr, "sealdrop-analyst channel: cannot read the passphrase: %s\n",
-		    sd_strerror(err));
+		    sd_passphrase_why(why, sizeof(why), passfile, err));
 		return 1;
 	}
 	rc = sd_seckey_load(authority, pass, strlen(pass), &ak);

@@ -194,7 +194,7 @@ cmd_open(int argc, char **argv)
 	uint8_t *env = NULL;
 	size_t envlen = 0;
 	sd_seckey *k = NULL;
-	char *pass = NULL;
+	char *pass = NULL, why[512];
 	int c, force = 0, rc, ret = 1, err;
 
 	optind = 1;
@@ -226,7 +226,7 @@ cmd_open(int argc, char **argv)
 	}
 	if ((pass = sd_passphrase_get(passfile, "Passphrase: ", 0, &err)) == NULL) {
 		fprintf(stderr, "sealdrop-analyst open: cannot read the passphrase: %s\n",
-		    sd_strerror(err));
+		    sd_passphrase_why(why, sizeof(why), passfile, err));
 		goto out;
 	}
 	rc = sd_seckey_load(keypath, pass, strlen(pass), &k);

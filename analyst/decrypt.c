@@ -13,6 +13,7 @@
 #include "sd_mem.h"
 #include "sd_open.h"
 #include "sd_pad.h"
+#include "sd_progress.h"
 
 /* A slot carries up to DEC_BATCH envelopes (or DEC_BATCH_BYTES of them) from
  * the reading thread to a worker and back; a few slots per worker keep the
@@ -225,7 +226,8 @@ add_reason(struct dec_summary *sum, const struct item *it)
 }
 
 static int
-deliver(struct slot *sl, dec_sink sink, void *ctx, struct dec_summary *sum)
+deliver(struct slot *sl, dec_sink sink, void *ctx, struct dec_summary *sum,
+    sd_progress *pg)
 {
 	size_t i;
 	int rc = SD_OK;
@@ -239,6 +241,7 @@ deliver(struct slot *sl, dec_sink sink, void *ctx, struct dec_summary *sum)
 		sum->opened++;
 		rc = sink(ctx, sl->it[i].seq, sl->it[i].receipt, &sl->it[i].r);
 	}
+	sd_progress_set(pg, sum->total);
 	sodium_memzero(sl->it, sizeof(*sl->it) * DEC_BATCH);
 	return rc;
 }
@@ -247,7 +250,7 @@ deliver(struct slot *sl, dec_sink sink, void *ctx, struct dec_summary *sum)
  * order. */
 static int
 pump(struct pool *p, astore_iter *iter, dec_sink sink, void *ctx,
-    struct dec_summary *sum)
+    struct dec_summary *sum, sd_progress *pg)
 {
 	struct slot *sl;
 	int eof = 0, rc;
@@ -272,7 +275,7 @@ pump(struct pool *p, astore_iter *iter, dec_sink sink, void *ctx,
 		while (sl->state != SLOT_DONE)
 			pthread_cond_wait(&p->done_cv, &p->mu);
 		pthread_mutex_unlock(&p->mu);
-		rc = deliver(sl, sink, ctx, sum);
+		rc = deliver(sl, sink, ctx, sum, pg);
 		sl->state = SLOT_FREE;
 		p->consumed++;
 		if (rc != SD_OK)
@@ -334,7 +337,9 @@ dec_run(astore *s, const sd_seckey *key, const char *today,
 	struct pool p;
 	pthread_t *th = NULL;
 	astore_iter *iter = NULL;
+	sd_progress *pg = NULL;
 	unsigned started = 0;
+	int64_t total = 0;
 	int rc;
 
 	memset(sum, 0, sizeof(*sum));
@@ -363,7 +368,13 @@ dec_run(astore *s, const sd_seckey *key, const char *today,
 			break;
 	if (started == 0)
 		goto done;
-	rc = pump(&p, iter, sink, ctx, sum);
+	/* a bar on a terminal; the total is every stored envelope */
+	if (astore_count(s, &total) != SD_OK)
+		total = 0;
+	pg = sd_progress_start("opening reports", "reports",
+	    total > 0 ? (uint64_t)total : 0);
+	rc = pump(&p, iter, sink, ctx, sum, pg);
+	sd_progress_end(pg);
 done:
 	if (th != NULL)
 		stop_workers(&p, th, started);

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "sd_encode.h"
 #include "sd_err.h"
+#include "sd_progress.h"
 
 struct batch_meta {
 	char channel_id[2 * SD_CHANNEL_ID_BYTES + 1];
@@ -24,6 +25,7 @@ struct pass {
 	int64_t expect;
 	int64_t ingest_id;
 	struct ingest_result *res;
+	sd_progress *progress;  /* on a terminal only */
 };
 
 static int
@@ -319,6 +321,7 @@ rows_pass(sqlite3 *db, struct pass *p, const struct batch_meta *m)
 		    (rc = row_take(p, &row)) != SD_OK)
 			goto done;
 		p->res->rows++;
+		sd_progress_set(p->progress, p->res->rows);
 	}
 	if (step != SQLITE_DONE) {
 		rc = refuse(p->res, SD_E_FORMAT, "cannot read the batch: %s",
@@ -431,11 +434,24 @@ open_batch(const char *path, sqlite3 **db, struct ingest_result *res)
 	return batch_shape(*db, res);
 }
 
+/* "ingest NAME" and what follows, NAME the batch's file name without its
+ * directories */
+static const char *
+progress_label(char *out, size_t cap, const char *path, const char *then)
+{
+	const char *base = strrchr(path, '/');
+
+	snprintf(out, cap, "ingest %.40s%s", base != NULL ? base + 1 : path,
+	    then);
+	return out;
+}
+
 /* Verify and store inside one transaction of the store. */
 static int
 take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
 {
 	struct batch_meta m;
+	char label[64];
 	int rc;
 
 	memset(&m, 0, sizeof(m));
@@ -452,7 +468,12 @@ take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
 	    NULL, &p->ingest_id) != SD_OK)
 		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
 		    astore_errmsg(s));
-	if ((rc = rows_pass(db, p, &m)) != SD_OK)
+	p->progress = sd_progress_start(progress_label(label, sizeof(label),
+	    path, ""), "envelopes", m.count > 0 ? (uint64_t)m.count : 0);
+	rc = rows_pass(db, p, &m);
+	sd_progress_end(p->progress);
+	p->progress = NULL;
+	if (rc != SD_OK)
 		return rc;
 	if (m.count > 0 && (p->tip.empty || m.last_seq > p->tip.seq) &&
 	    astore_set_tip(s, m.last_seq, p->prev, m.channel_id) != SD_OK)
@@ -470,13 +491,21 @@ ingest_batch(astore *s, const char *path, struct ingest_result *res)
 {
 	struct pass p;
 	sqlite3 *db = NULL;
+	sd_progress *check = NULL;
+	char label[96];
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	memset(&p, 0, sizeof(p));
 	p.s = s;
 	p.res = res;
-	if ((rc = open_batch(path, &db, res)) != SD_OK)
+	/* SQLite's check of a large file takes a while and cannot count */
+	check = sd_progress_start(progress_label(label, sizeof(label), path,
+	    ": checking the file"), NULL, 0);
+	sd_progress_set(check, 0);
+	rc = open_batch(path, &db, res);
+	sd_progress_end(check);
+	if (rc != SD_OK)
 		goto done;
 	if (astore_begin(s) != SD_OK) {
 		rc = refuse(res, SD_E_IO, "cannot write the store: %s",

@@ -125,3 +125,72 @@ sd_date_valid(const char *s)
 		return 0;
 	return 1;
 }
+
+/* Length of the sequence that starts with lead byte c (0 when c cannot
+ * start one), and the smallest code point of that length. */
+static size_t
+utf8_lead(uint8_t c, uint32_t *cp, uint32_t *min)
+{
+	if (c >= 0xC2 && c <= 0xDF) {
+		*cp = c & 0x1Fu;
+		*min = 0x80;
+		return 2;
+	}
+	if (c >= 0xE0 && c <= 0xEF) {
+		*cp = c & 0x0Fu;
+		*min = 0x800;
+		return 3;
+	}
+	if (c >= 0xF0 && c <= 0xF4) {
+		*cp = c & 0x07u;
+		*min = 0x10000;
+		return 4;
+	}
+	return 0;
+}
+
+int
+sd_utf8_valid(const uint8_t *s, size_t len, size_t *bad)
+{
+	size_t i = 0, k, n;
+	uint32_t cp = 0, min = 0;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((n = utf8_lead(s[i], &cp, &min)) == 0 || len - i < n)
+			goto fail;
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (s[i + k] & 0x3Fu);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			goto fail;
+		i += n;
+	}
+	return 1;
+fail:
+	if (bad != NULL)
+		*bad = i;
+	return 0;
+}
+
+void
+sd_text_position(const uint8_t *s, size_t off, size_t *line, size_t *column)
+{
+	size_t i;
+
+	*line = 1;
+	*column = 1;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if ((s[i] & 0xC0) != 0x80) {
+			(*column)++;
+		}
+	}
+}

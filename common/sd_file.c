@@ -193,3 +193,26 @@ fail:
 	errno = e;
 	return rc;
 }
+
+int
+sd_file_create_private(const char *path)
+{
+	int fd, rc = SD_OK;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd < 0)
+		return errno == EEXIST ? SD_OK : SD_E_IO;
+	/* a umask such as 0277 would leave the owner without write access */
+	if (fchmod(fd, 0600) != 0)
+		rc = SD_E_IO;
+	if (close(fd) != 0 && rc == SD_OK)
+		rc = SD_E_IO;
+	if (rc != SD_OK) {
+		int e = errno;
+
+		unlink(path);
+		errno = e;
+	}
+	return rc;
+}

@@ -794,6 +794,12 @@ sd_report_parse(const char *json, size_t len, const char *today,
 		rc = SD_E_TOOBIG;
 		goto out;
 	}
+	/* JSON text is UTF-8 (RFC 8259); name that cause, not jansson's */
+	if (!sd_utf8_valid((const uint8_t *)json, len, NULL)) {
+		sd_errlist_add(e, "report: is not UTF-8 text (the program that "
+		    "sealed it wrote another encoding)");
+		goto out;
+	}
 	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL) {
 		sd_errlist_add(e, "report: not valid JSON: %s (line %d, column %d)",

@@ -79,5 +79,11 @@ int sd_pubkey_write(const char *path, enum sd_role role,
 char *sd_passphrase_get(const char *passfile, const char *prompt, int confirm,
     int *err);
 void sd_passphrase_free(char *p);
+/* Why sd_passphrase_get failed with err, in words that name where it
+ * looked (the --passphrase-file, SEALDROP_PASSPHRASE or the terminal) and
+ * what to do; written to buf, which is returned. Call it right after the
+ * failure: for SD_E_IO it reads errno. */
+const char *sd_passphrase_why(char *buf, size_t cap, const char *passfile,
+    int err);
 
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #define PASS_MAX 1024
+#define PASS_MAX_TEXT "1024"
 
 /* Copy the first line of src (at most PASS_MAX bytes) into guarded memory. */
 static char *
@@ -142,4 +143,38 @@ void
 sd_passphrase_free(char *p)
 {
 	sd_secret_free(p);
+}
+
+const char *
+sd_passphrase_why(char *buf, size_t cap, const char *passfile, int err)
+{
+	const char *sys = strerror(errno);
+
+	if (err == SD_E_NOMEM)
+		snprintf(buf, cap, "out of memory");
+	else if (passfile != NULL && err == SD_E_IO)
+		snprintf(buf, cap, "--passphrase-file %s: %s; give the file "
+		    "whose first line is the passphrase", passfile, sys);
+	else if (passfile != NULL && err == SD_E_TOOBIG)
+		snprintf(buf, cap, "--passphrase-file %s is too long: it holds "
+		    "the passphrase alone, at most " PASS_MAX_TEXT " bytes",
+		    passfile);
+	else if (passfile != NULL)
+		snprintf(buf, cap, "--passphrase-file %s is empty: write the "
+		    "passphrase on its first line", passfile);
+	else if (getenv("SEALDROP_PASSPHRASE") != NULL)
+		snprintf(buf, cap, "SEALDROP_PASSPHRASE is %s; set it to the "
+		    "passphrase, or unset it to be asked on the terminal",
+		    err == SD_E_TOOBIG ? "longer than " PASS_MAX_TEXT " bytes" :
+		    "empty");
+	else if (err == SD_E_IO)
+		snprintf(buf, cap, "there is no terminal to ask for it on; give "
+		    "--passphrase-file FILE or set SEALDROP_PASSPHRASE");
+	else if (err == SD_E_PASSPHRASE)
+		snprintf(buf, cap, "the two passphrases typed differ; try again");
+	else
+		snprintf(buf, cap, "the passphrase typed is %s",
+		    err == SD_E_TOOBIG ? "longer than " PASS_MAX_TEXT " bytes" :
+		    "empty");
+	return buf;
 }

@@ -1,10 +1,23 @@
 #!/bin/sh
 # Set up and run every test: the hardened build, then the same tests built
-# with ASan and UBSan.
+# with ASan and UBSan. Every test runs with a scratch HOME (see
+# tests/ScratchHome.cmake); the run fails if anything under the real home's
+# sealdrop directories was created or changed meanwhile.
 set -eu
 cd "$(dirname "$0")/.."
 scripts/setup-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
+guard=$(mktemp)
+scripts/home-guard.sh snapshot "$guard"
+check_home() {
+	st=$?
+	if ! scripts/home-guard.sh check "$guard"; then
+		[ "$st" -ne 0 ] || st=1
+	fi
+	rm -f "$guard"
+	exit "$st"
+}
+trap check_home EXIT
 scripts/build.sh
 (cd build && ctest --output-on-failure -j "$jobs")
 scripts/build.sh asan

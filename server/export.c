@@ -306,6 +306,9 @@ int sd_store_export(sd_store *s, const char *out, int force, size_t *count)
 	b.db = NULL;
 	if (rc != SD_OK)
 		goto out;
+	/* nothing new: no empty batch to carry, nothing to mark */
+	if (b.count == 0)
+		goto out;
 	rc = publish(tmp, out, force);
 	if (rc != SD_OK)
 		goto out;

@@ -53,7 +53,13 @@ static const char usage_main[] =
 "                           (default 1000 and 2000; 0 = no limit)\n"
 "  --max-batch N            rows per group commit (default 256)\n"
 "  --drain S                how long SIGTERM waits for requests (default 30)\n"
-"  --no-sandbox             do not apply the seccomp sandbox (debugging)\n";
+"  --no-sandbox             do not apply the seccomp sandbox (debugging)\n"
+"\n"
+"export writes no file and exits with status 3 when nothing is new since\n"
+"the last export.\n";
+
+/* export's exit status when there was nothing to export (docs/server.md) */
+#define SD_EXPORT_NOTHING_NEW 3
 
 static int usage(FILE *f, int status)
 {
@@ -127,7 +133,7 @@ static int cmd_keygen(int argc, char **argv)
 {
 	struct cmd_args a;
 	enum sd_kdf_level kdf = SD_KDF_MODERATE;
-	char *pass = NULL;
+	char *pass = NULL, why[512];
 	int err = SD_OK;
 	int rc;
 
@@ -148,8 +154,9 @@ static int cmd_keygen(int argc, char **argv)
 	pass = sd_passphrase_get(a.passfile, "Passphrase for the receipt key: ",
 	    1, &err);
 	if (pass == NULL) {
-		fprintf(stderr, "sealdrop-server keygen: no passphrase: %s\n",
-		    sd_strerror(err));
+		fprintf(stderr, "sealdrop-server keygen: cannot read the "
+		    "passphrase: %s\n", sd_passphrase_why(why, sizeof(why),
+		    a.passfile, err));
 		return 1;
 	}
 	rc = sd_keygen(SD_ROLE_RECEIPT, a.out, pass, strlen(pass), kdf,
@@ -222,6 +229,11 @@ static int cmd_export(int argc, char **argv)
 		fprintf(stderr, "sealdrop-server export: %s: %s; nothing was "
 		    "marked exported\n", a.out, sd_strerror(rc));
 		return 1;
+	}
+	if (count == 0) {
+		fprintf(stderr, "sealdrop-server export: nothing new since the "
+		    "last export; no batch was written to %s\n", a.out);
+		return SD_EXPORT_NOTHING_NEW;
 	}
 	printf("exported %zu envelope%s to %s\n", count, count == 1 ? "" : "s",
 	    a.out);

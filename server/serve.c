@@ -71,6 +71,7 @@ static int load_channel(struct sd_server *srv)
 
 static int load_receipt_key(struct sd_server *srv)
 {
+	char why[512];
 	char *pass = NULL;
 	int rc = SD_E_INVAL;
 
@@ -78,9 +79,10 @@ static int load_receipt_key(struct sd_server *srv)
 	    srv->cfg.passphrase_file : NULL, "Passphrase of the receipt key: ",
 	    0, &rc);
 	if (pass == NULL) {
-		fprintf(stderr, "sealdrop-server: no passphrase for the receipt "
-		    "key: %s; give --passphrase-file or SEALDROP_PASSPHRASE\n",
-		    sd_strerror(rc));
+		fprintf(stderr, "sealdrop-server: cannot read the passphrase of "
+		    "the receipt key: %s\n", sd_passphrase_why(why, sizeof(why),
+		    srv->cfg.passphrase_file[0] != '\0' ?
+		    srv->cfg.passphrase_file : NULL, rc));
 		return rc;
 	}
 	rc = sd_seckey_load(srv->cfg.receipt_key, pass, strlen(pass),

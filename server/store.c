@@ -8,6 +8,7 @@
 
 #include "sd_encode.h"
 #include "sd_err.h"
+#include "sd_file.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta("
@@ -185,7 +186,9 @@ int sd_store_open(const char *path, sd_store **out)
 	if (s == NULL)
 		goto fail;
 	rc = SD_E_IO;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	/* created 0600 here, so that its -wal and -shm are too */
+	if (sd_file_create_private(path) != SD_OK ||
+	    sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		goto fail;
 	if (sd_store_harden(s->db) != SD_OK ||

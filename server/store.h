@@ -67,7 +67,8 @@ int sd_store_stats(sd_store *s, struct sd_store_stats *st);
 
 /* Write the rows not exported yet to a new SQLite batch at out (refusing to
  * replace a file unless force), then mark them exported. *count gets the
- * number of rows. The chain is verified on the way. */
+ * number of rows; when it is 0, nothing was new and no file was written.
+ * The chain is verified on the way. */
 int sd_store_export(sd_store *s, const char *out, int force, size_t *count);
 /* Check a signed ack against the channel's ack key and delete the listed
  * rows that were exported. Receipts kept are written to stderr. */

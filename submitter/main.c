@@ -21,6 +21,8 @@
 
 static const char usage_text[] =
 "usage: sealdrop-submit --server URL --authority A.pub [options] report.json\n"
+"       sealdrop-submit --server URL --authority A.pub --update RECEIPT\n"
+"                       [options] report.json\n"
 "       sealdrop-submit --channel channel.json --authority A.pub --out FILE\n"
 "                       [options] report.json\n"
 "       sealdrop-submit init [--org-secret FILE] [--force]\n"
@@ -40,7 +42,12 @@ static const char usage_text[] =
 "  --details FILE        narrative, contact, consent_law_enforcement as JSON\n"
 "                        (or put these members in report.json)\n"
 "  --attach FILE         attach a file, up to 5, 10 MiB each (repeat)\n"
-"  --incident-ref HEX    update an earlier report: its 32-digit incident_ref\n"
+"  --update RECEIPT      send a corrected version of the report with this\n"
+"                        receipt (from the receipt log): the same\n"
+"                        incident_ref and reporter pseudonym, so it replaces\n"
+"                        the earlier report in every figure\n"
+"  --incident-ref HEX    the same by the earlier report's 32-digit\n"
+"                        incident_ref (for a report not in the log)\n"
 "  --org-secret FILE     organisation secret for the reporter pseudonym\n"
 "                        (default: the one 'sealdrop-submit init' made)\n"
 "  --anonymous           leave the reporter pseudonym out\n"
@@ -87,7 +94,7 @@ enum {
 	OPT_SERVER = 256, OPT_AUTHORITY, OPT_CHANNEL, OPT_OUT, OPT_FORCE,
 	OPT_DETAILS, OPT_ATTACH, OPT_INCIDENT, OPT_ORG, OPT_ANON, OPT_RECEIPTS,
 	OPT_PROXY, OPT_CACERT, OPT_RETRIES, OPT_WAIT, OPT_CTIMEOUT, OPT_TIMEOUT,
-	OPT_CHECK, OPT_VERSION, OPT_EXPLAIN, OPT_JSON,
+	OPT_CHECK, OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_UPDATE,
 };
 
 static const struct option submit_opts[] = {
@@ -99,6 +106,7 @@ static const struct option submit_opts[] = {
 	{ "details", required_argument, NULL, OPT_DETAILS },
 	{ "attach", required_argument, NULL, OPT_ATTACH },
 	{ "incident-ref", required_argument, NULL, OPT_INCIDENT },
+	{ "update", required_argument, NULL, OPT_UPDATE },
 	{ "org-secret", required_argument, NULL, OPT_ORG },
 	{ "anonymous", no_argument, NULL, OPT_ANON },
 	{ "receipts", required_argument, NULL, OPT_RECEIPTS },
@@ -197,6 +205,7 @@ path_opt(int c, const char *arg, struct sub_opts *o)
 	case OPT_OUT: o->out = arg; break;
 	case OPT_DETAILS: o->details = arg; break;
 	case OPT_INCIDENT: o->incident_ref = arg; break;
+	case OPT_UPDATE: o->update = arg; break;
 	case OPT_ORG: o->org_secret = arg; break;
 	case OPT_RECEIPTS: o->receipts = arg; break;
 	case OPT_PROXY: o->proxy = arg; break;

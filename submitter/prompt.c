@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "sd_buf.h"
+#include "sd_encode.h"
 #include "sd_err.h"
 
 #define LINE_MAX_BYTES (512 * 1024)
@@ -194,6 +195,7 @@ ask_field(FILE *in, FILE *out, json_t *obj, enum sd_part part,
 	char why[256];
 	json_t *v = NULL;
 	char *s = NULL;
+	size_t bad = 0;
 	int i, rc;
 
 	for (i = 0; i < ATTEMPTS; i++) {
@@ -205,6 +207,12 @@ ask_field(FILE *in, FILE *out, json_t *obj, enum sd_part part,
 			return SD_OK;
 		if (*s == '\0') {
 			fprintf(out, "  %s is required\n", f->name);
+			continue;
+		}
+		if (!sd_utf8_valid((const uint8_t *)s, strlen(s), &bad)) {
+			fprintf(out, "  byte 0x%02X of the answer is not UTF-8; "
+			    "set the terminal to UTF-8 and answer again\n",
+			    (unsigned char)s[bad]);
 			continue;
 		}
 		if ((v = parse_answer(f, s)) == NULL)

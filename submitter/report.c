@@ -93,6 +93,12 @@ sub_report_incident_ref(const sub_report *r)
 	return json_string_value(json_object_get(r->stats, "incident_ref"));
 }
 
+const char *
+sub_report_reporter(const sub_report *r)
+{
+	return json_string_value(json_object_get(r->stats, "reporter"));
+}
+
 /* A line whose first non-blank characters are // cannot be inside a JSON
  * string (strings never span lines), so blanking it is safe and keeps the
  * line numbers of parse errors right. */
@@ -141,6 +147,29 @@ still_template(const json_t *obj, const char *path, struct sd_errlist *errs)
 	return found;
 }
 
+/* JSON is UTF-8 (RFC 8259); a file saved in another encoding gets a
+ * message that says so, with the place of the first byte that is not. */
+static int
+not_utf8(const uint8_t *buf, size_t len, const char *path,
+    struct sd_errlist *errs)
+{
+	size_t bad = 0, line = 0, col = 0;
+
+	if (sd_utf8_valid(buf, len, &bad))
+		return 0;
+	if (len >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
+	    (buf[0] == 0xfe && buf[1] == 0xff))) {
+		sd_errlist_add(errs, "%s: is UTF-16 text, not UTF-8; save it as "
+		    "UTF-8 (e.g. iconv -f utf-16 -t utf-8)", file_label(path));
+		return 1;
+	}
+	sd_text_position(buf, bad, &line, &col);
+	sd_errlist_add(errs, "%s: line %zu, column %zu: byte 0x%02X is not "
+	    "UTF-8; save the file as UTF-8 text (e.g. iconv -f latin1 -t "
+	    "utf-8)", file_label(path), line, col, buf[bad]);
+	return 1;
+}
+
 static int
 read_object(const char *path, json_t **out, struct sd_errlist *errs)
 {
@@ -161,6 +190,10 @@ read_object(const char *path, json_t **out, struct sd_errlist *errs)
 		sd_errlist_add(errs, "%s: cannot read: %s", file_label(path),
 		    rc == SD_E_IO ? strerror(errno) : sd_strerror(rc));
 		return rc;
+	}
+	if (not_utf8(buf, len, path, errs)) {
+		wipe_free(buf, len);
+		return SD_E_FORMAT;
 	}
 	blank_comments(buf, len);
 	/* editors on Windows start UTF-8 files with a byte order mark */
@@ -395,29 +428,29 @@ set_string(json_t *obj, const char *key, const char *val)
 /* A value the user gave twice must agree; else it is set. */
 static int
 fill_field(json_t *obj, const char *key, const char *val, const char *origin,
-    struct sd_errlist *errs)
+    const char *hint, struct sd_errlist *errs)
 {
 	json_t *have = json_object_get(obj, key);
 
 	if (have == NULL)
 		return set_string(obj, key, val);
 	if (!json_is_string(have) || strcmp(json_string_value(have), val) != 0) {
-		sd_errlist_add(errs, "%s: the report's value differs from %s",
-		    key, origin);
+		sd_errlist_add(errs, "%s: the report's value differs from %s%s%s",
+		    key, origin, hint ? "; " : "", hint ? hint : "");
 		return SD_E_FORMAT;
 	}
 	return SD_OK;
 }
 
 static int
-fill_incident_ref(json_t *stats, const char *given, struct sd_errlist *errs)
+fill_incident_ref(json_t *stats, const char *given, const char *origin,
+    const char *hint, struct sd_errlist *errs)
 {
 	uint8_t raw[16];
 	char hex[33];
 
 	if (given != NULL)
-		return fill_field(stats, "incident_ref", given,
-		    "--incident-ref", errs);
+		return fill_field(stats, "incident_ref", given, origin, hint, errs);
 	if (json_object_get(stats, "incident_ref") != NULL)
 		return SD_OK;
 	randombytes_buf(raw, sizeof(raw));
@@ -470,8 +503,8 @@ serialise(json_t *obj, size_t max, uint8_t **out, size_t *len)
 }
 
 int
-sub_report_finish(sub_report *r, const char *incident_ref,
-    const char *reporter, const char *today, struct sd_errlist *errs)
+sub_report_finish_as(sub_report *r, const struct sub_identity *id,
+    const char *today, struct sd_errlist *errs)
 {
 	size_t before = errs->n;
 	int rc;
@@ -479,10 +512,14 @@ sub_report_finish(sub_report *r, const char *incident_ref,
 	if (json_object_get(r->stats, "schema") == NULL &&
 	    set_string(r->stats, "schema", SD_SCHEMA_ID) != SD_OK)
 		return SD_E_NOMEM;
-	if ((rc = fill_incident_ref(r->stats, incident_ref, errs)) == SD_E_NOMEM)
+	if ((rc = fill_incident_ref(r->stats, id->incident_ref, id->ref_origin,
+	    id->hint, errs)) == SD_E_NOMEM)
 		return rc;
-	if (reporter != NULL && (rc = fill_field(r->stats, "reporter", reporter,
-	    "the one derived from the organisation secret", errs)) == SD_E_NOMEM)
+	if (id->no_reporter && json_object_get(r->stats, "reporter") != NULL)
+		sd_errlist_add(errs, "reporter: %s; delete the member",
+		    id->no_reporter_why);
+	if (id->reporter != NULL && (rc = fill_field(r->stats, "reporter",
+	    id->reporter, id->reporter_origin, id->hint, errs)) == SD_E_NOMEM)
 		return rc;
 	if ((rc = validate_part(r->stats, SD_PART_STATS, today, errs)) ==
 	    SD_E_NOMEM)
@@ -491,6 +528,16 @@ sub_report_finish(sub_report *r, const char *incident_ref,
 	    SD_PART_DETAILS, today, errs)) == SD_E_NOMEM)
 		return rc;
 	return errs->n == before ? SD_OK : SD_E_FORMAT;
+}
+
+int
+sub_report_finish(sub_report *r, const char *incident_ref,
+    const char *reporter, const char *today, struct sd_errlist *errs)
+{
+	struct sub_identity id = { incident_ref, "--incident-ref", reporter,
+		"the one derived from the organisation secret", 0, NULL, NULL };
+
+	return sub_report_finish_as(r, &id, today, errs);
 }
 
 int

@@ -35,12 +35,30 @@ size_t sub_report_n_attachments(const sub_report *r);
 /* The part objects, borrowed; the interactive mode fills them directly. */
 json_t *sub_report_part(sub_report *r, enum sd_part part);
 
-/* Fill in schema, incident_ref (given, or fresh random) and reporter (may be
- * NULL), then validate both parts. SD_OK, or SD_E_FORMAT with every problem
- * in errs. */
+/* What makes a later report replace an earlier one (PRODUCT.md section 7):
+ * its incident_ref and its reporter pseudonym. Each value comes with where
+ * it came from, for the message when the report's own value differs. */
+struct sub_identity {
+	const char *incident_ref;      /* NULL: the report's own, or fresh */
+	const char *ref_origin;        /* e.g. "--incident-ref" */
+	const char *reporter;          /* NULL: none to set */
+	const char *reporter_origin;
+	int no_reporter;               /* the report must carry none */
+	const char *no_reporter_why;   /* said when it does */
+	const char *hint;              /* what to do when a value differs */
+};
+
+/* Fill in schema, incident_ref (given, or fresh random) and reporter, then
+ * validate both parts. SD_OK, or SD_E_FORMAT with every problem in errs. */
+int sub_report_finish_as(sub_report *r, const struct sub_identity *id,
+    const char *today, struct sd_errlist *errs);
+/* The same with incident_ref from --incident-ref and reporter (may be NULL)
+ * from the organisation secret. */
 int sub_report_finish(sub_report *r, const char *incident_ref,
     const char *reporter, const char *today, struct sd_errlist *errs);
 const char *sub_report_incident_ref(const sub_report *r);
+/* the reporter pseudonym the report carries, or NULL */
+const char *sub_report_reporter(const sub_report *r);
 
 /* Sections for sd_envelope_seal, pointing into r (valid until it is freed):
  * stats, then details if any, then attachments. sec holds

@@ -37,6 +37,10 @@ struct run {
 	uint8_t *env;
 	size_t env_len;
 	char receipt[SD_RECEIPT_LEN + 1];
+	/* --update: the earlier report as the receipt log has it */
+	struct sub_logged upd;
+	int updating;
+	char upd_origin[128];
 };
 
 void
@@ -125,6 +129,113 @@ load_authority(struct run *r)
 	return SUB_EXIT_OK;
 }
 
+/* The receipt log: --receipts, else the default under XDG_DATA_HOME or
+ * HOME; NULL when there is neither. */
+static const char *
+log_path(const struct sub_opts *o, char *buf, size_t cap)
+{
+	if (o->receipts != NULL)
+		return o->receipts;
+	return sub_data_path(buf, cap, "receipts.log") == SD_OK ? buf : NULL;
+}
+
+static int
+update_not_found(const char *receipt, const char *log, int rc)
+{
+	if (rc == SD_E_IO && errno == ENOENT)
+		sub_err("--update %s: there is no receipt log at %s; give the "
+		    "--receipts FILE the report was logged in, or --incident-ref "
+		    "HEX with the incident_ref printed when it was sent",
+		    receipt, log);
+	else if (rc == SD_E_IO)
+		sub_err("--update %s: cannot read the receipt log %s: %s",
+		    receipt, log, strerror(errno));
+	else if (rc == SD_E_FORMAT)
+		sub_err("--update %s: several receipts in %s begin with it; "
+		    "give the whole receipt", receipt, log);
+	else
+		sub_err("--update %s: no report with this receipt in the receipt "
+		    "log %s; give a receipt from that log (each report sent to "
+		    "a server is logged there), or --incident-ref HEX", receipt,
+		    log);
+	return SUB_EXIT_INPUT;
+}
+
+/* --update RECEIPT: the incident_ref and reporter pseudonym of the report it
+ * corrects, from the receipt log, so that the correction replaces it. */
+static int
+resolve_update(struct run *r)
+{
+	const struct sub_opts *o = r->o;
+	char buf[PATH_CAP];
+	const char *log = log_path(o, buf, sizeof(buf));
+	size_t n = strlen(o->update);
+	int rc;
+
+	if (n < SUB_RECEIPT_PREFIX_MIN || n > SD_RECEIPT_LEN) {
+		sub_err("--update takes the receipt printed when the report was "
+		    "sent (%d characters, or at least its first %d)",
+		    SD_RECEIPT_LEN, SUB_RECEIPT_PREFIX_MIN);
+		return SUB_EXIT_INPUT;
+	}
+	if (log == NULL) {
+		sub_err("--update: neither XDG_DATA_HOME nor HOME is set, so "
+		    "there is no receipt log; give --receipts FILE");
+		return SUB_EXIT_INPUT;
+	}
+	if ((rc = sub_receipts_find(log, o->update, &r->upd)) != SD_OK)
+		return update_not_found(o->update, log, rc);
+	if (!r->upd.has_identity) {
+		sub_err("--update %s: the receipt log line of this report was "
+		    "written by an earlier version of sealdrop-submit and does "
+		    "not hold its incident_ref; give --incident-ref HEX with the "
+		    "incident_ref printed when it was sent", r->upd.receipt);
+		return SUB_EXIT_INPUT;
+	}
+	if (o->incident_ref != NULL &&
+	    strcmp(o->incident_ref, r->upd.incident_ref) != 0) {
+		sub_err("--incident-ref %s is not the incident_ref of receipt %s "
+		    "(%s); give one of the two", o->incident_ref,
+		    r->upd.receipt, r->upd.incident_ref);
+		return SUB_EXIT_INPUT;
+	}
+	if (o->anonymous && r->upd.reporter[0] != '\0') {
+		sub_err("--anonymous: the report of receipt %s carried a reporter "
+		    "pseudonym; without it the update would count as another "
+		    "report. Leave --anonymous out", r->upd.receipt);
+		return SUB_EXIT_INPUT;
+	}
+	snprintf(r->upd_origin, sizeof(r->upd_origin), "that of receipt %s "
+	    "(--update)", r->upd.receipt);
+	r->updating = 1;
+	return SUB_EXIT_OK;
+}
+
+/* An update carries the pseudonym of the report it corrects, or none if
+ * that one had none; an --org-secret given as well must agree. */
+static int
+update_reporter(struct run *r)
+{
+	char derived[SUB_REPORTER_HEX];
+	const char *p = r->o->org_secret;
+
+	if (p != NULL && sub_org_reporter(p, derived) == SD_OK &&
+	    (r->upd.reporter[0] == '\0' ||
+	    strcmp(derived, r->upd.reporter) != 0)) {
+		sub_err("--org-secret %s: the report of receipt %s was sent %s; "
+		    "an update with this pseudonym would count as another "
+		    "report. Leave --org-secret out", p, r->upd.receipt,
+		    r->upd.reporter[0] ? "with another reporter pseudonym" :
+		    "without a reporter pseudonym");
+		return SUB_EXIT_INPUT;
+	}
+	if (r->upd.reporter[0] != '\0') {
+		memcpy(r->reporter, r->upd.reporter, sizeof(r->reporter));
+		r->has_reporter = 1;
+	}
+	return SUB_EXIT_OK;
+}
+
 static int
 load_reporter(struct run *r)
 {
@@ -132,6 +243,8 @@ load_reporter(struct run *r)
 	const char *p = r->o->org_secret;
 	int rc;
 
+	if (r->updating)
+		return update_reporter(r);
 	if (r->o->anonymous)
 		return SUB_EXIT_OK;
 	if (p == NULL && sub_data_path(path, sizeof(path), "org.secret") == SD_OK)
@@ -200,9 +313,22 @@ build_report(struct run *r)
 		sub_report_attach(r->report, o->attach[i], e);
 	if (loaded && e->n == 0 && o->interactive && ask(r) != SUB_EXIT_OK)
 		goto out;
-	if (loaded)
-		sub_report_finish(r->report, o->incident_ref,
-		    r->has_reporter ? r->reporter : NULL, r->today, e);
+	if (loaded) {
+		struct sub_identity id = { o->incident_ref, "--incident-ref",
+			r->has_reporter ? r->reporter : NULL,
+			"the one derived from the organisation secret", 0,
+			"the report corrected was sent without a reporter "
+			"pseudonym, and so must its update be", NULL };
+
+		if (r->updating) {
+			id.incident_ref = r->upd.incident_ref;
+			id.ref_origin = id.reporter_origin = r->upd_origin;
+			id.no_reporter = !r->has_reporter;
+			id.hint = "delete it from the report, or send it "
+			    "without --update";
+		}
+		sub_report_finish_as(r->report, &id, r->today, e);
+	}
 	if (e->n == 0)
 		rc = SUB_EXIT_OK;
 	print_errors(e);
@@ -324,6 +450,14 @@ seal(struct run *r)
 	return SUB_EXIT_OK;
 }
 
+static void
+print_corrects(const struct run *r)
+{
+	if (r->updating)
+		printf("corrects:     %s (same incident_ref and reporter "
+		    "pseudonym: it replaces that report)\n", r->upd.receipt);
+}
+
 static int
 write_sealed(struct run *r)
 {
@@ -343,6 +477,7 @@ write_sealed(struct run *r)
 	printf("receipt:      %s (the intake server will confirm it)\n",
 	    r->receipt);
 	printf("incident_ref: %s\n", sub_report_incident_ref(r->report));
+	print_corrects(r);
 	return SUB_EXIT_OK;
 }
 
@@ -415,15 +550,13 @@ static void
 log_receipt(struct run *r, const struct sub_receipt *rec)
 {
 	char path[PATH_CAP];
-	const char *p = r->o->receipts;
+	const char *p = log_path(r->o, path, sizeof(path));
 	int rc = SD_E_INVAL;
 
-	if (p == NULL && sub_data_path(path, sizeof(path), "receipts.log") ==
-	    SD_OK)
-		p = path;
 	if (p != NULL)
 		rc = sub_receipts_append(p, rec, r->o->server,
-		    sd_channel_id(r->ch));
+		    sd_channel_id(r->ch), sub_report_incident_ref(r->report),
+		    sub_report_reporter(r->report));
 	if (rc != SD_OK)
 		sub_err("warning: the receipt could not be added to the log %s "
 		    "(%s); keep the lines above", p ? p : "(no home directory)",
@@ -459,6 +592,7 @@ send_report(struct run *r)
 	printf("receipt:      %s\nday:          %s\nsignature:    %s\n"
 	    "incident_ref: %s\n", rec.receipt, rec.day, rec.signature,
 	    sub_report_incident_ref(r->report));
+	print_corrects(r);
 	rc = SUB_EXIT_OK;
 out:
 	sub_response_free(&resp);
@@ -488,6 +622,8 @@ sub_run_submit(const struct sub_opts *o)
 	sd_today(r.today);
 	if ((rc = check_options(o)) != SUB_EXIT_OK)
 		return rc;
+	if (o->update != NULL && (rc = resolve_update(&r)) != SUB_EXIT_OK)
+		goto out;
 	if (!o->check && (rc = load_authority(&r)) != SUB_EXIT_OK)
 		goto out;
 	if ((rc = load_reporter(&r)) != SUB_EXIT_OK ||
@@ -495,6 +631,7 @@ sub_run_submit(const struct sub_opts *o)
 		goto out;
 	if (o->check) {
 		printf("the report is valid\n");
+		print_corrects(&r);
 		goto out;
 	}
 	if ((rc = confirm(&r)) != SUB_EXIT_OK ||

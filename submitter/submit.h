@@ -24,6 +24,7 @@ struct sub_opts {
 	const char *report;         /* NULL only with interactive */
 	const char *details;
 	const char *incident_ref;
+	const char *update;         /* receipt of the report this corrects */
 	const char *org_secret;
 	const char *receipts;
 	const char *proxy;

@@ -24,14 +24,26 @@ type_hint(const struct sd_field *f)
 	return "";
 }
 
+/* A required field of the details part is required only when that part is
+ * sent at all: a report with no details is valid (statistics only). */
+static const char *
+need(enum sd_part part, const struct sd_field *f)
+{
+	if (!f->required)
+		return "optional";
+	return part == SD_PART_DETAILS ? "required when any details are sent" :
+	    "required";
+}
+
 /* Everything a user needs to fill one field, each line after prefix. */
 static void
-describe(FILE *out, const char *prefix, const struct sd_field *f)
+describe(FILE *out, const char *prefix, enum sd_part part,
+    const struct sd_field *f)
 {
 	size_t i;
 
-	fprintf(out, "%s%s (%s): %s\n", prefix, f->name,
-	    f->required ? "required" : "optional", f->label);
+	fprintf(out, "%s%s (%s): %s\n", prefix, f->name, need(part, f),
+	    f->label);
 	if (f->help != NULL)
 		fprintf(out, "%s    %s\n", prefix, f->help);
 	fprintf(out, "%s    %s\n", prefix, type_hint(f));
@@ -74,6 +86,7 @@ example(const struct sd_field *f, const char *today)
 }
 
 struct member {
+	enum sd_part part;
 	const struct sd_field *f;
 	json_t *v;
 };
@@ -91,6 +104,7 @@ collect(struct member *m, size_t cap, const char *today)
 		for (i = 0; i < n && k < cap; i++) {
 			if ((v = example(&fields[i], today)) == NULL)
 				continue;
+			m[k].part = parts[p];
 			m[k].f = &fields[i];
 			m[k++].v = v;
 		}
@@ -111,9 +125,11 @@ header(FILE *out)
 	    "// pseudonym from 'sealdrop-submit init') are filled in for you.\n"
 	    "// narrative, contact and consent_law_enforcement are sealed to "
 	    "the details\n"
-	    "// (law enforcement) key only and never reach any statistic; "
-	    "delete those\n"
-	    "// three members to send statistics only.\n", out);
+	    "// (law enforcement) key only and never reach any statistic. "
+	    "They are\n"
+	    "// optional: delete all three to send statistics only; if you "
+	    "keep contact\n"
+	    "// or consent_law_enforcement, write a narrative too.\n", out);
 }
 
 int
@@ -130,7 +146,7 @@ sub_template_print(FILE *out, int comments, const char *today)
 	fputs("{\n", out);
 	for (i = 0; i < n; i++) {
 		if (comments)
-			describe(out, "  // ", m[i].f);
+			describe(out, "  // ", m[i].part, m[i].f);
 		len = json_dumpb(m[i].v, val, sizeof(val) - 1,
 		    JSON_ENCODE_ANY | JSON_COMPACT);
 		if (len == 0 || len >= sizeof(val)) {
@@ -154,7 +170,8 @@ sub_template_explain(FILE *out)
 	static const char *const titles[2] = {
 		"Statistical part (the only part used for statistics)",
 		"Details part (narrative, contact, consent: sealed to the "
-		"details key only)" };
+		"details key only; optional as a whole: leave all of it out "
+		"to send statistics only)" };
 	const struct sd_field *fields = NULL;
 	size_t p, i, n;
 
@@ -162,7 +179,7 @@ sub_template_explain(FILE *out)
 		fprintf(out, "%s%s\n\n", p ? "\n" : "", titles[p]);
 		fields = sd_schema_fields(parts[p], &n);
 		for (i = 0; i < n; i++) {
-			describe(out, "", &fields[i]);
+			describe(out, "", parts[p], &fields[i]);
 			fputc('\n', out);
 		}
 	}

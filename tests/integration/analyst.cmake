@@ -14,3 +14,16 @@ add_dependencies(test_analyst_e2e sealdrop-analyst)
 if(TARGET sealdrop-server)
   add_dependencies(test_analyst_e2e sealdrop-server)
 endif()
+# Progress of ingest and of opening the reports: drawn on a pseudo-terminal
+# (forkpty: libutil), absent with stderr on a file.
+sd_add_test(test_analyst_progress
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_analyst_progress.c
+          ${CMAKE_CURRENT_LIST_DIR}/server_harness.c
+          ${CMAKE_SOURCE_DIR}/tests/unit/test_analyst_fixture.c
+  LIBS sd_crypto sd_common PkgConfig::CURL PkgConfig::SQLITE
+       PkgConfig::JANSSON util
+  LABELS integration
+  TIMEOUT 300)
+target_include_directories(test_analyst_progress PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/tests/unit)
+add_dependencies(test_analyst_progress sealdrop-analyst)

@@ -90,5 +90,46 @@ out=$("$BIN" keygen --frob 2>&1)
 [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] && case "$out" in *"--frob"*) true;; *) false;; esac &&
 	ok || bad "unknown option: not one line naming it: $out"
 
+# a passphrase that cannot be read: every command that takes
+# --passphrase-file names the cause
+SRV=$1/server/sealdrop-server
+unset SEALDROP_PASSPHRASE
+: >empty.pass
+nofile="--passphrase-file nope.pass: No such file or directory"
+expect 1 "$nofile" -- "$BIN" keygen --role stats --out k2 --kdf interactive --passphrase-file nope.pass
+expect 1 "$nofile" -- "$BIN" channel --authority authority.key --recipient stats.pub \
+	--recipient details.pub --receipt-key receipt.pub --expires 2099-12-31 --out c4.json \
+	--passphrase-file nope.pass
+expect 1 "$nofile" -- "$BIN" open --key stats.key --passphrase-file nope.pass "$VEC/valid.env"
+expect 1 "--passphrase-file empty.pass is empty" -- "$BIN" open --key stats.key \
+	--passphrase-file empty.pass "$VEC/valid.env"
+expect 1 "--passphrase-file saved: Is a directory" -- "$BIN" open --key stats.key \
+	--passphrase-file saved "$VEC/valid.env"
+expect 1 "--passphrase-file needs a value" -- "$BIN" open --key stats.key "$VEC/valid.env" \
+	--passphrase-file
+expect 1 "no terminal to ask for it on" -- setsid -w "$BIN" open --key stats.key "$VEC/valid.env"
+SEALDROP_PASSPHRASE= expect 1 "SEALDROP_PASSPHRASE is empty" -- "$BIN" open --key stats.key \
+	"$VEC/valid.env"
+# the commands on a store: an empty one, from an empty export batch
+sqlite3 empty.sqlite "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE envelopes(seq INTEGER PRIMARY KEY, receipt TEXT NOT NULL UNIQUE,
+ day TEXT NOT NULL, size INTEGER NOT NULL, envelope BLOB NOT NULL, chain BLOB NOT NULL);
+INSERT INTO meta VALUES('format','sealdrop.batch/1'),
+ ('channel_id','00000000000000000000000000000000'),
+ ('prev_chain','0000000000000000000000000000000000000000000000000000000000000000'),
+ ('first_seq','1'),('last_seq','0'),('count','0');" && ok || bad "sqlite3 cannot make a batch"
+expect 0 "0 envelopes added" -- "$BIN" ingest --store s.db empty.sqlite
+expect 1 "$nofile" -- "$BIN" table --store s.db --key stats.key --rows sector \
+	--passphrase-file nope.pass
+expect 1 "$nofile" -- "$BIN" report --store s.db --key stats.key --out r.html \
+	--passphrase-file nope.pass
+# (show and ack read the key only for a store with reports:
+# test_analyst_e2e checks them)
+expect 1 "$nofile" -- "$SRV" keygen --out rk --kdf interactive --passphrase-file nope.pass
+expect 1 "$nofile" -- "$SRV" --listen 127.0.0.1:0 --db intake.db --channel channel.json \
+	--authority authority.pub --receipt-key receipt.key --passphrase-file nope.pass \
+	--templates "$2/templates"
+[ ! -e intake.db ] && ok || bad "the server made a store without its receipt key"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

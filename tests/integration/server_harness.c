@@ -23,6 +23,7 @@
 #include "sd_envelope.h"
 #include "sd_err.h"
 #include "sd_keys.h"
+#include "scratch_home.h"
 
 #define H_BODY_MAX (80u * 1024 * 1024)
 
@@ -51,6 +52,7 @@ static pid_t spawn(char *const argv[], const char *const env[],
 	assert_true(pid >= 0);
 	if (pid != 0)
 		return pid;
+	sd_scratch_home_child();
 	for (i = 0; env != NULL && env[i] != NULL; i++)
 		putenv((char *)(uintptr_t)env[i]);
 	if (out != NULL) {

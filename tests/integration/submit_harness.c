@@ -29,6 +29,7 @@
 #include "sd_envelope.h"
 #include "sd_err.h"
 #include "sd_keys.h"
+#include "scratch_home.h"
 
 #define RUN_LIMIT_MS 180000
 #define HEAD_MAX 65536
@@ -205,6 +206,7 @@ child_exec(const char *const argv[], const char *const env[], const char *in,
 
 	/* a test that dies must not leave a server behind */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sd_scratch_home_child();
 	for (i = 0; env != NULL && env[i] != NULL; i++)
 		putenv((char *)(uintptr_t)env[i]);
 	if ((fd = open(in, O_RDONLY)) < 0 || dup2(fd, 0) < 0)

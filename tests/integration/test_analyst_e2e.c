@@ -353,11 +353,30 @@ check_report(const char *path)
 	no_canary(path);
 }
 
+static int
+file_has(const char *path, const char *needle)
+{
+	char *s = slurp(path);
+	int found = strstr(s, needle) != NULL;
+
+	if (!found)
+		print_message("%s lacks '%s': %s\n", path, needle, s);
+	free(s);
+	return found;
+}
+
 static void
 check_show(void)
 {
 	char *s;
 
+	/* a passphrase file that is not there is named as the cause */
+	remove("missing.pass");
+	assert_int_not_equal(analyst("show-nopass.out", "show", "--store",
+	    "a.db", "--key", "k/details.key", "--passphrase-file",
+	    "missing.pass", W.attach_receipt, NULL), 0);
+	assert_true(file_has("show-nopass.out", "--passphrase-file "
+	    "missing.pass: No such file or directory"));
 	assert_int_equal(analyst("show.out", "show", "--store", "a.db",
 	    "--key", "k/details.key", "--stats-key", "k/stats.key",
 	    "--save-dir", "saved", W.attach_receipt, NULL), 0);
@@ -385,6 +404,12 @@ check_ack(size_t expect)
 	json_t *root;
 	json_error_t err;
 
+	remove("missing.pass");
+	assert_int_not_equal(analyst("ack-nopass.out", "ack", "--store", "a.db",
+	    "--key", "k/ack.key", "--out", "ack.sig", "--force", "--all",
+	    "--passphrase-file", "missing.pass", NULL), 0);
+	assert_true(file_has("ack-nopass.out", "--passphrase-file "
+	    "missing.pass: No such file or directory"));
 	assert_int_equal(analyst("ack.out", "ack", "--store", "a.db", "--key",
 	    "k/ack.key", "--out", "ack.sig", "--force", "--all", NULL), 0);
 	doc = slurp("ack.sig");

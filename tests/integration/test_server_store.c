@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -235,10 +236,14 @@ static void test_export_purge(void **state)
 		sqlite3_close(db);
 	}
 	check_batch("batch2.sqlite", 4, 1, chex, last);
-	/* nothing new: an empty batch */
+	/* nothing new: no empty batch, a message and exit status 3 */
 	assert_int_equal(server_cmd("export", "--db", "ep.db", "--out",
-	    "batch3.sqlite", "export3.log"), 0);
-	check_batch("batch3.sqlite", 5, 0, chex, last);
+	    "batch3.sqlite", "export3.log"), 3);
+	assert_int_equal(access("batch3.sqlite", F_OK), -1);
+	assert_true(h_file_has("export3.log", "nothing new since the last "
+	    "export; no batch was written to batch3.sqlite"));
+	assert_int_equal(h_db_count("ep.db", "SELECT value FROM meta WHERE "
+	    "key='exported_seq'"), 4);
 
 	/* a purged envelope sent again keeps its receipt and is not stored
 	 * twice */
@@ -247,10 +252,77 @@ static void test_export_purge(void **state)
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr((const char *)r.body.data, rc[0]));
 	h_resp_free(&r);
+	/* and the next batch still continues the chain */
+	post(&s, ch, 0, 201, rc[4]);
 	assert_int_equal(h_stop(&s), 0);
 	assert_int_equal(h_db_count("ep.db", "SELECT count(*) FROM envelopes"),
-	    1);
+	    2);
+	fresh("batch4.sqlite");
+	assert_int_equal(server_cmd("export", "--db", "ep.db", "--out",
+	    "batch4.sqlite", "export4.log"), 0);
+	{
+		sqlite3 *db = NULL;
+		char *prev = NULL;
+
+		assert_int_equal(sqlite3_open_v2("batch4.sqlite", &db,
+		    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		prev = batch_meta(db, "prev_chain");
+		assert_string_equal(prev, last);
+		free(prev);
+		sqlite3_close(db);
+	}
+	check_batch("batch4.sqlite", 5, 1, chex, last);
 	free(env0);
+	sd_channel_free(ch);
+}
+
+static void expect_mode_0600(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		fail_msg("%s is missing", path);
+	if ((st.st_mode & 0777) != 0600)
+		fail_msg("%s has mode %o, not 600", path,
+		    (unsigned)(st.st_mode & 0777));
+}
+
+/* The intake store and its -wal and -shm are private even under umask 022,
+ * where SQLite alone would make them 0644; so are export batches. */
+static void test_store_files_private(void **state)
+{
+	struct h_server s;
+	sd_channel *ch = h_channel(KEYS);
+	mode_t old = umask(022);
+
+	(void)state;
+	fresh("private.db");
+	fresh("private-batch.sqlite");
+	assert_int_equal(h_start(&s, KEYS, "private.db", NULL, NULL), 0);
+	post(&s, ch, 0, 201, NULL);
+	/* while the server runs, the WAL and its index exist */
+	expect_mode_0600("private.db");
+	expect_mode_0600("private.db-wal");
+	expect_mode_0600("private.db-shm");
+	assert_int_equal(server_cmd("export", "--db", "private.db", "--out",
+	    "private-batch.sqlite", "private-export.log"), 0);
+	expect_mode_0600("private-batch.sqlite");
+	assert_int_equal(h_stop(&s), 0);
+	expect_mode_0600("private.db");
+	/* the check itself sees a file SQLite made on its own */
+	{
+		sqlite3 *db = NULL;
+		struct stat st;
+
+		fresh("plain.db");
+		assert_int_equal(sqlite3_open("plain.db", &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "PRAGMA journal_mode=WAL; "
+		    "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
+		assert_int_equal(stat("plain.db-wal", &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0644);
+		sqlite3_close(db);
+	}
+	umask(old);
 	sd_channel_free(ch);
 }
 
@@ -389,6 +461,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_export_purge, h_teardown),
 		cmocka_unit_test_teardown(test_forged_ack, h_teardown),
 		cmocka_unit_test_teardown(test_disk_full, h_teardown),
+		cmocka_unit_test_teardown(test_store_files_private, h_teardown),
 		cmocka_unit_test_teardown(test_no_open_symbols, h_teardown),
 	};
 

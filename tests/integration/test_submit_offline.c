@@ -533,6 +533,141 @@ test_template_loads_as_printed(void **state)
 	h_run_free(&r);
 }
 
+/* What the field guide says about each field is what validation does: a
+ * field called required is refused when left out, an optional one is not,
+ * and the details part may be left out whole. */
+static int
+check_without(json_t *base, const char *drop, const char *drop2)
+{
+	const char *check[] = { "--check", "without.json", NULL };
+	json_t *doc = json_deep_copy(base);
+	struct h_run r;
+	char *text;
+	int status;
+
+	assert_non_null(doc);
+	json_object_del(doc, drop);
+	if (drop2 != NULL)
+		json_object_del(doc, drop2);
+	text = json_dumps(doc, 0);
+	assert_non_null(text);
+	h_write("without.json", text, strlen(text));
+	free(text);
+	json_decref(doc);
+	run(&r, check, NULL);
+	status = r.status;
+	if (status != 0 && strstr(r.err, drop) == NULL)
+		fail_msg("leaving out %s is refused without naming it: %s",
+		    drop, r.err);
+	h_run_free(&r);
+	return status;
+}
+
+static void
+test_template_says_what_is_required(void **state)
+{
+	const char *json[] = { "template", "--json", NULL };
+	const char *explain[] = { "template", "--explain", NULL };
+	static const enum sd_part parts[2] = { SD_PART_STATS, SD_PART_DETAILS };
+	const struct sd_field *f;
+	struct h_run r, g;
+	json_t *base;
+	const char *key;
+	json_t *v;
+	char line[128];
+	size_t p, i, n = 0;
+
+	(void)state;
+	run(&r, json, NULL);
+	assert_int_equal(r.status, 0);
+	base = json_loads(r.out, 0, NULL);
+	assert_non_null(base);
+	h_run_free(&r);
+	json_object_foreach(base, key, v) {
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), "replace this text") == 0)
+			json_object_set_new(base, key,
+			    json_string("design files gone"));
+	}
+	run(&g, explain, NULL);
+	assert_int_equal(g.status, 0);
+	/* a details part without its narrative is refused, naming it ... */
+	assert_int_not_equal(check_without(base, "narrative", "contact"), 0);
+	/* ... but the whole details part may go: statistics only */
+	{
+		json_t *stats_only = json_deep_copy(base);
+
+		json_object_del(stats_only, "consent_law_enforcement");
+		assert_int_equal(check_without(stats_only, "narrative",
+		    "contact"), 0);
+		json_decref(stats_only);
+	}
+	assert_non_null(strstr(g.out, "optional as a whole"));
+	for (p = 0; p < 2; p++) {
+		f = sd_schema_fields(parts[p], &n);
+		for (i = 0; i < n; i++) {
+			if (json_object_get(base, f[i].name) == NULL)
+				continue;       /* filled in by the tool */
+			snprintf(line, sizeof(line), "\n%s (%s", f[i].name,
+			    f[i].required ? "required" : "optional");
+			if (strstr(g.out, line) == NULL)
+				fail_msg("the guide does not call %s %s",
+				    f[i].name, f[i].required ? "required" :
+				    "optional");
+			if (strcmp(f[i].name, "schema") == 0)
+				continue;       /* filled in when absent */
+			/* with the rest of its part there, a required field
+			 * is needed and an optional one is not */
+			if (f[i].required)
+				assert_int_not_equal(check_without(base,
+				    f[i].name, NULL), 0);
+			else
+				assert_int_equal(check_without(base,
+				    f[i].name, NULL), 0);
+		}
+	}
+	/* and a required details field says when it is */
+	assert_non_null(strstr(g.out,
+	    "\nnarrative (required when any details are sent)"));
+	h_run_free(&g);
+	json_decref(base);
+}
+
+/* A file or an answer in another encoding than UTF-8 is refused by that
+ * name; nothing is sealed. */
+static void
+test_not_utf8_named(void **state)
+{
+	static const char answers[] =
+		"\xc9\n" "FR\n" "1\n" "J\n" "large\n" "2025-Q1\n" "3\n" "2\n"
+		"organised_crime\n" "non_eu\n" "\n" "\n" "y\n" "n\n" "y\n";
+	const char *check[] = { "--check", "latin1.json", NULL };
+	const char *ask[] = { "--interactive", "--channel", "channel.json",
+		"--authority", "A.pub", "--out", "latin1.sealed", NULL };
+	char text[sizeof(report_json) + 16];
+	char *p;
+	struct h_run r;
+
+	(void)state;
+	snprintf(text, sizeof(text), "%s", report_json);
+	p = strstr(text, "lab notebooks");
+	assert_non_null(p);
+	p[1] = (char)0xe0;      /* "l\xe0b", as a Latin-1 editor writes */
+	h_write("latin1.json", text, strlen(text));
+	run(&r, check, NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "latin1.json: line 4, column "));
+	assert_non_null(strstr(r.err, "byte 0xE0 is not UTF-8"));
+	h_run_free(&r);
+	unlink("latin1.sealed");
+	run(&r, ask, answers);
+	if (r.status != 0)
+		fail_msg("exit %d: %s", r.status, r.err);
+	assert_non_null(strstr(r.err, "byte 0xC9 of the answer is not UTF-8"));
+	assert_int_equal(access("latin1.sealed", F_OK), 0);
+	h_run_free(&r);
+}
+
 static void
 test_interactive_answers(void **state)
 {
@@ -620,8 +755,10 @@ main(void)
 		cmocka_unit_test(test_every_invalid_field_named),
 		cmocka_unit_test(test_details_in_both_places_refused),
 		cmocka_unit_test(test_template_loads_as_printed),
+		cmocka_unit_test(test_template_says_what_is_required),
 		cmocka_unit_test(test_interactive_answers),
 		cmocka_unit_test(test_interactive_input_ends),
+		cmocka_unit_test(test_not_utf8_named),
 		cmocka_unit_test(test_group_readable_secret_refused),
 	};
 

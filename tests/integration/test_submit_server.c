@@ -13,13 +13,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "sd_encode.h"
 #include "sd_envelope.h"
 #include "sd_err.h"
 #include "sd_keys.h"
 #include "sd_mem.h"
+#include "sd_open.h"
 #include "submit_harness.h"
 
 #define DB "intake.db"
@@ -67,10 +70,10 @@ teardown(void **state)
 	return 0;
 }
 
-/* sealdrop-submit --server URL --authority A.pub [extra...] report.json */
+/* sealdrop-submit --server URL --authority A.pub [extra...] FILE */
 static void
-submit(struct h_run *r, const char *url, const char *authority,
-    const char *const extra[], const char *today)
+submit_file(struct h_run *r, const char *url, const char *authority,
+    const char *const extra[], const char *today, const char *file)
 {
 	const char *argv[40];
 	char tenv[64];
@@ -86,13 +89,20 @@ submit(struct h_run *r, const char *url, const char *authority,
 	argv[k++] = "0.05";
 	for (i = 0; extra != NULL && extra[i] != NULL && k < 36; i++)
 		argv[k++] = extra[i];
-	argv[k++] = "report.json";
+	argv[k++] = file;
 	argv[k] = NULL;
 	if (today != NULL) {
 		snprintf(tenv, sizeof(tenv), "SEALDROP_TODAY=%s", today);
 		env[2] = tenv;
 	}
 	h_run(r, argv, env, NULL);
+}
+
+static void
+submit(struct h_run *r, const char *url, const char *authority,
+    const char *const extra[], const char *today)
+{
+	submit_file(r, url, authority, extra, today, "report.json");
 }
 
 static void
@@ -437,6 +447,242 @@ test_attachments_over_limits(void **state)
 	assert_int_equal(h_db_rows(DB, NULL), before);
 }
 
+/* The stats section of a stored envelope, opened with the stats key. */
+static json_t *
+stored_stats(const char *receipt)
+{
+	struct sd_envelope_view v;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	sd_seckey *k = NULL;
+	uint8_t *env = NULL, *plain = NULL;
+	size_t len = 0, plen = 0;
+	json_t *doc = NULL;
+
+	assert_int_equal(sqlite3_open_v2(DB, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT envelope FROM envelopes "
+	    "WHERE receipt = ?1", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, receipt, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	len = (size_t)sqlite3_column_bytes(st, 0);
+	env = malloc(len);
+	assert_non_null(env);
+	memcpy(env, sqlite3_column_blob(st, 0), len);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	assert_int_equal(sd_envelope_parse(env, len, &v), SD_OK);
+	assert_int_equal(sd_seckey_load("stats.key", H_PASS, strlen(H_PASS), &k),
+	    SD_OK);
+	assert_int_equal(sd_envelope_open_section(&v, 0, k, &plain, &plen),
+	    SD_OK);
+	doc = json_loadb((const char *)plain, plen, 0, NULL);
+	assert_non_null(doc);
+	sd_secret_free(plain);
+	sd_seckey_free(k);
+	free(env);
+	return doc;
+}
+
+static const char *
+member(json_t *doc, const char *key)
+{
+	return json_string_value(json_object_get(doc, key));
+}
+
+/* report.json with one number changed: a corrected version */
+static void
+corrected(const char *file, const char *loss, const char *extra_member)
+{
+	char text[sizeof(report_json) + 128];
+	const char *at = strstr(report_json, "250000");
+
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s%s", (int)(at - report_json),
+	    report_json, loss, extra_member ? extra_member : "",
+	    at + strlen("250000"));
+	h_write(file, text, strlen(text));
+}
+
+static void
+expect_input_error(struct h_run *r, int before, const char *a,
+    const char *b)
+{
+	if (r->status != 1)
+		fail_msg("expected exit 1, got %d: %s", r->status, r->err);
+	if (strstr(r->err, a) == NULL || (b != NULL && strstr(r->err, b) == NULL))
+		fail_msg("the message does not name '%s'%s%s: %s", a,
+		    b ? " and " : "", b ? b : "", r->err);
+	assert_int_equal(h_db_rows(DB, NULL), before);
+	h_run_free(r);
+}
+
+/* --update RECEIPT sends a corrected version with the same incident_ref and
+ * reporter pseudonym, taken from the receipt log, with no hex to copy. */
+static void
+test_update_by_receipt(void **state)
+{
+	const char *init[] = { h_bin("submitter/sealdrop-submit"), "init",
+		"--org-secret", "upd.secret", "--force", NULL };
+	const char *with_secret[] = { "--org-secret", "upd.secret", NULL };
+	const char *env[] = { xdg_env, home_env, NULL };
+	char r1[SD_RECEIPT_LEN + 1], r2[SD_RECEIPT_LEN + 1];
+	char r3[SD_RECEIPT_LEN + 1], prefix[16], line[256], corrects[64];
+	const char *upd[] = { "--update", r1, NULL };
+	json_t *a, *b, *c;
+	struct h_run r;
+	char *log;
+	size_t i;
+
+	(void)state;
+	h_run(&r, init, env, NULL);
+	assert_int_equal(r.status, 0);
+	h_run_free(&r);
+	submit(&r, server.url, "A.pub", with_secret, NULL);
+	expect_receipt(&r, r1);
+	h_run_free(&r);
+
+	/* the correction: no --org-secret, no --incident-ref */
+	corrected("fixed.json", "300000", NULL);
+	submit_file(&r, server.url, "A.pub", upd, NULL, "fixed.json");
+	expect_receipt(&r, r2);
+	assert_int_equal(h_field(r.out, "corrects", corrects, sizeof(corrects)),
+	    0);
+	assert_string_equal(corrects, r1);
+	h_run_free(&r);
+	a = stored_stats(r1);
+	b = stored_stats(r2);
+	assert_non_null(member(a, "reporter"));
+	assert_string_equal(member(a, "incident_ref"), member(b, "incident_ref"));
+	assert_string_equal(member(a, "reporter"), member(b, "reporter"));
+	assert_int_equal(json_integer_value(json_object_get(b, "loss_eur")),
+	    300000);
+	/* the log keeps the incident and the pseudonym of each */
+	log = h_read(log_path, NULL);
+	snprintf(line, sizeof(line), "\t%s\t%s\n", member(b, "incident_ref"),
+	    member(b, "reporter"));
+	assert_non_null(strstr(strstr(log, r2), line));
+	free(log);
+
+	/* a correction of the correction, by a prefix typed in capitals */
+	for (i = 0; i < 10; i++)
+		prefix[i] = (char)(r2[i] >= 'a' ? r2[i] - 32 : r2[i]);
+	prefix[10] = '\0';
+	upd[1] = prefix;
+	corrected("fixed2.json", "310000", NULL);
+	submit_file(&r, server.url, "A.pub", upd, NULL, "fixed2.json");
+	expect_receipt(&r, r3);
+	h_run_free(&r);
+	c = stored_stats(r3);
+	assert_string_equal(member(a, "incident_ref"), member(c, "incident_ref"));
+	assert_string_equal(member(a, "reporter"), member(c, "reporter"));
+	json_decref(a);
+	json_decref(b);
+	json_decref(c);
+}
+
+static void
+test_update_refusals(void **state)
+{
+	const char *old_line = "oooooooooooooooooooooooooooooooo\t2025-01-01\t"
+	    "c2ln\thttp://127.0.0.1:1\t00000000000000000000000000000000\n";
+	char r1[SD_RECEIPT_LEN + 1];
+	const char *upd[] = { "--update", r1, NULL, NULL };
+	const char *absent[] = { "--update", "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq",
+		NULL };
+	const char *old[] = { "--receipts", "old.log", "--update",
+		"oooooooooooooooooooooooooooooooo", NULL };
+	const char *nolog[] = { "--receipts", "none.log", "--update",
+		"oooooooooooooooooooooooooooooooo", NULL };
+	const char *with_secret[] = { "--org-secret", "upd.secret", NULL };
+	int before;
+	struct h_run r;
+
+	(void)state;
+	submit(&r, server.url, "A.pub", with_secret, NULL);
+	expect_receipt(&r, r1);
+	h_run_free(&r);
+	before = h_db_rows(DB, NULL);
+
+	/* report.json names another incident */
+	corrected("other.json", "1", ",\"incident_ref\":"
+	    "\"ffffffffffffffffffffffffffffffff\"");
+	submit_file(&r, server.url, "A.pub", upd, NULL, "other.json");
+	expect_input_error(&r, before, "incident_ref", r1);
+	/* a receipt the log does not hold */
+	submit(&r, server.url, "A.pub", absent, NULL);
+	expect_input_error(&r, before, "no report with this receipt",
+	    "receipts.log");
+	/* no log at all */
+	unlink("none.log");
+	submit(&r, server.url, "A.pub", nolog, NULL);
+	expect_input_error(&r, before, "no receipt log at", "none.log");
+	/* a line of an older version: found, but without its incident */
+	h_write("old.log", old_line, strlen(old_line));
+	submit(&r, server.url, "A.pub", old, NULL);
+	expect_input_error(&r, before, "earlier version", "--incident-ref");
+	/* the pseudonym cannot be dropped or changed */
+	upd[2] = "--anonymous";
+	submit(&r, server.url, "A.pub", upd, NULL);
+	expect_input_error(&r, before, "--anonymous", r1);
+	upd[2] = NULL;
+	{
+		const char *init[] = { h_bin("submitter/sealdrop-submit"), "init",
+			"--org-secret", "other.secret", "--force", NULL };
+		const char *env[] = { xdg_env, home_env, NULL };
+		const char *other[] = { "--update", r1, "--org-secret",
+			"other.secret", NULL };
+
+		h_run(&r, init, env, NULL);
+		assert_int_equal(r.status, 0);
+		h_run_free(&r);
+		submit(&r, server.url, "A.pub", other, NULL);
+		expect_input_error(&r, before, "--org-secret", "another reporter");
+	}
+	/* a receipt too short to look up */
+	upd[1] = "abc";
+	submit(&r, server.url, "A.pub", upd, NULL);
+	expect_input_error(&r, before, "--update takes the receipt", NULL);
+}
+
+/* A report sent without a pseudonym is corrected without one, even where
+ * an organisation secret now exists. */
+static void
+test_update_keeps_anonymous(void **state)
+{
+	const char *init[] = { h_bin("submitter/sealdrop-submit"), "init",
+		"--force", NULL };
+	const char *env[] = { xdg_env, home_env, NULL };
+	const char *anon[] = { "--anonymous", NULL };
+	char r1[SD_RECEIPT_LEN + 1], r2[SD_RECEIPT_LEN + 1], secret[PATH_MAX + 64];
+	const char *upd[] = { "--update", r1, NULL };
+	json_t *a, *b;
+	struct h_run r;
+
+	(void)state;
+	submit(&r, server.url, "A.pub", anon, NULL);
+	expect_receipt(&r, r1);
+	h_run_free(&r);
+	h_run(&r, init, env, NULL);
+	assert_int_equal(r.status, 0);
+	h_run_free(&r);
+	corrected("fixed3.json", "42", NULL);
+	submit_file(&r, server.url, "A.pub", upd, NULL, "fixed3.json");
+	expect_receipt(&r, r2);
+	h_run_free(&r);
+	a = stored_stats(r1);
+	b = stored_stats(r2);
+	assert_null(json_object_get(a, "reporter"));
+	assert_null(json_object_get(b, "reporter"));
+	assert_string_equal(member(a, "incident_ref"), member(b, "incident_ref"));
+	json_decref(a);
+	json_decref(b);
+	/* later tests send without a pseudonym, as before */
+	snprintf(secret, sizeof(secret), "%s", log_path);
+	memcpy(strrchr(secret, '/') + 1, "org.secret", sizeof("org.secret"));
+	assert_int_equal(unlink(secret), 0);
+}
+
 static void
 test_plain_http_only_to_loopback(void **state)
 {
@@ -469,6 +715,9 @@ main(void)
 		cmocka_unit_test(test_attachments_within_limits),
 		cmocka_unit_test(test_attachments_over_limits),
 		cmocka_unit_test(test_plain_http_only_to_loopback),
+		cmocka_unit_test(test_update_by_receipt),
+		cmocka_unit_test(test_update_refusals),
+		cmocka_unit_test(test_update_keeps_anonymous),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -37,6 +37,19 @@ if ! command -v node >/dev/null 2>&1; then
 	finish
 fi
 mkdir -p "$WORK" || exit 1
+# npm keeps a cache and logs under HOME: never the user's real one (ctest
+# gives a scratch HOME; by hand, one in the build tree), while the user's
+# .npmrc is still read for the registry and proxy
+case "$HOME" in
+"$BIN"/*) ;;
+*)
+	[ -f "$HOME/.npmrc" ] && export npm_config_userconfig="${npm_config_userconfig:-$HOME/.npmrc}"
+	export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" \
+	    XDG_CACHE_HOME="$WORK/home/.cache" XDG_DATA_HOME="$WORK/home/.local/share" \
+	    XDG_STATE_HOME="$WORK/home/.local/state"
+	mkdir -p "$HOME" || exit 1
+	;;
+esac
 MODULES=$HERE/node_modules
 if [ ! -f "$MODULES/libsodium-wrappers/package.json" ]; then
 	# install into the build tree, from the lock file only

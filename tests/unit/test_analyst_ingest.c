@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <sodium.h>
 #include <sqlite3.h>
@@ -442,6 +443,41 @@ test_store_refuses_foreign_file(void **state)
 	    SD_OK);
 }
 
+static void
+expect_mode_0600(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		fail_msg("%s is missing", path);
+	if ((st.st_mode & 0777) != 0600)
+		fail_msg("%s has mode %o, not 600", path,
+		    (unsigned)(st.st_mode & 0777));
+}
+
+/* A new store and its -wal and -shm are private even under umask 022,
+ * where SQLite alone would make them 0644. */
+static void
+test_store_files_private(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t zero[32] = { 0 }, last[32];
+	struct ingest_result r;
+	mode_t old = umask(022);
+	astore *s = fresh_store("private.db");
+
+	batch(f, "p1.sqlite", zero, 1, 0, 3, last);
+	assert_int_equal(ingest_batch(s, "p1.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 3);
+	/* while the store is open, the WAL and its index exist */
+	expect_mode_0600("private.db");
+	expect_mode_0600("private.db-wal");
+	expect_mode_0600("private.db-shm");
+	astore_close(s);
+	expect_mode_0600("private.db");
+	umask(old);
+}
+
 int
 main(void)
 {
@@ -456,6 +492,7 @@ main(void)
 		cmocka_unit_test(test_decrypt_and_refusals),
 		cmocka_unit_test(test_store_refuses_foreign_file),
 		cmocka_unit_test(test_batch_left_untouched),
+		cmocka_unit_test(test_store_files_private),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

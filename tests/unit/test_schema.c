@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "sd_encode.h"
 #include "sd_err.h"
 #include "sd_schema.h"
 
@@ -747,6 +748,51 @@ expect_parse_fails(const char *text, int rc, const char *want_part)
 	assert_int_equal(r.secret_types, 0);
 }
 
+/* A stats section in another encoding than UTF-8 is refused by that
+ * name, and the check finds the first byte that is not UTF-8. */
+static void
+test_parse_not_utf8(void **state)
+{
+	static const struct { const char *s; size_t n, bad; } cases[] = {
+		{ "ab\xc0\x80", 4, 2 },         /* overlong NUL */
+		{ "\xe0\x80\xaf", 3, 0 },        /* overlong '/' */
+		{ "a\xed\xa0\x80", 4, 1 },       /* surrogate */
+		{ "\xf4\x90\x80\x80", 4, 0 },    /* above U+10FFFF */
+		{ "caf\xe9 au lait", 14, 3 },    /* Latin-1 */
+		{ "\x80", 1, 0 },                /* lone continuation */
+		{ "x\xe2\x82", 3, 1 },           /* cut short */
+		{ "\xff\xfe{\0", 4, 0 },          /* UTF-16 */
+	};
+	struct sd_report r;
+	struct sd_errlist e;
+	size_t i, bad, line, col;
+	char *s = dump(full_report()), *m;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad = 99;
+		assert_int_equal(sd_utf8_valid((const uint8_t *)cases[i].s,
+		    cases[i].n, &bad), 0);
+		assert_int_equal(bad, cases[i].bad);
+	}
+	assert_int_equal(sd_utf8_valid((const uint8_t *)"\xf4\x8f\xbf\xbf"
+	    "\xed\x9f\xbf\xc3\xa9 \0x", 11, NULL), 1);
+	/* the place of a bad byte, in characters, for a message */
+	sd_text_position((const uint8_t *)"{\n  \"x\": \"\xc3\xa9t\xe9\"", 13,
+	    &line, &col);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 11);
+	/* a valid report with one value in Latin-1 */
+	m = strstr(s, "\"EL\"");
+	assert_non_null(m);
+	m[1] = (char)0xc9;       /* "\xc9L" */
+	assert_int_equal(sd_report_parse(s, strlen(s), TODAY, &r, &e),
+	    SD_E_FORMAT);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "report: is not UTF-8 text"));
+	free(s);
+}
+
 static void
 test_parse_rejects(void **state)
 {
@@ -821,6 +867,7 @@ main(void)
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_parse_fills_report),
 		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_not_utf8),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,6 +116,32 @@ test_parse_error_has_line(void **state)
 	sub_report_free(r);
 }
 
+/* A report file in another encoding than UTF-8 is refused by that name,
+ * with the place of the first byte that is not UTF-8. */
+static void
+test_not_utf8(void **state)
+{
+	struct sd_errlist e;
+	sub_report *r;
+	char text[2048];
+
+	(void)state;
+	snprintf(text, sizeof(text), "// \xc3\xa9" "crit \xc3\xa0 la main\n%s,\n"
+	    "\"narrative\":\"Caf\xe9\"}", valid);
+	r = load_text(text, &e);
+	assert_int_equal(e.n, 1);
+	assert_non_null(strstr(e.msg[0], "r.json: line 3, column 17: byte 0xE9 "
+	    "is not UTF-8; save the file as UTF-8 text"));
+	sub_report_free(r);
+	/* Windows' "Unicode" */
+	put("u16.json", "\xff\xfe{\x01\"");
+	assert_int_equal(sub_report_new(&r), SD_OK);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(sub_report_load(r, "u16.json", &e), SD_E_FORMAT);
+	assert_true(mentions(&e, "u16.json: is UTF-16 text, not UTF-8"));
+	sub_report_free(r);
+}
+
 static void
 test_details_given_twice(void **state)
 {
@@ -322,6 +348,9 @@ test_url_rules(void **state)
 	    sizeof(why)), SD_OK);
 }
 
+#define REF "0123456789abcdef0123456789abcdef"
+#define REP "aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11aa11"
+
 static void
 test_receipt_log(void **state)
 {
@@ -337,15 +366,15 @@ test_receipt_log(void **state)
 	put("pre.log", "old line\n");
 	assert_int_equal(chmod("pre.log", 0644), 0);
 	assert_int_equal(sub_receipts_append("logs/receipts.log", &r,
-	    "https://intake.example.eu", cid), SD_OK);
+	    "https://intake.example.eu", cid, REF, REP), SD_OK);
 	assert_int_equal(sub_receipts_append("logs/receipts.log", &r,
-	    "https://intake.example.eu", cid), SD_OK);
+	    "https://intake.example.eu", cid, REF, REP), SD_OK);
 	assert_int_equal(stat("logs/receipts.log", &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	text = slurp("logs/receipts.log");
 	assert_non_null(strstr(text, "abcdefghijklmnopqrstuvwxyz234567\t"
 	    "2026-03-04\tc2lnbmF0dXJl\thttps://intake.example.eu\t"
-	    "abababababababababababababababab\n"));
+	    "abababababababababababababababab\t" REF "\t" REP "\n"));
 	second = strchr(text, '\n');
 	assert_non_null(second);
 	/* two appends, two identical whole lines */
@@ -353,13 +382,90 @@ test_receipt_log(void **state)
 	assert_memory_equal(second + 1, text, (size_t)(second + 1 - text));
 	free(text);
 	/* an older log readable by others is tightened */
-	assert_int_equal(sub_receipts_append("pre.log", &r, "https://x.eu", cid),
-	    SD_OK);
+	assert_int_equal(sub_receipts_append("pre.log", &r, "https://x.eu", cid,
+	    REF, NULL), SD_OK);
 	assert_int_equal(stat("pre.log", &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
+	text = slurp("pre.log");
+	/* no pseudonym is written as "-" */
+	assert_non_null(strstr(text, "\t" REF "\t-\n"));
+	free(text);
 	/* a line break in the URL would forge a second line */
 	assert_int_equal(sub_receipts_append("pre.log", &r, "https://x.eu/\nz",
-	    cid), SD_E_INVAL);
+	    cid, REF, NULL), SD_E_INVAL);
+	/* nor is anything but hex taken for the incident and the pseudonym */
+	assert_int_equal(sub_receipts_append("pre.log", &r, "https://x.eu",
+	    cid, "0123\tabc", NULL), SD_E_INVAL);
+	assert_int_equal(sub_receipts_append("pre.log", &r, "https://x.eu",
+	    cid, REF, "-"), SD_E_INVAL);
+}
+
+/* --update finds the incident of a receipt in the log: by the whole receipt
+ * or a prefix, in any case, on lines of this version (with the incident)
+ * and of older ones (without). */
+static void
+test_receipt_find(void **state)
+{
+	struct sub_receipt a = { "aaaaaaaabbbbbbbbccccccccdddddddd", "2026-03-04",
+		"c2ln" };
+	struct sub_receipt b = { "aaaaaaaabbbbbbbbcccccccceeeeeeee", "2026-03-05",
+		"c2ln" };
+	uint8_t cid[SD_CHANNEL_ID_BYTES];
+	struct sub_logged l;
+	char big[9000];
+
+	(void)state;
+	memset(cid, 0x01, sizeof(cid));
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\n';
+	big[sizeof(big) - 1] = '\0';
+	/* an older line without incident, a line too long to be ours, then
+	 * this version's lines */
+	put("find.log", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\t2025-01-01\tsig\t"
+	    "https://x.eu\t01010101010101010101010101010101\n");
+	{
+		FILE *f = fopen("find.log", "a");
+
+		assert_non_null(f);
+		assert_true(fputs(big, f) >= 0);
+		assert_int_equal(fclose(f), 0);
+	}
+	assert_int_equal(sub_receipts_append("find.log", &a, "https://x.eu",
+	    cid, REF, REP), SD_OK);
+	assert_int_equal(sub_receipts_append("find.log", &b, "https://x.eu",
+	    cid, "ffffffffffffffffffffffffffffffff", NULL), SD_OK);
+
+	assert_int_equal(sub_receipts_find("find.log", a.receipt, &l), SD_OK);
+	assert_string_equal(l.receipt, a.receipt);
+	assert_string_equal(l.day, "2026-03-04");
+	assert_string_equal(l.incident_ref, REF);
+	assert_string_equal(l.reporter, REP);
+	assert_int_equal(l.has_identity, 1);
+	/* upper case, as a person may type it */
+	assert_int_equal(sub_receipts_find("find.log",
+	    "AAAAAAAABBBBBBBBCCCCCCCCEEEEEEEE", &l), SD_OK);
+	assert_string_equal(l.incident_ref, "ffffffffffffffffffffffffffffffff");
+	assert_string_equal(l.reporter, "");
+	/* a unique prefix; an ambiguous one; one too short */
+	assert_int_equal(sub_receipts_find("find.log", "aaaaaaaabbbbbbbbccccccccd",
+	    &l), SD_OK);
+	assert_string_equal(l.receipt, a.receipt);
+	assert_int_equal(sub_receipts_find("find.log", "aaaaaaaabbbb", &l),
+	    SD_E_FORMAT);
+	assert_int_equal(sub_receipts_find("find.log", "aaaaaaa", &l),
+	    SD_E_INVAL);
+	/* not there at all */
+	assert_int_equal(sub_receipts_find("find.log",
+	    "qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqq", &l), SD_E_INVAL);
+	/* an older line is found, but knows no incident */
+	assert_int_equal(sub_receipts_find("find.log",
+	    "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", &l), SD_OK);
+	assert_int_equal(l.has_identity, 0);
+	assert_string_equal(l.incident_ref, "");
+	/* no log */
+	unlink("nolog.log");
+	assert_int_equal(sub_receipts_find("nolog.log", a.receipt, &l),
+	    SD_E_IO);
 }
 
 static void
@@ -424,6 +530,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_comments_and_split),
 		cmocka_unit_test(test_parse_error_has_line),
+		cmocka_unit_test(test_not_utf8),
 		cmocka_unit_test(test_details_given_twice),
 		cmocka_unit_test(test_incident_ref),
 		cmocka_unit_test(test_all_errors_at_once),
@@ -433,6 +540,7 @@ main(void)
 		cmocka_unit_test(test_field_check),
 		cmocka_unit_test(test_url_rules),
 		cmocka_unit_test(test_receipt_log),
+		cmocka_unit_test(test_receipt_find),
 		cmocka_unit_test(test_org_secret),
 		cmocka_unit_test(test_data_path),
 	};
