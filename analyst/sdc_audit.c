@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "sd_err.h"
+#include "sd_progress.h"
 #include "sdc_impl.h"
 
 #define POOL_MAX 8
@@ -29,6 +30,16 @@ struct sdc_pool {
 
 /* The LPs work near 1 after scaling; what they return is exact to far
  * better than this. */
+sd_progress *
+sdc_progress_for(const sdc_sys *s, const char *what, const char *unit,
+    size_t n)
+{
+	/* small systems are done before a line would help */
+	if (n < 50 && s->nvar < 5000)
+		return NULL;
+	return sd_progress_start(what, unit, n);
+}
+
 double
 sdc_tol(const sdc_sys *s)
 {
@@ -318,7 +329,8 @@ int
 sdc_audit(sdc_sys *s, size_t *first, size_t *bad)
 {
 	unsigned char *play = NULL;
-	size_t i;
+	sd_progress *prog = NULL;
+	size_t i, nprim = 0, done = 0;
 	int rc, any;
 
 	*bad = 0;
@@ -336,12 +348,19 @@ sdc_audit(sdc_sys *s, size_t *first, size_t *bad)
 	if ((play = calloc(s->natt + 1, 1)) == NULL)
 		return SD_E_NOMEM;
 	any = in_play(s, play);
+	for (i = 0; i < s->nvar; i++) {
+		const struct sdc_cell *c = sdc_var_cell(s, i);
+		nprim += c != NULL && c->exists && sdc_is_primary(c->st);
+	}
+	prog = sdc_progress_for(s, "auditing the protection", "cells", nprim);
 	for (i = 0; i < s->nvar && rc == SD_OK; i++) {
 		const struct sdc_cell *c = sdc_var_cell(s, i);
 		if (c == NULL || !c->exists || !sdc_is_primary(c->st))
 			continue;
 		rc = check_cell(s, i, play, any, bad);
+		sd_progress_set(prog, ++done);
 	}
+	sd_progress_end(prog);
 	free(play);
 	return rc;
 }

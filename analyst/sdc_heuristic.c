@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "sd_err.h"
+#include "sd_progress.h"
 #include "sdc_impl.h"
 
 /* Bound on the bookkeeping of the release pass; beyond it it is skipped. */
@@ -77,22 +78,6 @@ static void
 say_unprotectable(sdc_sys *s, const struct sdc_req *r)
 {
 	s->fail_var = r->var;
-	if (getenv("SDC_DEBUG") != NULL) {
-		const struct sdc_cell *c = sdc_var_cell(s, r->var);
-		size_t k;
-		fprintf(stderr, "unprotectable var %zu unknown=%d new=%d value=%lld "
-		    "n=%zu st=%c up=%d level=%g att=%zu\n", r->var,
-		    s->v[r->var].unknown, s->v[r->var].isnew, (long long)c->value,
-		    c->ncontrib, c->st, r->up, r->level, r->att);
-		if (r->att < s->natt)
-			for (k = 0; k < s->att[r->att].n; k++)
-				fprintf(stderr, "  att var %zu own %g alone %d pub %d "
-				    "unknown %d truth %g\n", s->att[r->att].var[k],
-				    s->att[r->att].own[k], s->att[r->att].alone[k],
-				    sdc_var_published(s, s->att[r->att].var[k]),
-				    s->v[s->att[r->att].var[k]].unknown,
-				    s->v[s->att[r->att].var[k]].truth);
-	}
 	snprintf(s->info.why, sizeof(s->info.why), "a confidential cell "
 	    "cannot be hidden %s from %s, whatever else is withheld",
 	    r->up ? "upwards" : "downwards", r->att == SDC_OUTSIDER ||
@@ -129,14 +114,20 @@ meet(sdc_sys *s, struct sdc_req *r)
 int
 sdc_heuristic_add(sdc_sys *s, size_t first)
 {
+	sd_progress *prog = NULL;
 	size_t k;
 	int rc = SD_OK;
 
 	if (first >= s->nreq)
 		return SD_OK;
 	qsort(s->req + first, s->nreq - first, sizeof(*s->req), cmp_req);
-	for (k = first; k < s->nreq && rc == SD_OK; k++)
+	prog = sdc_progress_for(s, "secondary suppression", "requirements",
+	    s->nreq - first);
+	for (k = first; k < s->nreq && rc == SD_OK; k++) {
 		rc = meet(s, &s->req[k]);
+		sd_progress_set(prog, k - first + 1);
+	}
+	sd_progress_end(prog);
 	return rc;
 }
 

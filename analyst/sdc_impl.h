@@ -228,6 +228,10 @@ int sdc_heuristic_release(sdc_sys *s);
 int sdc_exact_run(sdc_sys *s, int *solved);
 
 /* sdc_audit.c */
+struct sd_progress;
+/* a progress line for a long step, or NULL (sd_progress.h) */
+struct sd_progress *sdc_progress_for(const sdc_sys *s, const char *what,
+    const char *unit, size_t n);
 /* accuracy of the LPs, in units */
 double sdc_tol(const sdc_sys *s);
 /* how far to move for level, within room */
