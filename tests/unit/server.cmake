@@ -7,7 +7,9 @@ set(SD_FORM_SOURCES
   ${CMAKE_SOURCE_DIR}/server/form_web.c
   ${CMAKE_SOURCE_DIR}/server/form_input.c
   ${CMAKE_SOURCE_DIR}/server/form_page.c
-  ${CMAKE_SOURCE_DIR}/server/form_build.c)
+  ${CMAKE_SOURCE_DIR}/server/form_build.c
+  ${CMAKE_SOURCE_DIR}/server/form_steps.c
+  ${CMAKE_SOURCE_DIR}/server/form_receipt.c)
 
 sd_add_test(test_tmpl
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_tmpl.c ${SD_FORM_SOURCES}
