@@ -16,6 +16,11 @@
 
 #include "sd_buf.h"
 
+/* Marks a text as a msgid for scripts/update-pot.sh (xgettext); NC_ gives
+ * it a msgctxt as well. Both are the text itself at run time. */
+#define N_(s) s
+#define NC_(ctx, s) s
+
 /* Result codes of sd_form_build besides SD_OK and the sd_err codes. */
 #define SD_FORM_INVALID  (-60)   /* errs filled: re-render the form, 400 */
 #define SD_FORM_HONEYPOT (-61)   /* the hidden field was filled: 400, store nothing */
@@ -67,6 +72,10 @@ const char *sd_web_lang_at(const sd_web *w, size_t i);
 const char *sd_web_lang(const sd_web *w, const char *query_lang,
     const char *accept_language);
 
+/* msgid (with msgctxt ctx, or NULL) in lang, as the pages show it. */
+const char *sd_web_tr(const sd_web *w, const char *lang, const char *ctx,
+    const char *msgid);
+
 /* Submitted form fields: a bounded list of name/value pairs; repeated names
  * carry multi-valued fields (checkboxes). Values are copied into memory
  * that is wiped on free. */
@@ -105,9 +114,9 @@ struct sd_form_errors {
 /* Add a message (a msgid, translated here into lang) for field. Messages
  * the server may need for attachments: */
 #define SD_FORM_MSG_FILE_TOO_LARGE \
-	"A file is larger than the limit. Choose a smaller file."
+	N_("A file is larger than the limit. Choose a smaller file.")
 #define SD_FORM_MSG_TOO_MANY_FILES \
-	"Too many files. Attach at most the number of files stated."
+	N_("Too many files. Attach at most the number of files stated.")
 void sd_form_errors_add(const sd_web *w, const char *lang,
     struct sd_form_errors *errs, const char *field, const char *msgid);
 

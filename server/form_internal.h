@@ -10,11 +10,6 @@
 #include "i18n.h"
 #include "tmpl.h"
 
-/* Marks a text as a msgid for scripts/update-pot.sh (xgettext); NC_ gives
- * it a msgctxt as well. Both are the text itself at run time. */
-#define N_(s) s
-#define NC_(ctx, s) s
-
 /* Messages shown next to a field; msgids of the catalogues. The browser
  * gets the same texts (under the names of form_msgs) so that its checks
  * say exactly what the server's say. */

@@ -327,7 +327,8 @@ field_common(const struct page *pg, const struct sd_field *f, enum kind k,
 	    web_set_str(o, "target", target) ||
 	    web_set_str(o, "describedby", desc) || set_kind(o, k))
 		return SD_E_NOMEM;
-	if (err)
+	/* the summary links to the fields in sight: those of the step shown */
+	if (err && form_step_of(name) == pg->view->step)
 		return add_summary(pg, field_label(pg, f), target, err);
 	return SD_OK;
 }
@@ -505,7 +506,8 @@ attachment_texts(const struct page *pg, json_t *data)
 	    web_set_str(data, "files_size_text", size) ||
 	    web_set_str(data, "files_err", err ? err : ""))
 		goto done;
-	if (err && add_summary(pg, tr(pg, N_("Files")), "f-attachment-1", err))
+	if (err && pg->view->step == SD_FORM_REVIEW &&
+	    add_summary(pg, tr(pg, N_("Files")), "f-attachment-1", err))
 		goto done;
 	rc = file_inputs(pg, files, "f-attachment", SD_FORM_ATTACHMENT_FIELD);
 done:

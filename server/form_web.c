@@ -120,6 +120,13 @@ web_tr(const sd_web *w, const char *lang, const char *msgid)
 }
 
 const char *
+sd_web_tr(const sd_web *w, const char *lang, const char *ctx,
+    const char *msgid)
+{
+	return sd_i18n_trc(w->i18n, lang, ctx, msgid);
+}
+
+const char *
 web_trc(const sd_web *w, const char *lang, const char *ctx,
     const char *msgid)
 {
