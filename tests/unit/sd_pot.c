@@ -116,7 +116,7 @@ template(const char *dir, const char *name)
 {
 	char path[4096], ref[256], *text = NULL, *id = NULL, *note = NULL;
 	const char *p = NULL, *end = NULL, *close = NULL;
-	size_t n, line = 1;
+	size_t n;
 	FILE *fp = NULL;
 	int rc = 1;
 
@@ -131,8 +131,6 @@ template(const char *dir, const char *name)
 	n = fread(text, 1, FILE_MAX, fp);
 	end = text + n;
 	for (p = text; p < end; p++) {
-		if (*p == '\n')
-			line++;
 		if (end - p < 3 || p[0] != '{' || p[1] != '{')
 			continue;
 		if ((close = strstr(p, "}}")) == NULL)
@@ -144,14 +142,13 @@ template(const char *dir, const char *name)
 			else
 				memmove(note, note + 13, strlen(note + 12));
 		} else if (p[2] == '_' && (p[3] == ' ' || p[3] == '\n')) {
-			snprintf(ref, sizeof(ref), "templates/%s:%zu", name, line);
+			/* no line numbers: the template changes only with the texts */
+			snprintf(ref, sizeof(ref), "templates/%s", name);
 			entry(note, ref, NULL, id,
 			    squeeze(p + 3, (size_t)(close - p - 3), id));
 			note[0] = '\0';
 		}
-		for (; p < close; p++)
-			if (*p == '\n')
-				line++;
+		p = close;
 	}
 	rc = 0;
 done:

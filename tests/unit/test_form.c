@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "sd_err.h"
+#include "sd_org.h"
 #include "sd_schema.h"
 #include "tmpl.h"
 
@@ -645,7 +647,7 @@ test_values_come_back_escaped(void **state)
 	assert_int_equal(sd_form_page(web, "en", in, &errs, NULL, &page), SD_OK);
 	must_not_contain(&page, "<script");
 	must_not_contain(&page, "<img");
-	must_not_contain(&page, "\" autofocus");
+	must_not_contain(&page, "\" autofocus onfocus");
 	must_contain(&page, "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 	    "</textarea>");
 	must_contain(&page, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
@@ -857,6 +859,147 @@ test_error_pages(void **state)
 	sd_buf_free(&page);
 }
 
+
+/* The organisation code carries the secret; a mistyped one is refused; the
+ * form derives the pseudonym exactly as the CLI does. */
+static void
+test_org_code(void **state)
+{
+	uint8_t secret[SD_ORG_SECRET_BYTES], back[SD_ORG_SECRET_BYTES];
+	uint8_t h[32];
+	char code[SD_ORG_CODE_LEN], typed[SD_ORG_CODE_LEN + 8], hex[65];
+	char rep[SD_REPORTER_HEX];
+	sd_form_input *in = valid_input();
+	struct sd_form_errors errs;
+	sd_buf stats, details;
+	json_t *j = NULL;
+	size_t i, k;
+
+	(void)state;
+	randombytes_buf(secret, sizeof(secret));
+	sd_org_code_encode(code, secret);
+	assert_int_equal(strlen(code), 65);
+	for (i = 5; i < 65; i += 6)
+		assert_int_equal(code[i], '-');
+	/* typed in capitals, with spaces for dashes */
+	for (i = 0, k = 0; code[i]; i++)
+		typed[k++] = code[i] == '-' ? ' ' :
+		    (code[i] >= 'a' && code[i] <= 'z') ? (char)(code[i] - 32) : code[i];
+	typed[k] = '\0';
+	assert_int_equal(sd_org_code_parse(typed, strlen(typed), back), SD_OK);
+	assert_memory_equal(secret, back, sizeof(secret));
+	/* one letter wrong: the check bytes catch it */
+	memcpy(typed, code, sizeof(code));
+	typed[7] = typed[7] == 'a' ? 'b' : 'a';
+	assert_int_equal(sd_org_code_parse(typed, strlen(typed), back),
+	    SD_E_SIGNATURE);
+	assert_int_equal(sd_org_code_parse("abc", 3, back), SD_E_FORMAT);
+	assert_int_equal(sd_org_code_parse(code, 64, back), SD_E_FORMAT);
+	/* reporter = hex BLAKE2b-256(key = secret, "sealdrop.reporter/1") */
+	crypto_generichash(h, 32, (const uint8_t *)"sealdrop.reporter/1", 19,
+	    secret, 32);
+	sodium_bin2hex(hex, sizeof(hex), h, 32);
+	sd_reporter_derive(rep, secret);
+	assert_string_equal(rep, hex);
+	/* the form turns the code into that pseudonym, and keeps no code */
+	assert_int_equal(sd_form_input_add(in, "org_code", code), SD_OK);
+	sd_buf_init(&stats, 64 * 1024);
+	sd_buf_init(&details, 1024 * 1024);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
+	    &errs), SD_OK);
+	j = load_json(&stats);
+	assert_string_equal(json_string_value(json_object_get(j, "reporter")),
+	    hex);
+	assert_null(strstr((const char *)stats.data, code));
+	assert_null(strstr((const char *)details.data, code));
+	json_decref(j);
+	sd_buf_free(&stats);
+	sd_buf_free(&details);
+	sd_form_input_free(in);
+	/* a mistyped code is a message next to its field, in step 1 */
+	in = valid_input();
+	assert_int_equal(sd_form_input_add(in, "org_code", typed), SD_OK);
+	sd_buf_init(&stats, 64 * 1024);
+	sd_buf_init(&details, 1024 * 1024);
+	assert_int_equal(sd_form_build(web, "da", in, TODAY, &stats, &details,
+	    &errs), SD_FORM_INVALID);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.e[0].field, "org_code");
+	assert_string_equal(errs.e[0].msg, "Denne organisationskode har en "
+	    "tastefejl. Kontrollér den bogstav for bogstav.");
+	assert_int_equal(sd_form_step_of_errors(&errs), 1);
+	sd_buf_free(&stats);
+	sd_buf_free(&details);
+	sd_form_input_free(in);
+}
+
+/* Where a post without JavaScript goes: forward checks the steps passed,
+ * back checks nothing, the review comes back from a change. */
+static void
+test_navigation(void **state)
+{
+	struct sd_form_view view;
+	struct sd_form_errors errs;
+	sd_form_input *in = NULL;
+
+	(void)state;
+	sd_form_view_init(&view, "AAAA");
+	/* no go: a send, as from a form in one piece */
+	in = valid_input();
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SEND);
+	sd_form_input_add(in, "step", "2");
+	sd_form_input_add(in, "go", "review");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(view.step, SD_FORM_REVIEW);
+	assert_int_equal(errs.n, 0);
+	assert_string_equal(view.authority_b64, "AAAA");
+	sd_form_input_free(in);
+	/* a wrong answer of step 1 stops a move to step 4 on step 1 */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "member_state", "XX");
+	sd_form_input_add(in, "step", "1");
+	sd_form_input_add(in, "go", "4");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(view.step, 1);
+	assert_true(errs.n >= 1);
+	assert_string_equal(errs.e[0].field, "member_state");
+	sd_form_input_free(in);
+	/* back, or a change from the review: nothing checked */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "review");
+	sd_form_input_add(in, "go", "3");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(view.step, 3);
+	assert_int_equal(errs.n, 0);
+	assert_true(view.from_review);
+	sd_form_input_free(in);
+	/* a new organisation code, shown on the same step */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "1");
+	sd_form_input_add(in, "go", "newcode");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(strlen(view.new_code), 65);
+	sd_form_input_free(in);
+	/* buttons the form does not have */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "1");
+	sd_form_input_add(in, "go", "7");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_BAD);
+	sd_form_input_free(in);
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "0");
+	sd_form_input_add(in, "go", "2");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_BAD);
+	sd_form_input_free(in);
+}
+
 static void
 test_page_limit(void **state)
 {
@@ -914,6 +1057,8 @@ main(void)
 		cmocka_unit_test(test_receipt_page),
 		cmocka_unit_test(test_error_pages),
 		cmocka_unit_test(test_page_limit),
+		cmocka_unit_test(test_org_code),
+		cmocka_unit_test(test_navigation),
 		cmocka_unit_test(test_template_texts_are_translated),
 	};
 
