@@ -730,7 +730,9 @@ async function start() {
   state.fromReview = form.elements.from_review.value === '1';
   state.ready = true;
   show(cur === 'review' ? REVIEW : (+cur || 1), false);
-  if (state.blocked === 'authority') showProblem(sd.ui.authority);
+  // a channel of another authority, or one that does not check: said at
+  // once, before anything is typed
+  if (state.blocked) showProblem(sd.ui[state.blocked]);
 }
 
 if (sd) start();
