@@ -339,9 +339,11 @@ function sameJson(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+// What the analysts count: each call exports what came in since the last
+// and ingests it into the one analyst store, as the operators would.
 function analystCount() {
   const batch = path.join(WORK, `batch-${Date.now()}.sqlite`);
-  const store = path.join(WORK, `analyst-${Date.now()}.db`);
+  const store = path.join(WORK, 'analyst.db');
   run(SERVER, ['export', '--db', DB, '--out', batch]);
   run(ANALYST, ['ingest', '--store', store, batch]);
   const csv = run(ANALYST, ['table', '--store', store, '--key', path.join(KEYS, 'stats.key'),
@@ -536,6 +538,9 @@ async function noJsFlow() {
   for (const r of sql(DB, 'SELECT receipt FROM envelopes ORDER BY seq DESC LIMIT 2').split('\n'))
     refs.push(openStored(r, `nojs-again-${r}`).stats.incident_ref);
   check(refs[0] === refs[1] && refs[0] === ref, 'nojs: both carry the incident reference of the first page');
+  // the report with JavaScript before, and this one: two, not three
+  const counted = analystCount();
+  check(counted === 2, 'nojs: the analysts count the post sent twice as one report', `${counted} reports`);
   await page.context().close();
 }
 
