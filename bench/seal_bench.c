@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	struct sd_section_in sec[3];
 	uint8_t *file = NULL, *env = NULL;
 	size_t size = argc > 3 ? strtoul(argv[3], NULL, 10) : 10u << 20;
-	int rounds = argc > 4 ? atoi(argv[4]) : 5, i;
+	int rounds = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 5, i;
 	double t[64], t0;
 	size_t len = 0;
 
