@@ -1,14 +1,21 @@
 #!/bin/sh
-# Install what sealdrop needs from Debian's packages; does nothing when all of
-# it is there. Runs as root, or through sudo.
+# Install what sealdrop needs: Debian's packages (only those missing; as
+# root, or through sudo), then the npm packages of the two lock files (only
+# when missing or when a lock file changed): libsodium for the web form's
+# sealer (templates/static/vendor), and playwright-core and axe-core for
+# the browser tests (tests/browser). Chromium is Debian's.
+#
+# SD_WITH_BROWSER=0 leaves out chromium (the browser tests then say so).
 set -eu
+cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config libsodium-dev libmicrohttpd-dev
 libsqlite3-dev libcmocka-dev libjansson-dev libcurl4-openssl-dev libglpk-dev
-libseccomp-dev sqlite3 curl binutils nodejs npm"
-# Browser tests need Chromium as well.
-if [ "${SD_WITH_BROWSER:-0}" = 1 ]; then
-	PKGS="$PKGS chromium"
+libseccomp-dev sqlite3 curl binutils nodejs npm gettext openssl"
+# The browser tests drive Debian's chromium; DejaVu has the Greek and
+# Cyrillic letters of the form's languages.
+if [ "${SD_WITH_BROWSER:-1}" = 1 ]; then
+	PKGS="$PKGS chromium fonts-dejavu-core"
 fi
 
 missing=""
@@ -22,11 +29,30 @@ case " $missing " in *" npm "*|*" nodejs "*)
 		missing=$(echo "$missing" | sed 's/ nodejs//; s/ npm//')
 	fi;;
 esac
-[ -z "$missing" ] && exit 0
+if [ -n "$missing" ]; then
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+	echo "sealdrop: installing$missing" >&2
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	# shellcheck disable=SC2086
+	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
 
-SUDO=""
-[ "$(id -u)" -eq 0 ] || SUDO="sudo"
-echo "sealdrop: installing$missing" >&2
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-# shellcheck disable=SC2086
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# npm_ci DIR: node_modules of DIR from its package-lock.json, once per lock
+npm_ci() {
+	stamp=$1/node_modules/.sealdrop-lock
+	if [ -f "$stamp" ] && cmp -s "$1/package-lock.json" "$stamp"; then
+		return 0
+	fi
+	echo "sealdrop: npm ci in $1" >&2
+	if (cd "$1" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+		cp "$1/package-lock.json" "$stamp"
+	else
+		echo "sealdrop: npm ci failed in $1 (the npm registry must be reachable once)" >&2
+		return 1
+	fi
+}
+status=0
+npm_ci templates/static/vendor || status=1
+npm_ci tests/browser || status=1
+exit "$status"

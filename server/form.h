@@ -1,8 +1,10 @@
-/* The web form without JavaScript: pages rendered from templates/, the form
- * generated from the report schema (common/sd_schema.h), translations from
- * templates/po/xx.po, and the pure step that turns submitted form fields into
- * the stats and details JSON of a report. Nothing here touches HTTP: the
- * server feeds fields in and sends the rendered bytes out.
+/* The web form: pages rendered from templates/, the form generated from the
+ * report schema (common/sd_schema.h) in steps, translations from
+ * templates/po/xx.po, the navigation between steps without JavaScript, the
+ * data the browser's sealer needs (the same schema, the pinned authority
+ * key, the messages), and the pure step that turns submitted form fields
+ * into the stats and details JSON of a report. Nothing here touches HTTP:
+ * the server feeds fields in and sends the rendered bytes out.
  *
  * Everything a page or a report holds may be plaintext of a report: output
  * buffers are sd_bufs (wiped on free), form inputs are wiped on free. */
@@ -13,6 +15,11 @@
 #include <stdint.h>
 
 #include "sd_buf.h"
+
+/* Marks a text as a msgid for scripts/update-pot.sh (xgettext); NC_ gives
+ * it a msgctxt as well. Both are the text itself at run time. */
+#define N_(s) s
+#define NC_(ctx, s) s
 
 /* Result codes of sd_form_build besides SD_OK and the sd_err codes. */
 #define SD_FORM_INVALID  (-60)   /* errs filled: re-render the form, 400 */
@@ -29,6 +36,15 @@
 /* Field names the form uses besides the schema's member names. */
 #define SD_FORM_HONEYPOT_FIELD "website"
 #define SD_FORM_ATTACHMENT_FIELD "attachment"   /* each file input, repeated */
+#define SD_FORM_ORG_CODE_FIELD "org_code"       /* gives the reporter */
+#define SD_FORM_GO_FIELD "go"                   /* the button pressed */
+#define SD_FORM_STEP_FIELD "step"               /* the step shown */
+#define SD_FORM_FROM_REVIEW_FIELD "from_review" /* a change from the review */
+
+/* The steps of the form (about the organisation, what was taken, how, the
+ * impact, the details) and the review that shows what will be sent. */
+#define SD_FORM_STEPS 5
+#define SD_FORM_REVIEW (SD_FORM_STEPS + 1)
 
 /* Templates and catalogues, loaded once at start-up, read-only afterwards
  * (safe to share between threads). */
@@ -55,6 +71,10 @@ const char *sd_web_lang_at(const sd_web *w, size_t i);
  * "en". Either argument may be NULL. The result is owned by w. */
 const char *sd_web_lang(const sd_web *w, const char *query_lang,
     const char *accept_language);
+
+/* msgid (with msgctxt ctx, or NULL) in lang, as the pages show it. */
+const char *sd_web_tr(const sd_web *w, const char *lang, const char *ctx,
+    const char *msgid);
 
 /* Submitted form fields: a bounded list of name/value pairs; repeated names
  * carry multi-valued fields (checkboxes). Values are copied into memory
@@ -94,18 +114,51 @@ struct sd_form_errors {
 /* Add a message (a msgid, translated here into lang) for field. Messages
  * the server may need for attachments: */
 #define SD_FORM_MSG_FILE_TOO_LARGE \
-	"A file is larger than the limit. Choose a smaller file."
+	N_("A file is larger than the limit. Choose a smaller file.")
 #define SD_FORM_MSG_TOO_MANY_FILES \
-	"Too many files. Attach at most the number of files stated."
+	N_("Too many files. Attach at most the number of files stated.")
 void sd_form_errors_add(const sd_web *w, const char *lang,
     struct sd_form_errors *errs, const char *field, const char *msgid);
 
-/* The form page (GET /, or the re-rendered form after an error). values
- * and errs may be NULL. out is an sd_buf the caller initialised (max
+/* What a form page shows besides the values and errors. */
+struct sd_form_view {
+	int step;                 /* 1..SD_FORM_STEPS or SD_FORM_REVIEW */
+	int from_review;          /* the step was opened from the review */
+	/* an organisation code just made for the reader (shown once), "" if
+	 * none */
+	char new_code[80];
+	/* base64 of the channel authority key the page pins for the
+	 * browser's sealer; "" when the browser's sealer is not served */
+	char authority_b64[48];
+};
+
+/* A fresh view of the first step (GET /). authority_b64 may be NULL. */
+void sd_form_view_init(struct sd_form_view *v, const char *authority_b64);
+
+/* The form page (GET /, a step, the review, or a step re-rendered after an
+ * error). values and errs may be NULL; the incident reference of values is
+ * kept, or a new one drawn. out is an sd_buf the caller initialised (max
  * SD_WEB_PAGE_MAX) and frees; on an error out holds nothing usable. */
 int sd_form_page(const sd_web *w, const char *lang,
     const sd_form_input *values, const struct sd_form_errors *errs,
-    sd_buf *out);
+    const struct sd_form_view *view, sd_buf *out);
+
+/* What a post to /submit asks for, from its go and step fields. */
+enum sd_form_next {
+	SD_FORM_NEXT_SHOW,        /* render view (errs may say why) */
+	SD_FORM_NEXT_SEND,        /* build, seal and store the report */
+	SD_FORM_NEXT_BAD,         /* go or step is not one the form sends */
+};
+/* Moving forward checks every step before the target: the first that has
+ * a wrong answer is shown with its messages instead (errs->n > 0). Moving
+ * back or to the same step checks nothing. A post without go is a send
+ * (as from a form in one piece). view->authority_b64 is kept. */
+enum sd_form_next sd_form_navigate(const sd_web *w, const char *lang,
+    const sd_form_input *in, const char *today, struct sd_form_view *view,
+    struct sd_form_errors *errs);
+/* The step a set of messages belongs on (the first with one), for a send
+ * that failed; SD_FORM_REVIEW for attachment messages only. */
+int sd_form_step_of_errors(const struct sd_form_errors *errs);
 
 /* Build the report from the fields. today is "YYYY-MM-DD" or NULL for
  * sd_today(). On SD_OK stats_json holds the compact stats JSON (members in
@@ -119,9 +172,22 @@ int sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
     const char *today, sd_buf *stats_json, sd_buf *details_json,
     struct sd_form_errors *errs);
 
-/* The receipt page after a successful submission. */
-int sd_receipt_page(const sd_web *w, const char *lang, const char *receipt,
-    const char *day, const char *signature_b64, sd_buf *out);
+/* A receipt as the reader keeps it. */
+struct sd_receipt_view {
+	const char *receipt;        /* 32 base32 characters */
+	const char *day;            /* YYYY-MM-DD */
+	const char *incident_ref;   /* 32 hex digits, or "" */
+	const char *signature_b64;
+	const char *receipt_key_b64;  /* the channel's receipt key */
+};
+
+/* The receipt page after a successful submission (or shown again in
+ * another language from a receipt the reader carries). */
+int sd_receipt_page(const sd_web *w, const char *lang,
+    const struct sd_receipt_view *rv, sd_buf *out);
+/* The receipt as a text file to keep, with how to check its signature. */
+int sd_receipt_text(const sd_web *w, const char *lang,
+    const struct sd_receipt_view *rv, sd_buf *out);
 
 /* A small HTML page for 400, 404, 405, 413, 429, 500 and 503 (any other
  * status gets a generic text). */

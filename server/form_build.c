@@ -2,6 +2,7 @@
 
 #include "sd_encode.h"
 #include "sd_err.h"
+#include "sd_org.h"
 #include "sd_schema.h"
 
 #include <sodium.h>
@@ -12,26 +13,21 @@
 #define FIRST_YEAR 2000
 #define UINT_DIGITS_MAX 19   /* fits in a json_int_t */
 
-/* Messages shown next to a field; msgids of the catalogues. */
-#define M_CHOOSE_ONE   "Choose one of the options."
-#define M_CHOOSE_SOME  "Choose at least one option."
-#define M_NOT_LISTED   "This choice is not on the list."
-#define M_ONE_ANSWER   "Give only one answer here."
-#define M_QUARTER_MISS "Choose the year and the quarter."
-#define M_QUARTER_BAD  "Give the quarter as YYYY-Qn, for example 2026-Q1."
-#define M_QUARTER_OLD  "The quarter cannot be before 2000."
-#define M_QUARTER_LATE "The quarter cannot be in the future."
-#define M_NUMBER_MISS  "Enter a number."
-#define M_NUMBER_BAD   "Use digits only, without spaces, dots or other signs."
-#define M_NUMBER_BIG   "This number is larger than the limit."
-#define M_YES_NO       "Answer yes or no."
-#define M_TEXT_EMPTY   "This field cannot be empty."
-#define M_TEXT_BAD     "The text contains characters that cannot be used. " \
-	"Check it and try again."
-#define M_TEXT_LONG    "The text is too long: at most {max} characters."
-#define M_REF_BAD      "The incident reference must be 32 characters 0-9 " \
-	"and a-f."
-#define M_INVALID      "This answer is not valid."
+const struct form_msg form_msgs[] = {
+	{ "choose_one", M_CHOOSE_ONE }, { "choose_some", M_CHOOSE_SOME },
+	{ "not_listed", M_NOT_LISTED }, { "one_answer", M_ONE_ANSWER },
+	{ "quarter_miss", M_QUARTER_MISS }, { "quarter_bad", M_QUARTER_BAD },
+	{ "quarter_old", M_QUARTER_OLD }, { "quarter_late", M_QUARTER_LATE },
+	{ "number_miss", M_NUMBER_MISS }, { "number_bad", M_NUMBER_BAD },
+	{ "number_big", M_NUMBER_BIG }, { "yes_no", M_YES_NO },
+	{ "text_empty", M_TEXT_EMPTY }, { "text_long", M_TEXT_LONG },
+	{ "text_bad", M_TEXT_BAD }, { "ref_bad", M_REF_BAD },
+	{ "code_bad", M_CODE_BAD }, { "code_typo", M_CODE_TYPO },
+	{ "invalid", M_INVALID },
+	{ "file_too_large", SD_FORM_MSG_FILE_TOO_LARGE },
+	{ "too_many_files", SD_FORM_MSG_TOO_MANY_FILES },
+};
+const size_t form_n_msgs = sizeof(form_msgs) / sizeof(form_msgs[0]);
 
 struct build {
 	const sd_web *w;
@@ -93,6 +89,47 @@ static int
 set(json_t *obj, const char *key, json_t *v)
 {
 	return v == NULL || json_object_set_new(obj, key, v) ? SD_E_NOMEM : SD_OK;
+}
+
+static int
+blank(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* The pseudonym comes from the organisation code, derived here in memory
+ * as every sealer derives it; the code itself goes nowhere. */
+static int
+do_reporter(struct build *b, const struct sd_field *f, json_t *obj)
+{
+	uint8_t secret[SD_ORG_SECRET_BYTES];
+	char reporter[SD_REPORTER_HEX];
+	size_t n = 0;
+	const char *v = sd_form_input_get(b->in, SD_FORM_ORG_CODE_FIELD, &n);
+	int rc;
+
+	if (v == NULL || blank(v, n))
+		return SD_OK;
+	if (count(b->in, SD_FORM_ORG_CODE_FIELD) > 1) {
+		fail(b, SD_FORM_ORG_CODE_FIELD, M_ONE_ANSWER);
+		return SD_OK;
+	}
+	rc = sd_org_code_parse(v, n, secret);
+	if (rc != SD_OK) {
+		fail(b, SD_FORM_ORG_CODE_FIELD, rc == SD_E_SIGNATURE ?
+		    M_CODE_TYPO : M_CODE_BAD);
+		return SD_OK;
+	}
+	sd_reporter_derive(reporter, secret);
+	sodium_memzero(secret, sizeof(secret));
+	rc = set(obj, f->name, json_string(reporter));
+	sodium_memzero(reporter, sizeof(reporter));
+	return rc;
 }
 
 static int
@@ -278,17 +315,6 @@ do_bool(struct build *b, const struct sd_field *f, json_t *obj)
 	return set(obj, f->name, json_boolean(strcmp(v, "yes") == 0));
 }
 
-static int
-blank(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
-			return 0;
-	return 1;
-}
-
 /* Browsers send line breaks as CR LF; the report keeps LF. Other control
  * characters have no place in a report. */
 static int
@@ -357,7 +383,10 @@ do_field(struct build *b, const struct sd_field *f, json_t *obj)
 	switch (f->type) {
 	case SD_FT_CONST:
 		return set(obj, f->name, json_string(f->codes[0].code));
-	case SD_FT_HEX: return do_hex(b, f, obj);
+	case SD_FT_HEX:
+		if (strcmp(f->name, "reporter") == 0)
+			return do_reporter(b, f, obj);
+		return do_hex(b, f, obj);
 	case SD_FT_CODE: return do_code(b, f, obj);
 	case SD_FT_CODES: return do_codes(b, f, obj);
 	case SD_FT_QUARTER: return do_quarter(b, f, obj);
@@ -368,17 +397,21 @@ do_field(struct build *b, const struct sd_field *f, json_t *obj)
 	return SD_E_INVAL;
 }
 
+/* Every field of part, or only those of one step (1..SD_FORM_STEPS). */
 static int
-build_part(struct build *b, enum sd_part part, json_t *obj)
+build_part(struct build *b, enum sd_part part, int step, json_t *obj)
 {
 	const struct sd_field *f = NULL;
 	size_t n = 0, i;
 	int rc;
 
 	f = sd_schema_fields(part, &n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (step != 0 && form_step_of(f[i].name) != step)
+			continue;
 		if ((rc = do_field(b, &f[i], obj)) != SD_OK)
 			return rc;
+	}
 	return SD_OK;
 }
 
@@ -484,8 +517,8 @@ sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
 	if (stats == NULL || details == NULL)
 		goto done;
 	if ((rc = today_parts(&b, today, tbuf)) != SD_OK ||
-	    (rc = build_part(&b, SD_PART_STATS, stats)) != SD_OK ||
-	    (rc = build_part(&b, SD_PART_DETAILS, details)) != SD_OK)
+	    (rc = build_part(&b, SD_PART_STATS, 0, stats)) != SD_OK ||
+	    (rc = build_part(&b, SD_PART_DETAILS, 0, details)) != SD_OK)
 		goto done;
 	if (errs->n == 0) {
 		schema_check(&b, SD_PART_STATS, stats);
@@ -505,5 +538,32 @@ done:
 	}
 	json_decref(stats);
 	json_decref(details);
+	return rc;
+}
+
+int
+form_check_step(const sd_web *w, const char *lang, const sd_form_input *in,
+    const char *today, int step, struct sd_form_errors *errs)
+{
+	struct build b;
+	json_t *scratch = json_object();
+	char tbuf[11];
+	int rc = SD_E_NOMEM;
+
+	memset(&b, 0, sizeof(b));
+	errs->n = 0;
+	b.w = w;
+	b.lang = lang;
+	b.in = in;
+	b.errs = errs;
+	if (scratch == NULL)
+		goto done;
+	if ((rc = today_parts(&b, today, tbuf)) != SD_OK ||
+	    (rc = build_part(&b, SD_PART_STATS, step, scratch)) != SD_OK ||
+	    (rc = build_part(&b, SD_PART_DETAILS, step, scratch)) != SD_OK)
+		goto done;
+done:
+	/* the answers were only looked at: nothing of them is kept */
+	json_decref(scratch);
 	return rc;
 }

@@ -1,6 +1,7 @@
 #include "form_internal.h"
 
 #include "sd_err.h"
+#include "sd_org.h"
 #include "sd_schema.h"
 
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 /* Names the form sends besides the schema members it shows. */
 static const char *const extra_names[] = {
 	SD_FORM_HONEYPOT_FIELD, "discovered_year", "discovered_quarter",
+	SD_FORM_GO_FIELD, SD_FORM_STEP_FIELD, SD_FORM_FROM_REVIEW_FIELD,
 };
 
 /* The largest value a field of the form may carry, or 0 when the form has
@@ -27,6 +29,9 @@ value_max(const char *name)
 	for (i = 0; i < sizeof(extra_names) / sizeof(extra_names[0]); i++)
 		if (strcmp(name, extra_names[i]) == 0)
 			return SD_FORM_MAX_SHORT;
+	if (strcmp(name, SD_FORM_ORG_CODE_FIELD) == 0)
+		return SD_ORG_CODE_INPUT_MAX;
+	/* the pseudonym comes only from a code, the version from the server */
 	if (strcmp(name, "reporter") == 0 || strcmp(name, "schema") == 0)
 		return 0;
 	if ((f = sd_schema_field(SD_PART_STATS, name)) == NULL &&

@@ -62,6 +62,7 @@ sd_web_load(const char *templates_dir, sd_web **out)
 	    (rc = load_tmpl(templates_dir, "form.html", &w->form)) ||
 	    (rc = load_tmpl(templates_dir, "receipt.html", &w->receipt)) ||
 	    (rc = load_tmpl(templates_dir, "error.html", &w->error)) ||
+	    (rc = load_tmpl(templates_dir, "receipt.txt", &w->receipt_text)) ||
 	    (rc = sd_i18n_load(po, &w->i18n)))
 		goto done;
 	*out = w;
@@ -80,6 +81,7 @@ sd_web_free(sd_web *w)
 	sd_tmpl_free(w->form);
 	sd_tmpl_free(w->receipt);
 	sd_tmpl_free(w->error);
+	sd_tmpl_free(w->receipt_text);
 	sd_i18n_free(w->i18n);
 	free(w);
 }
@@ -115,6 +117,59 @@ const char *
 web_tr(const sd_web *w, const char *lang, const char *msgid)
 {
 	return sd_i18n_tr(w->i18n, lang, msgid);
+}
+
+const char *
+sd_web_tr(const sd_web *w, const char *lang, const char *ctx,
+    const char *msgid)
+{
+	return sd_i18n_trc(w->i18n, lang, ctx, msgid);
+}
+
+const char *
+web_trc(const sd_web *w, const char *lang, const char *ctx,
+    const char *msgid)
+{
+	return sd_i18n_trc(w->i18n, lang, ctx, msgid);
+}
+
+int
+web_tr_fill(const sd_web *w, const char *lang, const char *msgid,
+    const char *const *names, const char *const *values, size_t n,
+    char *out, size_t outlen)
+{
+	const char *s = web_tr(w, lang, msgid), *hit = NULL;
+	size_t o = 0, i, k, len, best;
+
+	while (*s) {
+		/* the earliest placeholder from here */
+		hit = NULL;
+		best = 0;
+		for (i = 0; i < n; i++) {
+			const char *h = strstr(s, names[i]);
+
+			if (h != NULL && (hit == NULL || h < hit)) {
+				hit = h;
+				best = i;
+			}
+		}
+		len = hit ? (size_t)(hit - s) : strlen(s);
+		if (o + len >= outlen)
+			return SD_E_TOOBIG;
+		memcpy(out + o, s, len);
+		o += len;
+		s += len;
+		if (hit == NULL)
+			break;
+		k = strlen(values[best]);
+		if (o + k >= outlen)
+			return SD_E_TOOBIG;
+		memcpy(out + o, values[best], k);
+		o += k;
+		s += strlen(names[best]);
+	}
+	out[o] = '\0';
+	return SD_OK;
 }
 
 int
@@ -175,28 +230,82 @@ tmpl_tr(const void *ctx, const char *msgid)
 	return web_tr(t->w, t->lang, msgid);
 }
 
+int
+web_render(const sd_web *w, const char *lang, const sd_tmpl *t,
+    const json_t *data, sd_buf *out)
+{
+	struct trctx tc = { w, lang };
+	char err[256];
+	int rc = sd_tmpl_render(t, data, tmpl_tr, &tc, out, err, sizeof(err));
+
+	if (rc == SD_E_FORMAT)
+		fprintf(stderr, "sealdrop: template error: %s\n", err);
+	return rc;
+}
+
+/* The language menu: links, or on a page whose form carries what the
+ * reader would lose (a receipt), buttons that submit that form to the page
+ * in the other language. */
 static int
 add_langs(const sd_web *w, const char *lang, json_t *data)
 {
 	json_t *arr = json_array(), *o = NULL;
-	const char *code = NULL;
-	char href[32];
+	const char *code = NULL, *form = json_string_value(json_object_get(data,
+	    "lang_form"));
+	const char *action = json_string_value(json_object_get(data,
+	    "lang_action"));
+	char href[96];
 	size_t i;
 
 	if (arr == NULL || json_object_set_new(data, "langs", arr) != 0)
 		return SD_E_NOMEM;
 	for (i = 0; i < sd_web_n_langs(w); i++) {
 		code = sd_web_lang_at(w, i);
-		snprintf(href, sizeof(href), "/?lang=%s", code);
+		snprintf(href, sizeof(href), "%s?lang=%s",
+		    form && action ? action : "/", code);
 		if ((o = json_object()) == NULL || json_array_append_new(arr, o) ||
 		    web_set_str(o, "code", code) ||
 		    web_set_str(o, "lang_name", sd_i18n_lang_name(w->i18n, code)) ||
 		    web_set_str(o, "href", href) ||
+		    json_object_set_new(o, "button", json_boolean(form != NULL)) ||
+		    web_set_str(o, "form_id", form ? form : "") ||
+		    web_set_str(o, "button_name", "action") ||
+		    web_set_str(o, "button_value", "show") ||
 		    json_object_set_new(o, "current",
 		    json_boolean(strcmp(code, lang) == 0)))
 			return SD_E_NOMEM;
 	}
 	return SD_OK;
+}
+
+static int
+page_title(const sd_web *w, const char *lang, const char *title,
+    json_t *data)
+{
+	const char *text = json_string_value(json_object_get(data,
+	    "title_text"));
+	char t[640];
+	int n;
+
+	if (text == NULL)
+		text = web_tr(w, lang, title);
+	/* a page that shows errors says so first (WCAG 3.3.1, as GOV.UK) */
+	if (json_is_true(json_object_get(data, "has_errors")))
+		n = snprintf(t, sizeof(t), "%s %s", web_tr(w, lang, N_("Error:")),
+		    text);
+	else
+		n = snprintf(t, sizeof(t), "%s", text);
+	if (n < 0 || (size_t)n >= sizeof(t))
+		return SD_E_TOOBIG;
+	return web_set_str(data, "title", t);
+}
+
+static int
+default_str(json_t *data, const char *key, const char *v)
+{
+	if (json_object_get(data, key) != NULL)
+		return SD_OK;
+	return web_set_str(data, key, v);
 }
 
 int
@@ -209,14 +318,18 @@ web_page(const sd_web *w, const char *lang, const char *title,
 	int rc;
 
 	sd_buf_init(&inner, out->max);
-	/* Leaving the receipt page for another language would lose the
-	 * receipt, which is shown once; that page says so and has no links. */
-	if (json_object_get(data, "switch_langs") == NULL &&
-	    json_object_set_new(data, "switch_langs", json_true()))
-		return SD_E_NOMEM;
 	if ((rc = web_set_str(data, "lang", lang)) ||
-	    (rc = web_set_str(data, "title", web_tr(w, lang, title))) ||
-	    (rc = add_langs(w, lang, data)))
+	    (rc = page_title(w, lang, title, data)) ||
+	    (rc = add_langs(w, lang, data)) ||
+	    (rc = web_set_str(data, "lang_name",
+	    sd_i18n_lang_name(w->i18n, lang))) ||
+	    (rc = default_str(data, "lang_note", "")))
+		goto done;
+	rc = SD_E_NOMEM;
+	if (json_object_set_new(data, "is_en",
+	    json_boolean(strcmp(lang, "en") == 0)) ||
+	    (json_object_get(data, "script") == NULL &&
+	    json_object_set_new(data, "script", json_false())))
 		goto done;
 	if ((rc = sd_tmpl_render(body, data, tmpl_tr, &tc, &inner, err,
 	    sizeof(err))) != SD_OK)
@@ -239,25 +352,6 @@ done:
 	return rc;
 }
 
-int
-sd_receipt_page(const sd_web *w, const char *lang, const char *receipt,
-    const char *day, const char *signature_b64, sd_buf *out)
-{
-	json_t *data = json_object();
-	int rc = SD_E_NOMEM;
-
-	if (data == NULL || web_set_str(data, "receipt", receipt) ||
-	    json_object_set_new(data, "switch_langs", json_false()) ||
-	    web_set_str(data, "day", day) ||
-	    web_set_str(data, "signature", signature_b64))
-		goto done;
-	rc = web_page(w, lang, "Your report has been received", w->receipt,
-	    data, out);
-done:
-	json_decref(data);
-	return rc;
-}
-
 struct status_text {
 	int status;
 	const char *title;
@@ -265,27 +359,27 @@ struct status_text {
 };
 
 static const struct status_text statuses[] = {
-	{ 400, "The request could not be understood",
-	  "Something in what was sent is not right. Go back to the form, "
-	  "check your answers and send it again." },
-	{ 404, "Page not found",
-	  "There is no page at this address. Check the address, or go to the "
-	  "start page." },
-	{ 405, "This action is not allowed here",
-	  "This address does not accept this kind of request. Go to the start "
-	  "page and use the form." },
-	{ 413, "What you sent is too large",
-	  "The report or its attached files are larger than the limits. Make "
+	{ 400, N_("The request could not be understood"),
+	  N_("Something in what was sent is not right. Go back to the form, "
+	  "check your answers and send it again.") },
+	{ 404, N_("Page not found"),
+	  N_("There is no page at this address. Check the address, or go to the "
+	  "start page.") },
+	{ 405, N_("This action is not allowed here"),
+	  N_("This address does not accept this kind of request. Go to the start "
+	  "page and use the form.") },
+	{ 413, N_("What you sent is too large"),
+	  N_("The report or its attached files are larger than the limits. Make "
 	  "the text shorter or attach fewer or smaller files, then send it "
-	  "again." },
-	{ 429, "Too many requests",
-	  "The service is receiving too many reports right now. Wait a few "
-	  "minutes and send your report again." },
-	{ 500, "Something went wrong",
-	  "The service could not complete your request. Nothing was stored. "
-	  "Try again later." },
-	{ 503, "The service cannot take reports right now",
-	  "Your report was not stored. Wait a while and send it again." },
+	  "again.") },
+	{ 429, N_("Too many requests"),
+	  N_("The service is receiving too many reports right now. Wait a few "
+	  "minutes and send your report again.") },
+	{ 500, N_("Something went wrong"),
+	  N_("The service could not complete your request. Nothing was stored. "
+	  "Try again later.") },
+	{ 503, N_("The service cannot take reports right now"),
+	  N_("Your report was not stored. Wait a while and send it again.") },
 };
 
 int

@@ -1,7 +1,9 @@
 /* POST /submit: the form without JavaScript. The body is held whole in
- * guarded memory, parsed in place, turned into a report by the form module,
- * sealed at once with the channel, and every plaintext copy is wiped before
- * the envelope is stored. Only then the receipt page is sent. */
+ * guarded memory and parsed in place. A button between the steps gets the
+ * next page (the answers ride along in its fields and nothing is kept);
+ * the send button gets the report built by the form module, sealed at once
+ * with the channel, and every plaintext copy is wiped before the envelope
+ * is stored. Only then the receipt page is sent. */
 #include "server.h"
 
 #include <stdio.h>
@@ -39,6 +41,10 @@ struct submit {
 	int too_large;
 	uint8_t *env;          /* sealed: no secret */
 	size_t envlen;
+	struct sd_form_view view;
+	/* the report's incident reference, for the receipt page: kept past the
+	 * wipe of the rest, wiped in cleanup */
+	char ref[40];
 };
 
 static size_t submit_max(const struct sd_server *srv)
@@ -80,6 +86,7 @@ static void submit_cleanup(struct sd_req *r)
 		return;
 	wipe_plaintext(s);
 	free(s->env);
+	sodium_memzero(s, sizeof(*s));
 	free(s);
 	r->ctx = NULL;
 }
@@ -244,19 +251,27 @@ static int parse_body(struct sd_req *r, struct submit *s)
 	return SD_E_INVAL;
 }
 
-static enum MHD_Result rerender(struct sd_req *r, struct submit *s)
+/* A step, the review, or a step again with its messages (400). */
+static enum MHD_Result show(struct sd_req *r, struct submit *s)
 {
+	unsigned status = s->errs.n > 0 ? MHD_HTTP_BAD_REQUEST : MHD_HTTP_OK;
 	sd_buf page;
 
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	if (sd_form_page(r->srv->web, s->lang, s->in, &s->errs, &page) !=
-	    SD_OK) {
+	if (sd_form_page(r->srv->web, s->lang, s->in, &s->errs, &s->view,
+	    &page) != SD_OK) {
 		sd_buf_free(&page);
 		wipe_plaintext(s);
 		return sd_reply_error_page(r, MHD_HTTP_BAD_REQUEST, s->lang);
 	}
 	wipe_plaintext(s);
-	return sd_reply_buf(r, MHD_HTTP_BAD_REQUEST, HTML, &page);
+	return sd_reply_buf(r, status, HTML, &page);
+}
+
+static enum MHD_Result rerender(struct sd_req *r, struct submit *s)
+{
+	s->view.step = sd_form_step_of_errors(&s->errs);
+	return show(r, s);
 }
 
 static int seal(struct sd_req *r, struct submit *s, const sd_buf *stats,
@@ -282,6 +297,16 @@ static int seal(struct sd_req *r, struct submit *s, const sd_buf *stats,
 	return sd_envelope_seal(r->srv->channel, sec, n, &s->env, &s->envlen);
 }
 
+/* The incident reference as the sealed report holds it. */
+static void keep_ref(struct submit *s, const sd_buf *stats)
+{
+	json_t *o = json_loadb((const char *)stats->data, stats->len, 0, NULL);
+	const char *ref = json_string_value(json_object_get(o, "incident_ref"));
+
+	snprintf(s->ref, sizeof(s->ref), "%s", ref ? ref : "");
+	json_decref(o);
+}
+
 /* Form fields to envelope; the plaintext is gone when this returns. */
 static enum MHD_Result build_and_seal(struct sd_req *r, struct submit *s)
 {
@@ -303,6 +328,8 @@ static enum MHD_Result build_and_seal(struct sd_req *r, struct submit *s)
 		    SD_FORM_ATTACHMENT_FIELD, SD_FORM_MSG_FILE_TOO_LARGE);
 	if (rc == SD_OK)
 		rc = seal(r, s, &stats, &details);
+	if (rc == SD_OK)
+		keep_ref(s, &stats);
 	sd_buf_free(&stats);
 	sd_buf_free(&details);
 	if (rc == SD_FORM_INVALID)
@@ -323,17 +350,24 @@ static enum MHD_Result build_and_seal(struct sd_req *r, struct submit *s)
 
 static enum MHD_Result receipt_page(struct sd_req *r, struct submit *s)
 {
-	char sig[SD_B64_LEN(64)];
+	char sig[SD_B64_LEN(64)], key[SD_B64_LEN(SD_PK_BYTES)];
 	const struct sd_store_item *it = &r->put.item;
+	struct sd_receipt_view rv;
 	sd_buf page;
 
 	if (r->put.result != SD_OK)
 		return sd_reply_error_page(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    s->lang);
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
+	rv.receipt = it->receipt;
+	rv.day = it->day;
+	rv.incident_ref = s->ref;
+	rv.signature_b64 = sig;
+	rv.receipt_key_b64 = key;
 	if (sd_sign_receipt(r->srv, it->receipt, it->day, sig,
-	    sizeof(sig)) != SD_OK || sd_receipt_page(r->srv->web, s->lang,
-	    it->receipt, it->day, sig, &page) != SD_OK) {
+	    sizeof(sig)) != SD_OK || sd_b64_encode(key, sizeof(key),
+	    sd_channel_receipt_pk(r->srv->channel), SD_PK_BYTES) != SD_OK ||
+	    sd_receipt_page(r->srv->web, s->lang, &rv, &page) != SD_OK) {
 		sd_buf_free(&page);
 		return sd_reply_error_page(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    s->lang);
@@ -372,7 +406,18 @@ static enum MHD_Result submit_finish(struct sd_req *r)
 		wipe_plaintext(s);
 		return sd_reply_error_page(r, MHD_HTTP_BAD_REQUEST, s->lang);
 	}
-	return build_and_seal(r, s);
+	sd_req_form_view(r, &s->view);
+	switch (sd_form_navigate(r->srv->web, s->lang, s->in, NULL, &s->view,
+	    &s->errs)) {
+	case SD_FORM_NEXT_SEND:
+		return build_and_seal(r, s);
+	case SD_FORM_NEXT_SHOW:
+		/* files come with the send button only; any others go unread */
+		return show(r, s);
+	default:
+		wipe_plaintext(s);
+		return sd_reply_error_page(r, MHD_HTTP_BAD_REQUEST, s->lang);
+	}
 }
 
 const struct sd_route sd_route_submit = {

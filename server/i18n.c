@@ -4,6 +4,7 @@
 #include "sd_file.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,14 +27,17 @@ struct po_str {
 	size_t cap;
 };
 
-enum po_state { PO_NONE, PO_ID, PO_STR };
+enum po_state { PO_NONE, PO_CTX, PO_ID, PO_STR };
 
-/* The part of a line parser's state that outlives one line. */
+/* The part of a line parser's state that outlives one line. An entry with
+ * a msgctxt is kept under "context EOT msgid", as gettext keys it. */
 struct po_parse {
 	sd_po *po;
 	enum po_state st;
 	struct po_str id;
 	struct po_str str;
+	int fuzzy;      /* the entry being read is marked "#, fuzzy" */
+	int next_fuzzy; /* a "#, fuzzy" line came before its msgctxt/msgid */
 };
 
 static int
@@ -162,7 +166,9 @@ commit(struct po_parse *ps)
 	sd_po *po = ps->po;
 	struct po_entry *n = NULL;
 	size_t ncap;
+	int fuzzy = ps->fuzzy;
 
+	ps->fuzzy = 0;
 	if (ps->id.p == NULL || ps->id.len == 0) {
 		if (po->header != NULL)
 			return SD_E_FORMAT;
@@ -172,7 +178,9 @@ commit(struct po_parse *ps)
 		str_clear(&ps->str);
 		return po->header ? SD_OK : SD_E_NOMEM;
 	}
-	if (ps->str.len == 0) {
+	/* a fuzzy translation is a guess the translator has not confirmed;
+	 * msgfmt leaves it out, and so does the server */
+	if (ps->str.len == 0 || fuzzy) {
 		str_clear(&ps->id);
 		str_clear(&ps->str);
 		return SD_OK;
@@ -210,6 +218,23 @@ keyword(const char *p, const char *end, const char *kw, const char **rest)
 	return 1;
 }
 
+/* "#, fuzzy, c-format": whether fuzzy is among the flags */
+static int
+flag_fuzzy(const char *p, const char *end)
+{
+	const char *w = NULL;
+
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		for (w = p; p < end && *p != ',' && *p != ' ' && *p != '\t'; p++)
+			;
+		if (p - w == 5 && memcmp(w, "fuzzy", 5) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 parse_line(struct po_parse *ps, const char *p, const char *end)
 {
@@ -218,17 +243,45 @@ parse_line(struct po_parse *ps, const char *p, const char *end)
 
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	if (p == end || *p == '#')
+	if (p == end)
 		return SD_OK;
+	if (*p == '#') {
+		if ((size_t)(end - p) >= 2 && p[1] == ',' &&
+		    flag_fuzzy(p + 2, end))
+			ps->next_fuzzy = 1;
+		return SD_OK;
+	}
+	if (keyword(p, end, "msgctxt", &rest)) {
+		if (ps->st == PO_CTX || ps->st == PO_ID)
+			return SD_E_FORMAT;
+		if (ps->st == PO_STR && (rc = commit(ps)) != SD_OK)
+			return rc;
+		ps->st = PO_CTX;
+		ps->fuzzy = ps->next_fuzzy;
+		ps->next_fuzzy = 0;
+		return parse_quoted(rest, end, &ps->id);
+	}
 	if (keyword(p, end, "msgid", &rest)) {
 		if (ps->st == PO_ID)
 			return SD_E_FORMAT;
 		if (ps->st == PO_STR && (rc = commit(ps)) != SD_OK)
 			return rc;
+		if (ps->st == PO_CTX) {
+			/* an entry with a context never has an empty key */
+			if (ps->id.len == 0)
+				return SD_E_FORMAT;
+			if ((rc = str_add(&ps->id, '\004')) != SD_OK)
+				return rc;
+		} else {
+			ps->fuzzy = ps->next_fuzzy;
+		}
+		ps->next_fuzzy = 0;
 		ps->st = PO_ID;
 		/* an empty msgid still needs a buffer to tell it from none */
 		if ((rc = parse_quoted(rest, end, &ps->id)) != SD_OK)
 			return rc;
+		if (ps->id.len > 0 && ps->id.p[ps->id.len - 1] == '\004')
+			return SD_E_FORMAT;
 		return SD_OK;
 	}
 	if (keyword(p, end, "msgstr", &rest)) {
@@ -238,12 +291,12 @@ parse_line(struct po_parse *ps, const char *p, const char *end)
 		return parse_quoted(rest, end, &ps->str);
 	}
 	if (*p == '"') {
-		if (ps->st == PO_ID)
+		if (ps->st == PO_CTX || ps->st == PO_ID)
 			return parse_quoted(p, end, &ps->id);
 		if (ps->st == PO_STR)
 			return parse_quoted(p, end, &ps->str);
 	}
-	/* msgctxt, msgid_plural and anything else are not part of our format */
+	/* msgid_plural and anything else are not part of our format */
 	return SD_E_FORMAT;
 }
 
@@ -291,7 +344,7 @@ sd_po_parse(const char *text, size_t len, sd_po **out, size_t *errline)
 		p = eol ? eol + 1 : end;
 	}
 	line++;
-	if (ps.st == PO_ID) {
+	if (ps.st == PO_ID || ps.st == PO_CTX) {
 		rc = SD_E_FORMAT;
 		goto done;
 	}
@@ -338,6 +391,22 @@ sd_po_get(const sd_po *po, const char *msgid)
 	key.str = NULL;
 	hit = bsearch(&key, po->e, po->n, sizeof(*po->e), entry_cmp);
 	return hit ? hit->str : NULL;
+}
+
+const char *
+sd_po_getc(const sd_po *po, const char *ctx, const char *msgid)
+{
+	char key[SD_PO_MAX_STRING];
+	int n;
+
+	if (ctx == NULL)
+		return sd_po_get(po, msgid);
+	if (msgid == NULL)
+		return NULL;
+	n = snprintf(key, sizeof(key), "%s\004%s", ctx, msgid);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return NULL;
+	return sd_po_get(po, key);
 }
 
 size_t

@@ -1,7 +1,8 @@
-/* Translations: gettext PO catalogues (msgid/msgstr, multi-line strings,
- * C escapes, comments; no plural forms), one per language, and the choice
- * of a page language. English is the language of the msgids, so a missing
- * or empty translation falls back to the English text. */
+/* Translations: gettext PO catalogues (msgctxt/msgid/msgstr, multi-line
+ * strings, C escapes, comments, the fuzzy flag; no plural forms), one per
+ * language, and the choice of a page language. English is the language of
+ * the msgids, so a missing, empty or fuzzy translation falls back to the
+ * English text. */
 #ifndef SD_I18N_H
 #define SD_I18N_H
 
@@ -19,14 +20,17 @@ typedef struct sd_po sd_po;
  * to the 1-based line (errline may be NULL). */
 int sd_po_parse(const char *text, size_t len, sd_po **out, size_t *errline);
 void sd_po_free(sd_po *po);
-/* The translation of msgid, or NULL when absent or empty. */
+/* The translation of msgid, or NULL when absent or empty. An entry with a
+ * context is keyed "context\004msgid" here; sd_po_getc builds that key. */
 const char *sd_po_get(const sd_po *po, const char *msgid);
+const char *sd_po_getc(const sd_po *po, const char *ctx, const char *msgid);
 /* A header field of the catalogue (the msgstr of the empty msgid), e.g.
  * "Language" or "X-Language-Name"; copied into out. SD_OK or SD_E_INVAL
  * when absent or too long. */
 int sd_po_header(const sd_po *po, const char *field, char *out, size_t outlen);
 size_t sd_po_count(const sd_po *po);
-/* The i-th translated msgid (sorted), for completeness checks. */
+/* The i-th translated key (sorted; "context\004msgid" for an entry with a
+ * context), for completeness checks. */
 const char *sd_po_msgid_at(const sd_po *po, size_t i);
 
 /* SD_OK when s (n bytes) is well-formed UTF-8 (no overlong forms, no
@@ -49,6 +53,9 @@ const char *sd_i18n_lang_name(const sd_i18n *in, const char *lang);
 const char *sd_i18n_supported(const sd_i18n *in, const char *lang);
 /* msgid in lang; the msgid itself when there is no translation. */
 const char *sd_i18n_tr(const sd_i18n *in, const char *lang, const char *msgid);
+/* The same for an entry with a msgctxt (ctx NULL: none). */
+const char *sd_i18n_trc(const sd_i18n *in, const char *lang, const char *ctx,
+    const char *msgid);
 /* The page language as sd_web_lang describes it. */
 const char *sd_i18n_negotiate(const sd_i18n *in, const char *query_lang,
     const char *accept_language);

@@ -179,8 +179,15 @@ sd_i18n_lang_name(const sd_i18n *in, const char *lang)
 const char *
 sd_i18n_tr(const sd_i18n *in, const char *lang, const char *msgid)
 {
+	return sd_i18n_trc(in, lang, NULL, msgid);
+}
+
+const char *
+sd_i18n_trc(const sd_i18n *in, const char *lang, const char *ctx,
+    const char *msgid)
+{
 	const struct lang *l = lang ? find(in, lang, strlen(lang)) : NULL;
-	const char *s = l ? sd_po_get(l->po, msgid) : NULL;
+	const char *s = l ? sd_po_getc(l->po, ctx, msgid) : NULL;
 
 	return s ? s : msgid;
 }

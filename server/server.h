@@ -85,6 +85,7 @@ extern const struct sd_route sd_route_reports;    /* POST /api/v1/reports */
 extern const struct sd_route sd_route_channel;    /* GET /api/v1/channel */
 extern const struct sd_route sd_route_health;     /* GET /healthz */
 extern const struct sd_route sd_route_static;     /* GET /static/... */
+extern const struct sd_route sd_route_receipt;    /* POST /receipt */
 
 /* Reply helpers: every response gets the security headers. The data is
  * copied. */
@@ -97,6 +98,10 @@ enum MHD_Result sd_reply_text(struct sd_req *r, unsigned status,
  * response is done with it. b is emptied. */
 enum MHD_Result sd_reply_buf(struct sd_req *r, unsigned status,
     const char *ctype, sd_buf *b);
+/* A file to save (Content-Disposition: attachment) that may hold report
+ * plaintext: wiped like sd_reply_buf. filename is plain ASCII. */
+enum MHD_Result sd_reply_download(struct sd_req *r, const char *ctype,
+    const char *filename, sd_buf *b);
 /* A response made once at start-up and shared. */
 enum MHD_Result sd_reply_shared(struct sd_req *r, unsigned status,
     struct MHD_Response *resp, size_t len);
@@ -122,8 +127,20 @@ int sd_daemon_start(struct sd_server *srv, uint16_t *port);
  * time), commit what is queued, stop. */
 void sd_daemon_stop(struct sd_server *srv);
 
-/* Static files (httpd_static.c), loaded once at start-up. */
+/* Static files (httpd_static.c), loaded once at start-up: the files of
+ * dir and its folders, and the browser's libsodium from the npm packages
+ * that dir/vendor/files.list names (installed by scripts/setup-deps.sh). */
 int sd_static_load(const char *dir, struct sd_static **out);
 void sd_static_free(struct sd_static *s);
+/* 1 when /static/name is served. */
+int sd_static_has(const struct sd_static *s, const char *name);
+#define SD_STATIC_FORM_JS "js/sealdrop-form.js"
+#define SD_STATIC_ENVELOPE_JS "js/sealdrop-envelope.js"
+#define SD_STATIC_SODIUM "vendor/libsodium-wrappers.mjs"
+#define SD_STATIC_SODIUM_CORE "vendor/libsodium.mjs"
+
+/* The view of a form page for this request: the first step, with the
+ * browser's sealer when its scripts are served (httpd_form.c). */
+void sd_req_form_view(const struct sd_req *r, struct sd_form_view *v);
 
 #endif

@@ -25,7 +25,7 @@ static const char usage_text[] =
 "                       [options] report.json\n"
 "       sealdrop-submit --channel channel.json --authority A.pub --out FILE\n"
 "                       [options] report.json\n"
-"       sealdrop-submit init [--org-secret FILE] [--force]\n"
+"       sealdrop-submit init [--org-secret FILE] [--force] [--code CODE | --show]\n"
 "       sealdrop-submit template [--explain | --json]\n"
 "\n"
 "Seals a trade-secret theft report on this machine, so that only the EU\n"
@@ -72,14 +72,19 @@ static const char usage_text[] =
 "3 network or server failure after the retries.\n";
 
 static const char init_usage[] =
-"usage: sealdrop-submit init [--org-secret FILE] [--force]\n"
+"usage: sealdrop-submit init [--org-secret FILE] [--force] [--code CODE | --show]\n"
 "\n"
 "Creates the organisation secret (mode 0600, default\n"
 "$XDG_DATA_HOME/sealdrop/org.secret). Every report then carries a reporter\n"
 "pseudonym derived from it, so analysts can count this organisation once\n"
 "without learning which organisation it is. Use the same secret on every\n"
 "machine that reports for the organisation; it is never overwritten\n"
-"without --force.\n";
+"without --force.\n"
+"\n"
+"It also prints the organisation code: the same secret as letters a person\n"
+"can keep and type into the web form, which then gives the same pseudonym.\n"
+"  --code CODE   make the secret from a code (one the web form made)\n"
+"  --show        print the code and pseudonym of the existing secret\n";
 
 static const char template_usage[] =
 "usage: sealdrop-submit template [--explain | --json]\n"
@@ -292,24 +297,31 @@ cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "org-secret", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "code", required_argument, NULL, 'c' },
+		{ "show", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = NULL;
-	int c, force = 0;
+	const char *path = NULL, *code = NULL;
+	int c, force = 0, show = 0;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': path = optarg; break;
 		case 'f': force = 1; break;
+		case 'c': code = optarg; break;
+		case 's': show = 1; break;
 		case 'h': fputs(init_usage, stdout); return SUB_EXIT_OK;
-		default: return usage_error("init takes --org-secret FILE and --force");
+		default: return usage_error("init takes --org-secret FILE, "
+		    "--force, --code CODE and --show");
 		}
 	}
 	if (optind != argc)
 		return usage_error("init takes no file argument");
-	return sub_run_init(path, force);
+	if (show && (code != NULL || force))
+		return usage_error("init --show takes only --org-secret");
+	return sub_run_init(path, force, code, show);
 }
 
 static int

@@ -55,20 +55,15 @@ sub_make_parent(const char *path)
 	return SD_OK;
 }
 
-void
-sub_reporter_derive(char reporter[SUB_REPORTER_HEX],
-    const unsigned char secret[SUB_ORG_SECRET_BYTES])
+int
+sub_org_init(const char *path, int force, char reporter[SUB_REPORTER_HEX])
 {
-	uint8_t h[32];
-
-	crypto_generichash(h, sizeof(h), (const uint8_t *)SUB_REPORTER_LABEL,
-	    strlen(SUB_REPORTER_LABEL), secret, SUB_ORG_SECRET_BYTES);
-	sd_hex_encode(reporter, SUB_REPORTER_HEX, h, sizeof(h));
-	sodium_memzero(h, sizeof(h));
+	return sub_org_init_from(path, force, NULL, reporter, NULL);
 }
 
 int
-sub_org_init(const char *path, int force, char reporter[SUB_REPORTER_HEX])
+sub_org_init_from(const char *path, int force, const uint8_t *from,
+    char reporter[SUB_REPORTER_HEX], char code[SD_ORG_CODE_LEN])
 {
 	const size_t b64 = SD_B64_LEN(SUB_ORG_SECRET_BYTES);
 	const size_t cap = sizeof(ORG_COMMENT) + b64 + 1;
@@ -81,7 +76,10 @@ sub_org_init(const char *path, int force, char reporter[SUB_REPORTER_HEX])
 	text = sd_secret_alloc(cap);
 	if (secret == NULL || text == NULL)
 		goto out;
-	randombytes_buf(secret, SUB_ORG_SECRET_BYTES);
+	if (from != NULL)
+		memcpy(secret, from, SUB_ORG_SECRET_BYTES);
+	else
+		randombytes_buf(secret, SUB_ORG_SECRET_BYTES);
 	len = strlen(ORG_COMMENT);
 	memcpy(text, ORG_COMMENT, len);
 	sd_b64_encode(text + len, cap - len, secret, SUB_ORG_SECRET_BYTES);
@@ -91,7 +89,9 @@ sub_org_init(const char *path, int force, char reporter[SUB_REPORTER_HEX])
 		goto out;
 	if ((rc = sd_file_write(path, text, len, 0600, force)) != SD_OK)
 		goto out;
-	sub_reporter_derive(reporter, secret);
+	sd_reporter_derive(reporter, secret);
+	if (code != NULL)
+		sd_org_code_encode(code, secret);
 out:
 	sd_secret_free(secret);
 	sd_secret_free(text);
@@ -123,6 +123,13 @@ parse_secret(const char *text, size_t len, uint8_t *secret)
 int
 sub_org_reporter(const char *path, char reporter[SUB_REPORTER_HEX])
 {
+	return sub_org_code(path, NULL, reporter);
+}
+
+int
+sub_org_code(const char *path, char code[SD_ORG_CODE_LEN],
+    char reporter[SUB_REPORTER_HEX])
+{
 	struct stat st;
 	uint8_t *text = NULL, *secret = NULL;
 	size_t len = 0;
@@ -138,8 +145,11 @@ sub_org_reporter(const char *path, char reporter[SUB_REPORTER_HEX])
 		rc = SD_E_NOMEM;
 		goto out;
 	}
-	if ((rc = parse_secret((const char *)text, len, secret)) == SD_OK)
-		sub_reporter_derive(reporter, secret);
+	if ((rc = parse_secret((const char *)text, len, secret)) == SD_OK) {
+		sd_reporter_derive(reporter, secret);
+		if (code != NULL)
+			sd_org_code_encode(code, secret);
+	}
 out:
 	sd_secret_free(secret);
 	sodium_memzero(text, len);

@@ -21,6 +21,7 @@
 #include "sd_err.h"
 #include "sd_file.h"
 #include "sd_keys.h"
+#include "sd_mem.h"
 
 #define PATH_CAP 4096
 #define WHY_CAP 512
@@ -647,10 +648,34 @@ out:
 	return rc;
 }
 
-int
-sub_run_init(const char *path, int force)
+static int
+show_code(const char *path)
 {
-	char def[PATH_CAP], reporter[SUB_REPORTER_HEX];
+	char code[SD_ORG_CODE_LEN], reporter[SUB_REPORTER_HEX];
+	int rc = sub_org_code(path, code, reporter);
+
+	if (rc == SD_E_INVAL) {
+		sub_err("%s can be read by other users: chmod 600 it first",
+		    path);
+		return SUB_EXIT_INPUT;
+	}
+	if (rc != SD_OK) {
+		sub_err("%s: cannot read the organisation secret: %s; create "
+		    "one with 'sealdrop-submit init'", path,
+		    rc == SD_E_IO ? strerror(errno) : sd_strerror(rc));
+		return SUB_EXIT_INPUT;
+	}
+	printf("organisation code:   %s\n"
+	    "reporter pseudonym:  %s\n", code, reporter);
+	sodium_memzero(code, sizeof(code));
+	return SUB_EXIT_OK;
+}
+
+int
+sub_run_init(const char *path, int force, const char *code_in, int show)
+{
+	char def[PATH_CAP], reporter[SUB_REPORTER_HEX], code[SD_ORG_CODE_LEN];
+	uint8_t *secret = NULL;
 	int rc;
 
 	if (path == NULL) {
@@ -661,11 +686,29 @@ sub_run_init(const char *path, int force)
 		}
 		path = def;
 	}
-	rc = sub_org_init(path, force, reporter);
+	if (show)
+		return show_code(path);
+	if (code_in != NULL) {
+		if ((secret = sd_secret_alloc(SUB_ORG_SECRET_BYTES)) == NULL)
+			return SUB_EXIT_INPUT;
+		rc = sd_org_code_parse(code_in, strlen(code_in), secret);
+		if (rc != SD_OK) {
+			sd_secret_free(secret);
+			sub_err("--code: %s", rc == SD_E_SIGNATURE ?
+			    "this organisation code has a typing mistake; "
+			    "check it letter by letter" :
+			    "not an organisation code (55 letters a-z and "
+			    "digits 2-7, in groups of five)");
+			return SUB_EXIT_INPUT;
+		}
+	}
+	rc = sub_org_init_from(path, force, secret, reporter, code);
+	sd_secret_free(secret);
 	if (rc == SD_E_EXISTS) {
 		sub_err("%s exists: this organisation already has a secret; "
 		    "replacing it makes later reports look like another "
-		    "organisation's. Add --force only if you mean that", path);
+		    "organisation's. 'sealdrop-submit init --show' prints its "
+		    "code; add --force only if you mean to replace it", path);
 		return SUB_EXIT_INPUT;
 	}
 	if (rc != SD_OK) {
@@ -675,6 +718,9 @@ sub_run_init(const char *path, int force)
 	}
 	printf("organisation secret: %s (mode 0600; keep a backup and use the "
 	    "same file on every machine that reports for this organisation)\n"
-	    "reporter pseudonym:  %s\n", path, reporter);
+	    "organisation code:   %s (give it in the web form to be counted as "
+	    "the same organisation)\n"
+	    "reporter pseudonym:  %s\n", path, code, reporter);
+	sodium_memzero(code, sizeof(code));
 	return SUB_EXIT_OK;
 }

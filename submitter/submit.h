@@ -44,7 +44,9 @@ struct sub_opts {
 
 /* Whole runs; each returns an exit status and has said why on stderr. */
 int sub_run_submit(const struct sub_opts *o);
-int sub_run_init(const char *path, int force);
+/* init: a new organisation secret (from code when not NULL); with show,
+ * print the code and pseudonym of the existing one instead. */
+int sub_run_init(const char *path, int force, const char *code, int show);
 
 /* One-line messages on stderr, prefixed with the program name. */
 void sub_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

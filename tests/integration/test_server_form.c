@@ -1,7 +1,10 @@
 /* The web form without JavaScript through the real server: each language,
- * urlencoded and multipart posts, a form error re-rendered with the values
- * kept, the honeypot, the attachment limits, and privacy: no canary of a
- * report in the store files or the log, and no address in the log. */
+ * urlencoded and multipart posts, the steps and the review, a form error
+ * re-rendered with the values kept, the organisation code, a page posted
+ * twice, the receipt saved as a file (and its OpenSSL commands), the files
+ * the browser's sealer needs, the honeypot, the attachment limits, and
+ * privacy: no canary of a report in the store files or the log, and no
+ * address in the log. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -388,6 +391,295 @@ static void test_privacy(void **state)
 	assert_false(h_file_has(s.log, "lang="));     /* no query string */
 }
 
+
+/* The value of the first name="NAME" value="..." of a page (malloc'ed). */
+static char *field_value(const sd_buf *page, const char *name)
+{
+	char want[96];
+	const char *p = NULL, *end = NULL;
+
+	snprintf(want, sizeof(want), "name=\"%s\" value=\"", name);
+	p = strstr((const char *)page->data, want);
+	if (p == NULL)
+		fail_msg("no field %s on the page", name);
+	p += strlen(want);
+	end = strchr(p, '"');
+	assert_non_null(end);
+	return strndup(p, (size_t)(end - p));
+}
+
+static int all_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == n;
+}
+
+static void must_have(const struct h_resp *r, const char *what)
+{
+	if (strstr((const char *)r->body.data, what) == NULL)
+		fail_msg("status %ld: the page lacks %s", r->status, what);
+}
+
+/* POST /submit?lang=en with the valid answers (minus skip) and extra. */
+static void post_form(const struct h_server *s, const char *skip,
+    const char *extra, struct h_resp *r)
+{
+	sd_buf b;
+
+	urlenc(&b, skip, extra);
+	h_http(s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, r);
+	sd_buf_free(&b);
+}
+
+static void test_steps_and_review(void **state)
+{
+	char path[512];
+	struct h_server s;
+	struct h_resp r;
+	char *ref = NULL, *ref2 = NULL, *code = NULL;
+	sd_buf b;
+
+	(void)state;
+	h_fresh_db("steps.db");
+	assert_int_equal(h_start(&s, KEYS, "steps.db", NULL, NULL), 0);
+	/* the first page: step 1 in sight, an incident reference drawn */
+	h_http(&s, "GET", "/", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, "<section class=\"step\" id=\"step-1\" data-step=\"1\" "
+	    "aria-labelledby=\"step-1-title\">");
+	must_have(&r, "<title>Step 1 of 5: About your organisation");
+	ref = field_value(&r.body, "incident_ref");
+	assert_true(all_hex(ref, 32));
+	/* the browser's sealer is offered when its scripts are installed */
+	snprintf(path, sizeof(path), "%s/templates/static/vendor/node_modules/"
+	    "libsodium/dist/modules-esm/libsodium.mjs", getenv("SD_SOURCE_DIR"));
+	if (access(path, R_OK) == 0) {
+		must_have(&r, "<script type=\"module\" "
+		    "src=\"/static/js/sealdrop-form.js\"></script>");
+		must_have(&r, " data-sd=\"{&quot;fields&quot;:");
+	} else {
+		assert_null(strstr((const char *)r.body.data, "<script"));
+	}
+	h_resp_free(&r);
+
+	/* Continue with an answer missing: step 1 again, with its message */
+	post_form(&s, "sector", "step=1&go=2", &r);
+	assert_int_equal(r.status, 400);
+	must_have(&r, "<title>Error: Step 1 of 5");
+	must_have(&r, "<a href=\"#f-sector\">Sector of activity: Choose one of "
+	    "the options.</a>");
+	must_have(&r, "aria-labelledby=\"step-1-title\">");
+	h_resp_free(&r);
+	/* answered: step 2; a later step's missing answers say nothing yet */
+	post_form(&s, "discovered_year", "step=1&go=2", &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, "aria-labelledby=\"step-2-title\">");
+	must_have(&r, "<input type=\"hidden\" name=\"step\" value=\"2\">");
+	h_resp_free(&r);
+	/* going on to the review checks every step on the way */
+	post_form(&s, "discovered_year", "step=2&go=review&narrative=x", &r);
+	assert_int_equal(r.status, 400);
+	must_have(&r, "aria-labelledby=\"step-2-title\">");
+	must_have(&r, "e-discovered");
+	h_resp_free(&r);
+	/* the review shows what will be sent, and asks for files only now */
+	urlenc(&b, NULL, NULL);
+	sd_buf_addf(&b, "&step=5&incident_ref=%s&narrative="
+	    "Plans+were+copied.%%0D%%0ASecond+line.&go=review", ref);
+	h_http(&s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, "<title>Check your answers before sending");
+	must_have(&r, "<dt>Member State</dt>");
+	must_have(&r, "<span class=\"summary-line\">Denmark</span>");
+	must_have(&r, "<span class=\"summary-line\">2025-Q2</span>");
+	must_have(&r, "<span class=\"summary-line\">Plans were copied.</span>"
+	    "<span class=\"summary-line\">Second line.</span>");
+	must_have(&r, "name=\"go\" value=\"3\">Change<span class=\"visually-hidden\"> "
+	    "How the secret was taken</span>");
+	must_have(&r, "type=\"file\" id=\"f-attachment-1\" name=\"attachment\"");
+	must_have(&r, "Without JavaScript, this server seals your report");
+	must_have(&r, "name=\"go\" value=\"send\">Seal and send the report");
+	ref2 = field_value(&r.body, "incident_ref");
+	assert_string_equal(ref, ref2);
+	free(ref2);
+	h_resp_free(&r);
+	assert_int_equal(rows("steps.db"), 0);
+	/* sent twice (a reload of the receipt page posts again): the same
+	 * incident reference both times, so the analysts count one report */
+	memcpy(strstr((const char *)b.data, "&go=review"), "&go=send\0", 9);
+	b.len = strlen((const char *)b.data);
+	h_http(&s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, ref);
+	h_resp_free(&r);
+	h_http(&s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, ref);
+	h_resp_free(&r);
+	sd_buf_free(&b);
+	assert_int_equal(rows("steps.db"), 2);
+
+	/* an organisation code made on the server, shown once */
+	post_form(&s, NULL, "step=1&go=newcode", &r);
+	assert_int_equal(r.status, 200);
+	code = field_value(&r.body, "org_code");
+	assert_int_equal(strlen(code), 65);
+	must_have(&r, "This is your organisation&#39;s new code");
+	h_resp_free(&r);
+	/* a code with a typing mistake is refused next to its field */
+	code[3] = code[3] == 'a' ? 'b' : 'a';
+	urlenc(&b, NULL, NULL);
+	sd_buf_addf(&b, "&step=1&go=2&org_code=%s", code);
+	h_http(&s, "POST", "/submit?lang=en", URLENC, b.data, b.len, NULL, &r);
+	sd_buf_free(&b);
+	assert_int_equal(r.status, 400);
+	must_have(&r, "id=\"e-org_code\"><span class=\"visually-hidden\">Error:"
+	    "</span> <span class=\"error-text\">This organisation code has a "
+	    "typing mistake.");
+	h_resp_free(&r);
+	/* buttons the form does not have */
+	post_form(&s, NULL, "step=1&go=9", &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	post_form(&s, NULL, "step=x&go=2", &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	assert_int_equal(rows("steps.db"), 2);
+	free(code);
+	free(ref);
+	assert_int_equal(h_stop(&s), 0);
+}
+
+/* shell-quote-free: the values are base32, hex, base64 and a date */
+static void run_openssl(const char *dir, const sd_buf *text)
+{
+	char cmd[1024];
+	const char *p = strstr((const char *)text->data, "printf '%s' 'sealdrop");
+	FILE *f = NULL;
+
+	assert_non_null(p);
+	snprintf(cmd, sizeof(cmd), "%s/check.sh", dir);
+	assert_non_null(f = fopen(cmd, "w"));
+	fputs(p, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cd %s && sh check.sh > check.out 2>&1", dir);
+	if (system(cmd) != 0)
+		fail_msg("the receipt file's OpenSSL commands fail (%s/check.out)",
+		    dir);
+	snprintf(cmd, sizeof(cmd), "%s/check.out", dir);
+	assert_true(h_file_has(cmd, "Signature Verified Successfully"));
+}
+
+static void test_receipt_file(void **state)
+{
+	char hdr[256], *receipt = NULL, *day = NULL, *sig = NULL, *ref = NULL;
+	struct h_server s;
+	struct h_resp r;
+	sd_buf b;
+
+	(void)state;
+	h_fresh_db("rcpt.db");
+	assert_int_equal(h_start(&s, KEYS, "rcpt.db", NULL, NULL), 0);
+	post_form(&s, NULL, "narrative=Receipt+test.&go=send", &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, "id=\"receipt-form\"");
+	receipt = field_value(&r.body, "receipt");
+	day = field_value(&r.body, "day");
+	sig = field_value(&r.body, "signature");
+	ref = field_value(&r.body, "incident_ref");
+	h_resp_free(&r);
+	sd_buf_init(&b, 4096);
+	/* base64 in a urlencoded body: + and / and = escaped */
+	sd_buf_addf(&b, "receipt=%s&day=%s&incident_ref=%s&action=save&signature=",
+	    receipt, day, ref);
+	{
+		size_t i;
+
+		for (i = 0; sig[i]; i++)
+			sd_buf_addf(&b, sig[i] == '+' ? "%%2B" : sig[i] == '/' ?
+			    "%%2F" : sig[i] == '=' ? "%%3D" : "%c", sig[i]);
+	}
+	h_http(&s, "POST", "/receipt?lang=en", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_assert_security_headers(&r);
+	assert_non_null(h_header(&r, "Content-Disposition", hdr, sizeof(hdr)));
+	assert_non_null(strstr(hdr, "attachment; filename=\"sealdrop-receipt-"));
+	must_have(&r, receipt);
+	must_have(&r, ref);
+	run_openssl(".", &r.body);
+	h_resp_free(&r);
+	/* the page again, in Danish, from what the reader carries */
+	memcpy(strstr((const char *)b.data, "action=save"), "action=show", 11);
+	h_http(&s, "POST", "/receipt?lang=da", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, "<html lang=\"da\">");
+	must_have(&r, "Din indberetning er modtaget");
+	must_have(&r, receipt);
+	h_resp_free(&r);
+	/* the server signs nothing a post brings: another day is refused */
+	memcpy(strstr((const char *)b.data, day), "2001-01-01", 10);
+	h_http(&s, "POST", "/receipt?lang=en", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	h_http(&s, "POST", "/receipt", URLENC, "receipt=x", 9, NULL, &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	sd_buf_free(&b);
+	free(receipt);
+	free(day);
+	free(sig);
+	free(ref);
+	assert_int_equal(h_stop(&s), 0);
+}
+
+static void test_static_files(void **state)
+{
+	char ct[128];
+	struct h_server s;
+	struct h_resp r;
+
+	(void)state;
+	h_fresh_db("static.db");
+	assert_int_equal(h_start(&s, KEYS, "static.db", NULL, NULL), 0);
+	h_http(&s, "GET", "/static/js/sealdrop-form.js", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_assert_security_headers(&r);
+	assert_non_null(h_header(&r, "Content-Type", ct, sizeof(ct)));
+	assert_string_equal(ct, "text/javascript; charset=utf-8");
+	h_resp_free(&r);
+	h_http(&s, "GET", "/static/js/sealdrop-envelope.js", NULL, NULL, 0, NULL,
+	    &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	/* npm's files are served only as listed, never its tree or manifests */
+	h_http(&s, "GET", "/static/vendor/package.json", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 404);
+	h_resp_free(&r);
+	h_http(&s, "GET", "/static/vendor/files.list", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 404);
+	h_resp_free(&r);
+	h_http(&s, "GET", "/static/vendor/node_modules/libsodium/package.json",
+	    NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 404);
+	h_resp_free(&r);
+	h_http(&s, "GET", "/static/../templates/form.html", NULL, NULL, 0, NULL,
+	    &r);
+	assert_int_equal(r.status, 404);
+	h_resp_free(&r);
+	/* the CSP lets the page compile libsodium and talk to this server */
+	h_http(&s, "GET", "/", NULL, NULL, 0, NULL, &r);
+	assert_non_null(h_header(&r, "Content-Security-Policy", ct, sizeof(ct)));
+	assert_non_null(strstr(ct, "script-src 'self' 'wasm-unsafe-eval';"));
+	assert_non_null(strstr(ct, "connect-src 'self';"));
+	assert_null(strstr(ct, "unsafe-inline"));
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +689,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_honeypot, h_teardown),
 		cmocka_unit_test_teardown(test_attachment_limits, h_teardown),
 		cmocka_unit_test_teardown(test_privacy, h_teardown),
+		cmocka_unit_test_teardown(test_steps_and_review, h_teardown),
+		cmocka_unit_test_teardown(test_receipt_file, h_teardown),
+		cmocka_unit_test_teardown(test_static_files, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,32 @@
 #include "form.h"
 #include "i18n.h"
 #include "sd_err.h"
+#include "sd_org.h"
 #include "sd_schema.h"
 #include "tmpl.h"
 
 #define TODAY "2026-05-10"     /* second quarter of 2026 */
+
+/* The step of a field, as the form lays them out. */
+static int
+form_step_of_field(const char *field)
+{
+	static const char *const steps[][6] = {
+		{ "member_state", "organisation", "sector", "size_class",
+		  "org_code", NULL },
+		{ "secret_types", "discovered", NULL },
+		{ "attack_vectors", "actor", "actor_origin", NULL },
+		{ "loss_eur", "jobs_at_risk", "reported_to_police", NULL },
+		{ "narrative", "contact", "consent_law_enforcement", NULL },
+	};
+	size_t i, k;
+
+	for (i = 0; i < 5; i++)
+		for (k = 0; steps[i][k] != NULL; k++)
+			if (strcmp(steps[i][k], field) == 0)
+				return (int)i + 1;
+	return 0;
+}
 
 static sd_web *web;
 
@@ -116,7 +139,7 @@ check_form_in(const char *lang)
 	size_t p, i, k, n;
 
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	assert_int_equal(sd_form_page(web, lang, NULL, NULL, &page), SD_OK);
+	assert_int_equal(sd_form_page(web, lang, NULL, NULL, NULL, &page), SD_OK);
 	snprintf(want, sizeof(want), "<html lang=\"%s\">", lang);
 	must_contain(&page, want);
 	for (p = 0; p < 2; p++) {
@@ -124,7 +147,15 @@ check_form_in(const char *lang)
 		for (i = 0; i < n; i++) {
 			if (f[i].type == SD_FT_CONST || f[i].type == SD_FT_HEX) {
 				snprintf(want, sizeof(want), "name=\"%s\"", f[i].name);
-				must_not_contain(&page, want);
+				/* the reference rides along hidden; the pseudonym
+				 * comes from the organisation code */
+				if (strcmp(f[i].name, "incident_ref") == 0)
+					must_contain(&page, "<input type=\"hidden\" "
+					    "name=\"incident_ref\" value=\"");
+				else
+					must_not_contain(&page, want);
+				if (strcmp(f[i].name, "reporter") == 0)
+					must_contain(&page, "name=\"org_code\"");
 				continue;
 			}
 			snprintf(want, sizeof(want), f[i].type == SD_FT_QUARTER ?
@@ -140,9 +171,10 @@ check_form_in(const char *lang)
 				snprintf(want, sizeof(want), "value=\"%s\"",
 				    f[i].codes[k].code);
 				must_contain(&page, want);
-				must_contain_text(&page,
-				    t = tr(lang, f[i].codes[k].label));
-				free((void *)(uintptr_t)t);
+				/* code labels are translated in their list's
+				 * context */
+				must_contain_text(&page, sd_web_tr(web, lang,
+				    f[i].name, f[i].codes[k].label));
 			}
 		}
 	}
@@ -187,6 +219,10 @@ check_labels(const char *html, const char *tag)
 
 	while ((p = strstr(p, tag)) != NULL) {
 		close = strchr(p, '>');
+		if (strncmp(p, "<input type=\"hidden\"", 20) == 0) {
+			p = close;
+			continue;
+		}
 		id = strstr(p, " id=\"");
 		assert_non_null(close);
 		if (id == NULL || id > close)
@@ -208,9 +244,10 @@ test_form_is_safe_and_accessible(void **state)
 
 	(void)state;
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	assert_int_equal(sd_form_page(web, "en", NULL, NULL, &page), SD_OK);
+	assert_int_equal(sd_form_page(web, "en", NULL, NULL, NULL, &page), SD_OK);
 	html = (const char *)page.data;
-	/* no script, no inline style or handler, nothing from elsewhere */
+	/* no script (the browser's sealer is not served here), no inline
+	 * style or handler, nothing from elsewhere */
 	must_not_contain(&page, "<script");
 	must_not_contain(&page, "style=");
 	must_not_contain_handler(html);
@@ -224,15 +261,31 @@ test_form_is_safe_and_accessible(void **state)
 	must_contain(&page, "<div class=\"hp\" aria-hidden=\"true\">");
 	must_contain(&page, "name=\"website\" value=\"\" tabindex=\"-1\" "
 	    "autocomplete=\"off\"");
+	/* files are chosen on the review, just before sending; the inputs of
+	 * step 5 are the browser sealer's, off without it */
 	assert_int_equal(count(html, "type=\"file\""), 5);
-	assert_int_equal(count(html, "name=\"attachment\""), 5);
+	assert_int_equal(count(html, "name=\"attachment\""), 0);
+	assert_int_equal(count(html, "type=\"file\" id=\"f-attachment-js-1\" "
+	    "disabled"), 1);
 	assert_int_equal(count(html, "<fieldset"), count(html, "<legend"));
 	assert_true(count(html, "<fieldset") >= 7);
 	must_contain(&page, "aria-describedby=\"h-member_state\"");
 	must_contain(&page, "You may attach up to 5 files.");
 	must_contain(&page, "Each file may be up to 10 MiB.");
-	/* no error summary on a fresh form */
-	must_not_contain(&page, "error-summary");
+	/* no error shown on a fresh form: the summary is there, hidden, for
+	 * the browser's checks */
+	must_contain(&page, "tabindex=\"-1\" hidden>\n  <h2 id=\"error-summary-title\"");
+	must_not_contain(&page, "<li><a href=\"#");
+	must_not_contain(&page, "field-invalid");
+	/* one step in sight, the others hidden; Enter presses Continue */
+	assert_int_equal(count(html, "<section class=\"step"), 6);
+	assert_int_equal(count(html, "aria-labelledby=\"step-1-title\">"), 1);
+	assert_int_equal(count(html, " hidden>\n  <p class=\"caption\">"), 5);
+	must_contain(&page, "<form id=\"report-form\"");
+	must_contain(&page, "novalidate>\n");
+	must_contain(&page, "<button type=\"submit\" class=\"default-button\" "
+	    "name=\"go\" value=\"2\" tabindex=\"-1\" aria-hidden=\"true\">");
+	must_contain(&page, "<title>Step 1 of 5: About your organisation");
 	check_labels(html, "<input");
 	check_labels(html, "<select");
 	check_labels(html, "<textarea");
@@ -251,7 +304,7 @@ test_attachment_limits_are_stated(void **state)
 	(void)state;
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
 	sd_web_set_attachment_limits(web, 3, 2u * 1024 * 1024);
-	assert_int_equal(sd_form_page(web, "da", NULL, NULL, &page), SD_OK);
+	assert_int_equal(sd_form_page(web, "da", NULL, NULL, NULL, &page), SD_OK);
 	sd_web_set_attachment_limits(web, 5, 10u * 1024 * 1024);
 	assert_int_equal(count((const char *)page.data, "type=\"file\""), 3);
 	must_contain(&page, "Du kan vedhæfte op til 3 filer.");
@@ -513,10 +566,12 @@ check_wrong(const struct wrong *w, const char *lang)
 {
 	sd_form_input *in = input_with(w);
 	struct sd_form_errors errs;
+	struct sd_form_view view;
 	sd_buf stats, details, page;
 	char want[512];
 	const char *msg = NULL;
 
+	sd_form_view_init(&view, NULL);
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
@@ -532,8 +587,13 @@ check_wrong(const struct wrong *w, const char *lang)
 	assert_string_equal(errs.e[0].msg, msg);
 	if (strcmp(lang, "da") == 0)
 		assert_string_not_equal(msg, w->msg_en);
-	/* the page shows the message next to the field and in the summary */
-	assert_int_equal(sd_form_page(web, lang, in, &errs, &page), SD_OK);
+	/* the page shows the step of the field, the message next to the field
+	 * and in the summary */
+	view.step = sd_form_step_of_errors(&errs);
+	if (strcmp(w->field, "incident_ref") != 0)
+		assert_int_equal(view.step, form_step_of_field(w->field));
+	assert_int_equal(sd_form_page(web, lang, in, &errs, &view, &page),
+	    SD_OK);
 	must_contain(&page, "class=\"error-summary\"");
 	if (strcmp(w->field, "incident_ref") != 0) {
 		snprintf(want, sizeof(want), "id=\"e-%s\"", w->field);
@@ -584,10 +644,10 @@ test_values_come_back_escaped(void **state)
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
 	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
 	    &errs), SD_FORM_INVALID);
-	assert_int_equal(sd_form_page(web, "en", in, &errs, &page), SD_OK);
+	assert_int_equal(sd_form_page(web, "en", in, &errs, NULL, &page), SD_OK);
 	must_not_contain(&page, "<script");
 	must_not_contain(&page, "<img");
-	must_not_contain(&page, "\" autofocus");
+	must_not_contain(&page, "\" autofocus onfocus");
 	must_contain(&page, "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 	    "</textarea>");
 	must_contain(&page, "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
@@ -697,14 +757,22 @@ static void
 test_attachment_error_shows(void **state)
 {
 	struct sd_form_errors errs;
+	struct sd_form_view view;
 	sd_buf page;
 
 	(void)state;
 	errs.n = 0;
 	sd_form_errors_add(web, "da", &errs, SD_FORM_ATTACHMENT_FIELD,
 	    SD_FORM_MSG_FILE_TOO_LARGE);
+	/* files are chosen on the review: their message is shown there */
+	sd_form_view_init(&view, NULL);
+	view.step = sd_form_step_of_errors(&errs);
+	assert_int_equal(view.step, SD_FORM_REVIEW);
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	assert_int_equal(sd_form_page(web, "da", NULL, &errs, &page), SD_OK);
+	assert_int_equal(sd_form_page(web, "da", NULL, &errs, &view, &page),
+	    SD_OK);
+	assert_int_equal(count((const char *)page.data, "name=\"attachment\""),
+	    5);
 	must_contain(&page, "<a href=\"#f-attachment-1\">Filer: En fil er "
 	    "større end grænsen. Vælg en mindre fil.</a>");
 	must_contain(&page, "id=\"e-attachment\"");
@@ -717,21 +785,45 @@ test_receipt_page(void **state)
 {
 	const char *sig = "c2lnbmF0dXJlIG9mIHRoZSByZWNlaXB0IGtleSBvdmVyIHRoZSBi"
 	    "eXRlcyBvZiB0aGUgcmVjZWlwdA==";
-	sd_buf page;
+	struct sd_receipt_view rv = { "mfrggzdfmztwq2lknnwg23tpobyxe43u",
+	    "2026-05-10", "00112233445566778899aabbccddeeff", sig,
+	    "o5WaihviZVRkxf07sIM8xzMF4h4peWidvd67bvtX1Kg=" };
+	sd_buf page, text;
 
 	(void)state;
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	assert_int_equal(sd_receipt_page(web, "da",
-	    "mfrggzdfmztwq2lknnwg23tpobyxe43u", "2026-05-10", sig, &page), SD_OK);
+	assert_int_equal(sd_receipt_page(web, "da", &rv, &page), SD_OK);
 	must_contain(&page, "<html lang=\"da\">");
 	must_contain(&page, ">mfrggzdfmztwq2lknnwg23tpobyxe43u<");
 	must_contain(&page, ">2026-05-10<");
+	must_contain(&page, ">00112233445566778899aabbccddeeff<");
 	must_contain(&page, sig);
+	must_contain(&page, "sealdrop-receipt/1 mfrggzdfmztwq2lknnwg23tpobyxe43u "
+	    "2026-05-10");
 	must_contain(&page, "Din indberetning er modtaget");
-	must_contain(&page, "Udskriv denne side");
-	/* no link away from a page that cannot be shown again, but one */
+	/* saved as a file without JavaScript: the values ride in the form */
+	must_contain(&page, "<form id=\"receipt-form\" class=\"receipt-form\" "
+	    "method=\"post\" action=\"/receipt?lang=da\"");
+	must_contain(&page, "name=\"signature\" value=\"");
+	/* the language menu keeps the receipt: buttons of that form */
+	must_contain(&page, "form=\"receipt-form\" formaction=\"/receipt?lang=en\" "
+	    "name=\"action\" value=\"show\"");
 	must_not_contain(&page, "hreflang");
+	/* the browser's check is claimed only where the browser made it */
+	must_contain(&page, "id=\"receipt-checked\" hidden>");
 	sd_buf_free(&page);
+
+	sd_buf_init(&text, SD_WEB_PAGE_MAX);
+	assert_int_equal(sd_receipt_text(web, "en", &rv, &text), SD_OK);
+	must_contain(&text, "receipt:      mfrggzdfmztwq2lknnwg23tpobyxe43u\n");
+	must_contain(&text, "incident_ref: 00112233445566778899aabbccddeeff\n");
+	must_contain(&text, "signed text:  sealdrop-receipt/1 "
+	    "mfrggzdfmztwq2lknnwg23tpobyxe43u 2026-05-10\n");
+	/* a text file: no HTML escapes */
+	must_contain(&text, "this service's receipt key");
+	must_not_contain(&text, "&#39;");
+	must_not_contain(&text, "<");
+	sd_buf_free(&text);
 }
 
 static void
@@ -767,6 +859,147 @@ test_error_pages(void **state)
 	sd_buf_free(&page);
 }
 
+
+/* The organisation code carries the secret; a mistyped one is refused; the
+ * form derives the pseudonym exactly as the CLI does. */
+static void
+test_org_code(void **state)
+{
+	uint8_t secret[SD_ORG_SECRET_BYTES], back[SD_ORG_SECRET_BYTES];
+	uint8_t h[32];
+	char code[SD_ORG_CODE_LEN], typed[SD_ORG_CODE_LEN + 8], hex[65];
+	char rep[SD_REPORTER_HEX];
+	sd_form_input *in = valid_input();
+	struct sd_form_errors errs;
+	sd_buf stats, details;
+	json_t *j = NULL;
+	size_t i, k;
+
+	(void)state;
+	randombytes_buf(secret, sizeof(secret));
+	sd_org_code_encode(code, secret);
+	assert_int_equal(strlen(code), 65);
+	for (i = 5; i < 65; i += 6)
+		assert_int_equal(code[i], '-');
+	/* typed in capitals, with spaces for dashes */
+	for (i = 0, k = 0; code[i]; i++)
+		typed[k++] = code[i] == '-' ? ' ' :
+		    (code[i] >= 'a' && code[i] <= 'z') ? (char)(code[i] - 32) : code[i];
+	typed[k] = '\0';
+	assert_int_equal(sd_org_code_parse(typed, strlen(typed), back), SD_OK);
+	assert_memory_equal(secret, back, sizeof(secret));
+	/* one letter wrong: the check bytes catch it */
+	memcpy(typed, code, sizeof(code));
+	typed[7] = typed[7] == 'a' ? 'b' : 'a';
+	assert_int_equal(sd_org_code_parse(typed, strlen(typed), back),
+	    SD_E_SIGNATURE);
+	assert_int_equal(sd_org_code_parse("abc", 3, back), SD_E_FORMAT);
+	assert_int_equal(sd_org_code_parse(code, 64, back), SD_E_FORMAT);
+	/* reporter = hex BLAKE2b-256(key = secret, "sealdrop.reporter/1") */
+	crypto_generichash(h, 32, (const uint8_t *)"sealdrop.reporter/1", 19,
+	    secret, 32);
+	sodium_bin2hex(hex, sizeof(hex), h, 32);
+	sd_reporter_derive(rep, secret);
+	assert_string_equal(rep, hex);
+	/* the form turns the code into that pseudonym, and keeps no code */
+	assert_int_equal(sd_form_input_add(in, "org_code", code), SD_OK);
+	sd_buf_init(&stats, 64 * 1024);
+	sd_buf_init(&details, 1024 * 1024);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
+	    &errs), SD_OK);
+	j = load_json(&stats);
+	assert_string_equal(json_string_value(json_object_get(j, "reporter")),
+	    hex);
+	assert_null(strstr((const char *)stats.data, code));
+	assert_null(strstr((const char *)details.data, code));
+	json_decref(j);
+	sd_buf_free(&stats);
+	sd_buf_free(&details);
+	sd_form_input_free(in);
+	/* a mistyped code is a message next to its field, in step 1 */
+	in = valid_input();
+	assert_int_equal(sd_form_input_add(in, "org_code", typed), SD_OK);
+	sd_buf_init(&stats, 64 * 1024);
+	sd_buf_init(&details, 1024 * 1024);
+	assert_int_equal(sd_form_build(web, "da", in, TODAY, &stats, &details,
+	    &errs), SD_FORM_INVALID);
+	assert_int_equal(errs.n, 1);
+	assert_string_equal(errs.e[0].field, "org_code");
+	assert_string_equal(errs.e[0].msg, "Denne organisationskode har en "
+	    "tastefejl. Kontrollér den bogstav for bogstav.");
+	assert_int_equal(sd_form_step_of_errors(&errs), 1);
+	sd_buf_free(&stats);
+	sd_buf_free(&details);
+	sd_form_input_free(in);
+}
+
+/* Where a post without JavaScript goes: forward checks the steps passed,
+ * back checks nothing, the review comes back from a change. */
+static void
+test_navigation(void **state)
+{
+	struct sd_form_view view;
+	struct sd_form_errors errs;
+	sd_form_input *in = NULL;
+
+	(void)state;
+	sd_form_view_init(&view, "AAAA");
+	/* no go: a send, as from a form in one piece */
+	in = valid_input();
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SEND);
+	sd_form_input_add(in, "step", "2");
+	sd_form_input_add(in, "go", "review");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(view.step, SD_FORM_REVIEW);
+	assert_int_equal(errs.n, 0);
+	assert_string_equal(view.authority_b64, "AAAA");
+	sd_form_input_free(in);
+	/* a wrong answer of step 1 stops a move to step 4 on step 1 */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "member_state", "XX");
+	sd_form_input_add(in, "step", "1");
+	sd_form_input_add(in, "go", "4");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(view.step, 1);
+	assert_true(errs.n >= 1);
+	assert_string_equal(errs.e[0].field, "member_state");
+	sd_form_input_free(in);
+	/* back, or a change from the review: nothing checked */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "review");
+	sd_form_input_add(in, "go", "3");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(view.step, 3);
+	assert_int_equal(errs.n, 0);
+	assert_true(view.from_review);
+	sd_form_input_free(in);
+	/* a new organisation code, shown on the same step */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "1");
+	sd_form_input_add(in, "go", "newcode");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_SHOW);
+	assert_int_equal(strlen(view.new_code), 65);
+	sd_form_input_free(in);
+	/* buttons the form does not have */
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "1");
+	sd_form_input_add(in, "go", "7");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_BAD);
+	sd_form_input_free(in);
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	sd_form_input_add(in, "step", "0");
+	sd_form_input_add(in, "go", "2");
+	assert_int_equal(sd_form_navigate(web, "en", in, TODAY, &view, &errs),
+	    SD_FORM_NEXT_BAD);
+	sd_form_input_free(in);
+}
+
 static void
 test_page_limit(void **state)
 {
@@ -774,7 +1007,7 @@ test_page_limit(void **state)
 
 	(void)state;
 	sd_buf_init(&page, 1000);
-	assert_int_equal(sd_form_page(web, "en", NULL, NULL, &page),
+	assert_int_equal(sd_form_page(web, "en", NULL, NULL, NULL, &page),
 	    SD_E_TOOBIG);
 	sd_buf_free(&page);
 }
@@ -824,6 +1057,8 @@ main(void)
 		cmocka_unit_test(test_receipt_page),
 		cmocka_unit_test(test_error_pages),
 		cmocka_unit_test(test_page_limit),
+		cmocka_unit_test(test_org_code),
+		cmocka_unit_test(test_navigation),
 		cmocka_unit_test(test_template_texts_are_translated),
 	};
 

@@ -372,7 +372,10 @@ export function sealdropEnvelope(sodium) {
 
   // Draws key, stream header, then one ephemeral key per recipient, in this
   // order (docs/envelope.md), so a fixed rng reproduces the test vector.
-  function sealSection(header, idx, sec, readers, rng) {
+  // A generator: it yields the plaintext bytes sealed so far after each
+  // chunk, so a page can show progress between chunks (sealAsync); its
+  // return value is the sealed section.
+  function* sealSection(header, idx, sec, readers, rng) {
     const key = rng ? rng(SECTION_KEY_LEN) : sodium.randombytes_buf(SECTION_KEY_LEN);
     let stream = null;
     if (rng) {
@@ -399,6 +402,7 @@ export function sealdropEnvelope(sodium) {
       const end = Math.min(off + CHUNK, padded.length);
       chunks.push(stream.push(padded.subarray(off, end), off === 0 ? ad : null,
         end === padded.length ? TAG_FINAL : TAG_MESSAGE));
+      yield end;
     }
     stream.wipe();
     sodium.memzero(padded);
@@ -417,9 +421,7 @@ export function sealdropEnvelope(sodium) {
     });
   }
 
-  // channel: what verifyChannel returned. sections: [{type, data: Uint8Array}].
-  // rng(n), when given, supplies every random byte (test vectors only).
-  function seal(channel, sections, rng = null) {
+  function sealHeader(channel, sections, rng) {
     checkOrder(sections.map((s) => s.type));
     for (const s of sections)
       if (!(s.data instanceof Uint8Array) || s.data.length > PLAIN_MAX[s.type]) fail('toobig', 'section too large');
@@ -429,14 +431,75 @@ export function sealdropEnvelope(sodium) {
     header[5] = sections.length;
     header.set(channel.channelId, 6);
     header.set(rng ? rng(NONCE_LEN) : sodium.randombytes_buf(NONCE_LEN), 22);
-    const parts = sections.map((s, i) => {
-      const readers = channel.byRole[readerRole(s.type)];
-      if (readers.length === 0 || readers.length > 255) fail('recipients', 'no recipient for a section');
-      return sealSection(header, i, s, readers, rng);
-    });
+    return header;
+  }
+
+  function sectionReaders(channel, s) {
+    const readers = channel.byRole[readerRole(s.type)];
+    if (readers.length === 0 || readers.length > 255) fail('recipients', 'no recipient for a section');
+    return readers;
+  }
+
+  function finish(header, parts) {
     const env = concat(header, ...parts);
     if (env.length > ENVELOPE_MAX) fail('toobig', 'envelope too large');
     return env;
+  }
+
+  // channel: what verifyChannel returned. sections: [{type, data: Uint8Array}].
+  // rng(n), when given, supplies every random byte (test vectors only).
+  function seal(channel, sections, rng = null) {
+    const header = sealHeader(channel, sections, rng);
+    const parts = sections.map((s, i) => {
+      const gen = sealSection(header, i, s, sectionReaders(channel, s), rng);
+      for (;;) {
+        const r = gen.next();
+        if (r.done) return r.value;
+      }
+    });
+    return finish(header, parts);
+  }
+
+  // One turn of the event loop, without the 4 ms a nested setTimeout waits.
+  function tick() {
+    return new Promise((res) => {
+      if (typeof MessageChannel === 'undefined') {
+        setTimeout(res, 0);
+        return;
+      }
+      const c = new MessageChannel();
+      c.port1.onmessage = () => {
+        c.port1.close();
+        res();
+      };
+      c.port2.postMessage(0);
+    });
+  }
+
+  // The same bytes as seal() with fresh randomness, giving the event loop a
+  // turn about every megabyte: progress(sectionIndex, bytesDone, bytesOfSection)
+  // is called then, so a page can show how far sealing has come.
+  async function sealAsync(channel, sections, progress = () => {}) {
+    const header = sealHeader(channel, sections, null);
+    const parts = [];
+    for (let i = 0; i < sections.length; i++) {
+      const s = sections[i];
+      const gen = sealSection(header, i, s, sectionReaders(channel, s), null);
+      let n = 0;
+      for (;;) {
+        const r = gen.next();
+        if (r.done) {
+          parts.push(r.value);
+          break;
+        }
+        if (++n % 16 === 0) {
+          progress(i, Math.min(r.value, s.data.length), s.data.length);
+          await tick();
+        }
+      }
+      progress(i, s.data.length, s.data.length);
+    }
+    return finish(header, parts);
   }
 
   // ------------------------------------------------------------------ opening
@@ -557,7 +620,7 @@ export function sealdropEnvelope(sodium) {
   }
 
   return {
-    keyId, channelId, receiptId, verifyChannel, seal, parse, checkChannel, open,
+    keyId, channelId, receiptId, verifyChannel, seal, sealAsync, parse, checkChannel, open,
     padSize, pad, unpad, attachmentPlaintext, splitAttachment,
   };
 }

@@ -1,0 +1,732 @@
+// Browser tests of the web form: Debian's chromium, driven by playwright-core,
+// against the real sealdrop-server on loopback with keys made by the real
+// sealdrop-analyst. Every byte the browser sends goes through a recording
+// relay (a TCP proxy here), so the test sees what left the page.
+//
+//   node tests/browser/run.mjs BUILD_DIR SOURCE_DIR
+//
+// Screenshots of every page of the flow (1280 and 320 px wide, with and
+// without JavaScript, and one per language) are kept in
+// BUILD_DIR/tests/browser-artefacts/. Ends with "browser: N passed, M failed";
+// exits 77 (skipped) only when chromium cannot start here at all.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const [BUILD, SRC] = process.argv.slice(2).map((p) => path.resolve(p));
+if (!BUILD || !SRC) {
+  console.error('usage: node run.mjs BUILD_DIR SOURCE_DIR');
+  process.exit(2);
+}
+const CHROMIUM = process.env.SD_CHROMIUM || '/usr/bin/chromium';
+const QUICK = process.env.SD_BROWSER_QUICK === '1';   // fewer languages, for a second build
+const WORK = path.join(BUILD, 'tests', 'browser-work');
+const ART = path.join(BUILD, 'tests', 'browser-artefacts');
+const PASS = 'browser-test-passphrase';
+const ANALYST = path.join(BUILD, 'analyst', 'sealdrop-analyst');
+const SERVER = path.join(BUILD, 'server', 'sealdrop-server');
+const SUBMIT = path.join(BUILD, 'submitter', 'sealdrop-submit');
+const DEADLINE = Date.now() + 8 * 60 * 1000;   // the whole run, bounded
+
+let passed = 0;
+let failed = 0;
+function ok(name) {
+  passed++;
+  console.log(`ok - ${name}`);
+}
+function bad(name, why) {
+  failed++;
+  console.log(`not ok - ${name}: ${why}`);
+}
+function check(cond, name, why = 'false') {
+  if (cond) ok(name);
+  else bad(name, why);
+  return cond;
+}
+function finish(code) {
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(code !== undefined ? code : failed === 0 ? 0 : 1);
+}
+
+// ------------------------------------------------------------------ tools
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, {
+    encoding: opts.binary ? null : 'utf8',
+    env: { ...process.env, SEALDROP_PASSPHRASE: PASS, ...(opts.env || {}) },
+    cwd: opts.cwd || WORK,
+    timeout: 120000,
+    input: opts.input,
+  });
+  if (r.status !== 0 && !opts.mayFail)
+    throw new Error(`${path.basename(cmd)} ${args.join(' ')}: ${r.stderr || r.error}`);
+  return r;
+}
+
+function sql(db, query) {
+  return run('sqlite3', ['-readonly', db, query]).stdout.trim();
+}
+
+function makeKeys(dir) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const role of ['authority', 'stats', 'details', 'ack'])
+    run(ANALYST, ['keygen', '--role', role, '--out', path.join(dir, role), '--kdf', 'interactive', '--force']);
+  run(SERVER, ['keygen', '--out', path.join(dir, 'receipt'), '--kdf', 'interactive', '--force']);
+  const expires = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10);
+  run(ANALYST, ['channel', '--authority', path.join(dir, 'authority.key'),
+    '--recipient', path.join(dir, 'stats.pub'), '--recipient', path.join(dir, 'details.pub'),
+    '--receipt-key', path.join(dir, 'receipt.pub'), '--ack-key', path.join(dir, 'ack.pub'),
+    '--expires', expires, '--out', path.join(dir, 'channel.json'), '--force']);
+}
+
+function startServer(keys, db) {
+  for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
+  const log = fs.openSync(path.join(WORK, 'server.log'), 'a');
+  const p = spawn(SERVER, ['--listen', '127.0.0.1:0', '--db', db,
+    '--channel', path.join(keys, 'channel.json'), '--authority', path.join(keys, 'authority.pub'),
+    '--receipt-key', path.join(keys, 'receipt.key'), '--templates', path.join(SRC, 'templates')],
+  { env: { ...process.env, SEALDROP_PASSPHRASE: PASS }, stdio: ['ignore', 'pipe', log] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error('the server did not start (see server.log)')), 20000);
+    p.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) {
+        clearTimeout(t);
+        resolve({ proc: p, port: +m[1] });
+      }
+    });
+    p.on('exit', (c) => reject(new Error(`the server exited with ${c} (see server.log)`)));
+  });
+}
+
+// A TCP relay in front of the server that keeps every byte the browser
+// sends. dropNextReportAnswer makes it cut the connection when the answer
+// to the next POST /api/v1/reports arrives: the server has stored the
+// envelope, the page sees a network failure.
+function startRelay(port) {
+  const relay = { sent: [], dropNextReportAnswer: false, port: 0, reportPosts: 0 };
+  const srv = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    let isReport = false;
+    client.on('data', (d) => {
+      relay.sent.push(Buffer.from(d));
+      if (d.includes('POST /api/v1/reports ')) {
+        relay.reportPosts++;
+        isReport = true;
+      }
+      upstream.write(d);
+    });
+    upstream.on('data', (d) => {
+      if (isReport && relay.dropNextReportAnswer) {
+        // a few bytes first: a connection closed before any answer is
+        // one chromium quietly retries on its own
+        relay.dropNextReportAnswer = false;
+        client.write(d.subarray(0, 9));
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      isReport = false;
+      client.write(d);
+    });
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.end());
+    upstream.on('close', () => client.end());
+  });
+  return new Promise((resolve) => {
+    srv.listen(0, '127.0.0.1', () => {
+      relay.port = srv.address().port;
+      relay.server = srv;
+      relay.all = () => Buffer.concat(relay.sent);
+      relay.reset = () => { relay.sent = []; };
+      resolve(relay);
+    });
+  });
+}
+
+// -------------------------------------------------------------- the browser
+
+const { chromium } = await import(path.join(HERE, 'node_modules', 'playwright-core', 'index.mjs'))
+  .catch(() => ({ chromium: null }));
+if (!chromium) {
+  bad('playwright-core is installed', 'tests/browser/node_modules is missing: run scripts/setup-deps.sh (npm ci in tests/browser)');
+  finish();
+}
+const AXE = fs.readFileSync(path.join(HERE, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+// Chromium that cannot start at all (not installed, no libraries) skips the
+// run; one that starts but fails here is a failure like any other.
+const version = spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8', timeout: 30000 });
+if (version.status !== 0) {
+  console.log(`browser tests skipped: chromium cannot run here: ${CHROMIUM} --version: ${
+    (version.error && version.error.message) || String(version.stderr).split('\n')[0]}` +
+    ' (scripts/setup-deps.sh installs Debian\'s chromium)');
+  finish(77);
+}
+let browser = null;
+try {
+  // playwright-core gives every launch a fresh --user-data-dir of its own
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    timeout: 30000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+} catch (e) {
+  bad('chromium starts', String(e.message).split('\n')[0]);
+  finish();
+}
+
+fs.rmSync(WORK, { recursive: true, force: true });
+fs.mkdirSync(WORK, { recursive: true });
+fs.rmSync(ART, { recursive: true, force: true });
+fs.mkdirSync(ART, { recursive: true });
+const KEYS = path.join(WORK, 'keys');
+makeKeys(KEYS);
+const DB = path.join(WORK, 'intake.db');
+const server = await startServer(KEYS, DB);
+const relay = await startRelay(server.port);
+const BASE = `http://127.0.0.1:${relay.port}`;
+const LANGS = fs.readdirSync(path.join(SRC, 'templates', 'po'))
+  .filter((f) => /^[a-z]{2,3}\.po$/.test(f)).map((f) => f.slice(0, -3)).sort();
+
+async function newPage(js, width = 1280) {
+  const ctx = await browser.newContext({ javaScriptEnabled: js, viewport: { width, height: 900 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20000);
+  page.noJs = !js;
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  return page;
+}
+
+async function shot(page, name) {
+  const w = page.viewportSize().width;
+  await page.screenshot({ path: path.join(ART, `${name}-${w}.png`), fullPage: true });
+}
+
+// screenshots at both widths, and nothing wider than 320 px at 320 px
+async function shots(page, name) {
+  await shot(page, name);
+  const w = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 900 });
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  await shot(page, name);
+  await page.setViewportSize(w);
+  if (wide > 320) bad(`${name}: readable at 320 px`, `the page is ${wide} px wide`);
+  return wide <= 320;
+}
+
+// A page without JavaScript runs no script, axe's neither: its HTML is
+// checked in a page of its own (scripts taken out, the style sheet kept).
+let axeHelper = null;
+async function axeCopy(page) {
+  if (!axeHelper) {
+    const ctx = await browser.newContext({ viewport: page.viewportSize() });
+    axeHelper = await ctx.newPage();
+  }
+  await axeHelper.setViewportSize(page.viewportSize());
+  const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '')
+    .replace('<head>', `<head><base href="${BASE}/">`);
+  await axeHelper.setContent(html, { waitUntil: 'load' });
+  return axeHelper;
+}
+
+async function axe(page, name) {
+  if (page.noJs) page = await axeCopy(page);
+  const has = await page.evaluate(() => typeof window.axe !== 'undefined');
+  // evaluated by the test, not added as a script: the page's CSP allows
+  // no inline script, and without JavaScript the page runs none
+  if (!has) await page.evaluate(AXE);
+  const t0 = Date.now();
+  const r = await page.evaluate(async () => {
+    const res = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] });
+    return res.violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  });
+  if (process.env.SD_BROWSER_TIMING) console.log(`# axe ${name}: ${Date.now() - t0} ms`);
+  return check(r.length === 0, `axe: ${name}`, r.join('; '));
+}
+
+// -------------------------------------------------------------- the answers
+
+const CANARY = {
+  narrative: 'CANARY-NARRATIVE-5h2kq9',
+  contact: 'CANARY-CONTACT-7mw3xz',
+  fileName: 'CANARY-FILENAME-3vq8pd',
+  fileBody: 'CANARY-FILEBODY-9tj4nr',
+};
+const narrative = `The designs of our new valve were copied.\nA former partner had access. ${CANARY.narrative}\nÆblegrød, ÿ, Αθήνα, София, "quotes" and \\backslash.`;
+const contact = `security-${CANARY.contact}@example.eu`;
+const file1 = { name: `${CANARY.fileName}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`evidence ${CANARY.fileBody} evidence\n`) };
+const big = crypto.randomBytes(300 * 1024);
+Buffer.from(CANARY.fileBody).copy(big, 150000);
+const file2 = { name: 'logs.bin', mimeType: 'application/octet-stream', buffer: big };
+
+// the organisation code the CLI makes, and its pseudonym
+const orgOut = run(SUBMIT, ['init', '--org-secret', path.join(WORK, 'org.secret')]).stdout;
+const ORG_CODE = orgOut.match(/organisation code:\s+(\S+)/)[1];
+const REPORTER = orgOut.match(/reporter pseudonym:\s+([0-9a-f]{64})/)[1];
+
+async function fillStep1(page, opts = {}) {
+  await page.selectOption('#f-member_state', opts.ms || 'DK');
+  await page.check('#f-organisation-company');
+  await page.selectOption('#f-sector', 'C');
+  await page.check('#f-size_class-small');
+  if (opts.code) await page.fill('#f-org_code', opts.code);
+}
+async function fillStep2(page) {
+  await page.check('#f-secret_types-technical\\.product_design');
+  await page.check('#f-secret_types-commercial\\.pricing');
+  await page.selectOption('#f-discovered-year', '2025');
+  await page.selectOption('#f-discovered-quarter', '3');
+}
+async function fillStep3(page) {
+  await page.check('#f-attack_vectors-hacking');
+  await page.check('#f-attack_vectors-social');
+  await page.selectOption('#f-actor', 'former_employee');
+  await page.check('#f-actor_origin-eu');
+}
+async function fillStep4(page, loss = '1250000') {
+  await page.fill('#f-loss_eur', loss);
+  await page.fill('#f-jobs_at_risk', '12');
+  await page.check('#f-reported_to_police-yes');
+}
+async function fillStep5(page, withContact = true) {
+  await page.fill('#f-narrative', narrative);
+  if (withContact) await page.fill('#f-contact', contact);
+  await page.check('#f-consent_law_enforcement');
+}
+const EXPECT_STATS = (ref, reporter) => ({
+  schema: 'sealdrop.report/1', incident_ref: ref, ...(reporter ? { reporter } : {}),
+  member_state: 'DK', organisation: 'company', sector: 'C', size_class: 'small',
+  discovered: '2025-Q3', secret_types: ['technical.product_design', 'commercial.pricing'],
+  attack_vectors: ['hacking', 'social'], actor: 'former_employee', actor_origin: 'eu',
+  loss_eur: 1250000, jobs_at_risk: 12, reported_to_police: true,
+});
+const EXPECT_DETAILS = { narrative, contact, consent_law_enforcement: true };
+
+async function next(page) {
+  await page.click('#button-next');
+}
+
+function noCanary(bytes, what) {
+  const found = Object.values(CANARY).filter((c) => bytes.includes(Buffer.from(c)));
+  check(found.length === 0, `${what}: no typed or attached canary in what the browser sent`, found.join(', '));
+}
+
+// The envelope of receipt, opened with the analysts' keys: stats, details
+// and the attachments as files.
+function openStored(receipt, tag) {
+  const env = path.join(WORK, `${tag}.env`);
+  run('sqlite3', [DB, `SELECT writefile('${env}', envelope) FROM envelopes WHERE receipt='${receipt}'`]);
+  const stats = run(ANALYST, ['open', '--key', path.join(KEYS, 'stats.key'), env]).stdout;
+  const dir = path.join(WORK, `${tag}-files`);
+  fs.mkdirSync(dir, { recursive: true });
+  const details = run(ANALYST, ['open', '--key', path.join(KEYS, 'details.key'), '--save-dir', dir, '--force', env]).stdout;
+  const json = (text) => JSON.parse(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+  return { stats: json(stats), details: json(details.slice(0, details.indexOf('\nattachment') > 0 ? details.indexOf('\nattachment') : undefined)), detailsText: details, dir };
+}
+
+function sameJson(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+// What the analysts count: each call exports what came in since the last
+// and ingests it into the one analyst store, as the operators would.
+function analystCount() {
+  const batch = path.join(WORK, `batch-${Date.now()}.sqlite`);
+  const store = path.join(WORK, 'analyst.db');
+  run(SERVER, ['export', '--db', DB, '--out', batch]);
+  run(ANALYST, ['ingest', '--store', store, batch]);
+  const csv = run(ANALYST, ['table', '--store', store, '--key', path.join(KEYS, 'stats.key'),
+    '--rows', 'member_state', '--threshold', '1', '--format', 'csv']).stdout;
+  const line = csv.split(/\r?\n/).find((l) => l.startsWith('DK,'));
+  return line ? +line.split(',')[2] : -1;
+}
+
+const rows = () => +sql(DB, 'SELECT count(*) FROM envelopes');
+
+// ============================================================ with JavaScript
+
+async function jsFlow() {
+  relay.reset();
+  const page = await newPage(true);
+  await page.goto(`${BASE}/?lang=en`);
+  await page.waitForSelector('.sealing-js:not([hidden])');
+  ok('js: the page seals in the browser and says so');
+  await shots(page, 'js-step1');
+  await axe(page, 'js step 1 (en)');
+  // nothing answered: the summary takes focus and links to the fields
+  await next(page);
+  await page.waitForSelector('#error-summary:not([hidden])');
+  check(await page.evaluate(() => document.activeElement.id) === 'error-summary', 'js: the error summary receives focus');
+  check((await page.title()).startsWith('Error: Step 1 of 5'), 'js: "Error:" in the title', await page.title());
+  check(await page.isVisible('#e-member_state') && (await page.textContent('#e-member_state')).includes('Choose one of the options.'),
+    'js: the message is next to its field');
+  const href = await page.getAttribute('#error-summary-list a', 'href');
+  await page.click('#error-summary-list a');
+  check(await page.evaluate(() => document.activeElement.id) === href.slice(1), 'js: a summary link leads to its field', href);
+  await shots(page, 'js-error');
+  await axe(page, 'js errors (en)');
+  await fillStep1(page, { code: ORG_CODE });
+  await next(page);
+  await page.waitForSelector('#step-2:not([hidden])');
+  check((await page.title()).startsWith('Step 2 of 5: What was taken'), 'js: step 2 of 5', await page.title());
+  await shots(page, 'js-step2');
+  await axe(page, 'js step 2 (en)');
+  await fillStep2(page);
+  await next(page);
+  await shots(page, 'js-step3');
+  await axe(page, 'js step 3 (en)');
+  await fillStep3(page);
+  await next(page);
+  // a wrong number: the same words as the server's
+  await fillStep4(page, '1.250.000');
+  await next(page);
+  check(await page.isVisible('#e-loss_eur') &&
+    (await page.textContent('#e-loss_eur')).includes('Use digits only, without spaces, dots or other signs.'),
+  'js: a wrong field shows its error');
+  await shots(page, 'js-step4-error');
+  await fillStep4(page);
+  await next(page);
+  await page.waitForSelector('#step-5:not([hidden])');
+  await fillStep5(page);
+  await page.setInputFiles('#f-attachment-js-1', file1);
+  await page.setInputFiles('#f-attachment-js-2', file2);
+  await shots(page, 'js-step5');
+  await axe(page, 'js step 5 (en)');
+  await next(page);
+  await page.waitForSelector('#step-review:not([hidden])');
+  const review = await page.textContent('#review-groups');
+  check(review.includes(CANARY.narrative) && review.includes(file1.name) && review.includes('Denmark') &&
+    review.includes('2025-Q3') && review.includes(ORG_CODE), 'js: the review shows what will be sent');
+  check(relay.all().indexOf('POST ') < 0, 'js: moving between the steps sent nothing');
+  await shots(page, 'js-review');
+  await axe(page, 'js review (en)');
+  // the first answer is lost on the way back: the server stored it, the
+  // page sends the same sealed bytes again
+  const before = rows();
+  relay.dropNextReportAnswer = true;
+  await next(page);
+  await page.waitForSelector('#send-problem:not([hidden])', { timeout: 30000 });
+  check(rows() === before + 1, 'js: the envelope was stored before the answer was lost');
+  await next(page);
+  await page.waitForSelector('#receipt-title', { timeout: 30000 });
+  check(rows() === before + 1, 'js: sent twice, stored once', `${rows() - before} rows`);
+  check(relay.reportPosts >= 2, 'js: the page did send twice');
+  check(page.errors.length === 0, 'js: no script error', page.errors.join('; '));
+  await shots(page, 'js-receipt');
+  await axe(page, 'js receipt (en)');
+  const receipt = (await page.textContent('[data-slot=receipt]')).trim();
+  const ref = (await page.textContent('[data-slot=incident_ref]')).trim();
+  check(sql(DB, `SELECT count(*) FROM envelopes WHERE receipt='${receipt}'`) === '1', 'js: the receipt on the page is the stored row');
+  noCanary(relay.all(), 'js');
+  check(!relay.all().includes(Buffer.from(ORG_CODE)) && !relay.all().includes(Buffer.from(REPORTER)),
+    'js: neither the organisation code nor the pseudonym left the page unsealed');
+  const o = openStored(receipt, 'js');
+  check(sameJson(o.stats, EXPECT_STATS(ref, REPORTER)), 'js: the stats open to exactly what was chosen', JSON.stringify(o.stats));
+  check(o.stats.reporter === REPORTER, 'js: the organisation code gives the pseudonym of sealdrop-submit init');
+  check(sameJson(o.details, EXPECT_DETAILS), 'js: the details open to exactly what was typed', JSON.stringify(o.details));
+  const saved = fs.readdirSync(o.dir).sort();
+  check(saved.length === 2 && fs.readFileSync(path.join(o.dir, saved.find((f) => f.includes('CANARY')))).equals(file1.buffer) &&
+    fs.readFileSync(path.join(o.dir, saved.find((f) => f.includes('logs')))).equals(file2.buffer),
+  'js: the attachments open byte for byte', saved.join(','));
+  check(o.detailsText.includes('(text/plain, ') && o.detailsText.includes('(application/octet-stream, '),
+    'js: the attachments keep their names and types');
+  // the receipt as a file, made in the page
+  const dl = page.waitForEvent('download');
+  await page.click('#receipt-save');
+  const text = fs.readFileSync(await (await dl).path(), 'utf8');
+  check(text.includes(`receipt:      ${receipt}`) && text.includes(`incident_ref: ${ref}`) && text.includes('openssl pkeyutl'),
+    'js: the receipt is saved as a file');
+  check(analystCount() === 1, 'js: the analysts count one report');
+  await page.context().close();
+  return ref;
+}
+
+// ========================================================= without JavaScript
+
+async function noJsFlow() {
+  relay.reset();
+  const page = await newPage(false);
+  await page.goto(`${BASE}/?lang=en`);
+  check(await page.isVisible('.sealing-nojs') && !(await page.isVisible('.sealing-js')), 'nojs: the page says the server seals');
+  await shots(page, 'nojs-step1');
+  await axe(page, 'nojs step 1 (en)');
+  await next(page);
+  check((await page.title()).startsWith('Error: Step 1 of 5'), 'nojs: "Error:" in the title', await page.title());
+  check(await page.evaluate(() => document.activeElement.id) === 'error-summary', 'nojs: the error summary receives focus');
+  check(await page.isVisible('#e-member_state'), 'nojs: the server\'s message is next to the field');
+  await shots(page, 'nojs-error');
+  await axe(page, 'nojs errors (en)');
+  await fillStep1(page, { code: ORG_CODE });
+  await next(page);
+  check((await page.title()).startsWith('Step 2 of 5'), 'nojs: step 2 of 5 from the server', await page.title());
+  await shots(page, 'nojs-step2');
+  await axe(page, 'nojs step 2 (en)');
+  await fillStep2(page);
+  await next(page);
+  await shots(page, 'nojs-step3');
+  await fillStep3(page);
+  await next(page);
+  await fillStep4(page, '12 500');
+  await next(page);
+  check(await page.isVisible('#e-loss_eur'), 'nojs: a wrong field shows its error');
+  await shots(page, 'nojs-step4-error');
+  await axe(page, 'nojs step 4 with an error (en)');
+  await fillStep4(page);
+  await next(page);
+  await fillStep5(page);
+  await shots(page, 'nojs-step5');
+  await next(page);
+  check((await page.title()).startsWith('Check your answers'), 'nojs: the review', await page.title());
+  const review = await page.textContent('#review-groups');
+  check(review.includes(CANARY.narrative) && review.includes('Denmark') && review.includes(ORG_CODE), 'nojs: the review shows what will be sent');
+  check((await page.textContent('#step-review')).includes('Without JavaScript, this server seals your report'),
+    'nojs: the review says plainly that the server seals it');
+  await page.setInputFiles('#f-attachment-1', file1);
+  await page.setInputFiles('#f-attachment-2', file2);
+  await shots(page, 'nojs-review');
+  await axe(page, 'nojs review (en)');
+  const before = rows();
+  await next(page);
+  await page.waitForSelector('#receipt-title');
+  await shots(page, 'nojs-receipt');
+  await axe(page, 'nojs receipt (en)');
+  check(rows() === before + 1, 'nojs: one row stored');
+  const receipt = (await page.textContent('[data-slot=receipt]')).trim();
+  const ref = (await page.textContent('[data-slot=incident_ref]')).trim();
+  const o = openStored(receipt, 'nojs');
+  check(sameJson(o.stats, EXPECT_STATS(ref, REPORTER)), 'nojs: the stats open to exactly what was chosen', JSON.stringify(o.stats));
+  check(o.stats.reporter === REPORTER, 'nojs: the organisation code gives the same pseudonym as the CLI');
+  check(sameJson(o.details, EXPECT_DETAILS), 'nojs: the details open to exactly what was typed', JSON.stringify(o.details));
+  const saved = fs.readdirSync(o.dir).sort();
+  check(saved.length === 2 && fs.readFileSync(path.join(o.dir, saved.find((f) => f.includes('logs')))).equals(file2.buffer),
+    'nojs: the attachments open byte for byte', saved.join(','));
+  // here the canaries did reach the server, as the page said; never its disk
+  check(relay.all().includes(Buffer.from(CANARY.narrative)), 'nojs: the answers went to the server, as said');
+  const leaks = [DB, DB + '-wal', DB + '-shm', path.join(WORK, 'server.log')].filter((f) => fs.existsSync(f))
+    .flatMap((f) => Object.values(CANARY).filter((c) => fs.readFileSync(f).includes(Buffer.from(c))).map((c) => `${path.basename(f)}:${c}`));
+  check(leaks.length === 0, 'nojs: no canary in the store files or the log', leaks.join(', '));
+  // the receipt saved as a file without JavaScript: built by the server
+  const dl = page.waitForEvent('download');
+  await page.click('#receipt-save');
+  const text = fs.readFileSync(await (await dl).path(), 'utf8');
+  check(text.includes(`receipt:      ${receipt}`) && text.includes(`incident_ref: ${ref}`), 'nojs: the receipt is saved as a file');
+  // a reload of the receipt page posts the same form again: the same
+  // incident reference, so the analysts still count one report
+  const post = relay.all();
+  const start = post.lastIndexOf('POST /submit');
+  const end = post.indexOf('POST /receipt', start);
+  const req = post.subarray(start, end > 0 ? end : post.length);
+  await new Promise((resolve) => {
+    const s = net.connect(server.port, '127.0.0.1', () => s.end(req));
+    s.on('data', () => {});
+    s.on('close', resolve);
+    s.on('error', resolve);
+  });
+  check(rows() === before + 2, 'nojs: the post sent again is stored as a second envelope');
+  const refs = [];
+  for (const r of sql(DB, 'SELECT receipt FROM envelopes ORDER BY seq DESC LIMIT 2').split('\n'))
+    refs.push(openStored(r, `nojs-again-${r}`).stats.incident_ref);
+  check(refs[0] === refs[1] && refs[0] === ref, 'nojs: both carry the incident reference of the first page');
+  // the report with JavaScript before, and this one: two, not three
+  const counted = analystCount();
+  check(counted === 2, 'nojs: the analysts count the post sent twice as one report', `${counted} reports`);
+  await page.context().close();
+}
+
+// ================================================ a channel of another authority
+
+async function otherAuthority() {
+  relay.reset();
+  const page = await newPage(true);
+  const other = fs.readFileSync(path.join(SRC, 'tests', 'vectors', 'channel-other-authority.json'));
+  await page.route('**/api/v1/channel', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: other }));
+  await page.goto(`${BASE}/?lang=en`);
+  await page.waitForSelector('#send-problem:not([hidden])');
+  const msg = await page.textContent('#send-problem');
+  check(msg.includes('not signed by the key of the EU authority'), 'other authority: the page says why it will not send', msg);
+  await shots(page, 'js-other-authority');
+  await fillStep1(page);
+  await next(page);
+  await fillStep2(page);
+  await next(page);
+  await fillStep3(page);
+  await next(page);
+  await fillStep4(page);
+  await next(page);
+  await fillStep5(page);
+  await next(page);
+  const before = rows();
+  await next(page);
+  await page.waitForTimeout(500);
+  check(relay.reportPosts === 0 || !relay.all().includes('POST /api/v1/reports') && !relay.all().includes('POST /submit'),
+    'other authority: nothing was sent');
+  check(rows() === before, 'other authority: nothing stored');
+  await page.context().close();
+}
+
+// ============================================================== keyboard
+
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+function contrast(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+const rgbOf = (s) => (s.match(/\d+(\.\d+)?/g) || []).slice(0, 3).map(Number);
+
+async function keyboard() {
+  const page = await newPage(true);
+  await page.goto(`${BASE}/?lang=en`);
+  await page.waitForSelector('.sealing-js:not([hidden])');
+  const order = [];
+  for (let i = 0; i < 14; i++) {
+    await page.keyboard.press('Tab');
+    order.push(await page.evaluate(() => {
+      const e = document.activeElement;
+      const st = getComputedStyle(e);
+      return { id: e.id || e.tagName, cls: e.className, outline: st.outlineColor, width: st.outlineWidth, style: st.outlineStyle, shadow: st.boxShadow, bg: st.backgroundColor };
+    }));
+  }
+  const ids = order.map((o) => o.id);
+  console.log(`# tab order: ${ids.join(' ')}`);
+  check(ids[0] === 'A' && order[0].cls === 'skip-link', 'keyboard: the skip link comes first', ids.join(','));
+  const iMs = ids.indexOf('f-member_state');
+  const iOrg = ids.indexOf('f-organisation-company');
+  check(iMs > 0 && iOrg > iMs, 'keyboard: the fields follow in reading order', ids.join(','));
+  // every focused control shows a ring of at least 3:1 against white
+  // BODY: past the last control, focus leaves the page for the browser
+  const weak = order.filter((o) => o.id !== 'BODY' && o.style === 'none' && !o.shadow.includes('rgb'))
+    .map((o) => `${o.id}.${o.cls}`);
+  check(weak.length === 0, 'keyboard: every focused element shows a focus indicator', weak.join(','));
+  const low = order.filter((o) => o.style !== 'none' && contrast(rgbOf(o.outline), [255, 255, 255]) < 3).map((o) => `${o.id}:${o.outline}`);
+  check(low.length === 0, 'keyboard: the focus ring has at least 3:1 contrast', low.join(','));
+  // the whole form by keyboard alone: choose, go on with Enter
+  await page.focus('#f-org_code');
+  await page.keyboard.press('Enter');
+  check(await page.isVisible('#error-summary'), 'keyboard: Enter in a field presses Continue (and checks)');
+  await page.context().close();
+}
+
+// ============================================================== languages
+
+const NAMES_AND_CODES = /^(Q[1-4]|\d{4}|sealdrop|Choose…)$/;
+
+async function texts(page) {
+  return page.evaluate(() => {
+    const pick = (sel) => [...document.querySelectorAll(sel)].map((e) => e.textContent.replace(/\s+/g, ' ').trim()).filter(Boolean);
+    return {
+      title: document.title,
+      lang: document.documentElement.lang,
+      // the Member States' names are names: many are the same in English
+      labels: pick('main label, main legend, main h1, main .hint, main option:not(#f-member_state option), main button'),
+    };
+  });
+}
+
+// Accept-Language alone chooses the page's language (asked without a
+// browser: the header is all that differs)
+function acceptLanguage(lang) {
+  return new Promise((resolve) => {
+    const req = net.connect(server.port, '127.0.0.1', () => {
+      req.end(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: ${lang}-XX;q=0.9, en;q=0.1\r\nConnection: close\r\n\r\n`);
+    });
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('close', () => resolve(body.includes(`<html lang="${lang}">`)));
+    req.on('error', () => resolve(false));
+  });
+}
+
+async function oneLanguage(lang, english) {
+  const page = await newPage(true);
+  await page.goto(`${BASE}/?lang=${lang}`);
+  await page.waitForSelector('.sealing-js:not([hidden])');
+  const t = await texts(page);
+  check(t.lang === lang, `${lang}: <html lang="${lang}">`, t.lang);
+  if (lang !== 'en') {
+    const left = t.labels.filter((s) => english.labels.includes(s) && !NAMES_AND_CODES.test(s));
+    check(t.title !== english.title, `${lang}: the title is translated`, t.title);
+    check(left.length === 0, `${lang}: no English left in labels and code lists`, left.slice(0, 6).join(' | '));
+  }
+  await page.screenshot({ path: path.join(ART, `lang-${lang}.png`), fullPage: true });
+  check(await acceptLanguage(lang), `${lang}: Accept-Language is honoured`);
+  // every page of the flow
+  await axe(page, `${lang}: step 1`);
+  await next(page);
+  await axe(page, `${lang}: errors`);
+  await fillStep1(page);
+  await next(page);
+  await axe(page, `${lang}: step 2`);
+  await fillStep2(page);
+  await next(page);
+  await axe(page, `${lang}: step 3`);
+  await fillStep3(page);
+  await next(page);
+  await axe(page, `${lang}: step 4`);
+  await fillStep4(page);
+  await next(page);
+  await axe(page, `${lang}: step 5`);
+  await fillStep5(page, false);
+  await next(page);
+  await axe(page, `${lang}: review`);
+  await next(page);
+  await page.waitForSelector('#receipt-title');
+  await axe(page, `${lang}: receipt`);
+  check(await page.evaluate(() => document.documentElement.lang) === lang, `${lang}: the receipt is in the language`);
+  await page.context().close();
+}
+
+// two languages at a time: the machine has two cores
+async function languages(english) {
+  const list = QUICK ? LANGS.filter((l) => ['en', 'da'].includes(l)) : [...LANGS];
+  const worker = async () => {
+    while (list.length > 0) {
+      const lang = list.shift();
+      if (Date.now() > DEADLINE) {
+        bad(`${lang}`, 'the run is out of time');
+        continue;
+      }
+      await oneLanguage(lang, english).catch((e) => bad(`${lang}: the flow`, String(e.message).split('\n')[0]));
+    }
+  };
+  await Promise.all([worker(), worker()]);
+}
+
+// ================================================================== run
+
+try {
+  const page = await newPage(true);
+  await page.goto(`${BASE}/?lang=en`);
+  await page.waitForSelector('.sealing-js:not([hidden])');
+  const english = await texts(page);
+  await page.context().close();
+  await jsFlow();
+  await noJsFlow();
+  await otherAuthority();
+  await keyboard();
+  await languages(english);
+} catch (e) {
+  bad('the browser run', e.stack || String(e));
+} finally {
+  await browser.close().catch(() => null);
+  server.proc.kill('SIGTERM');
+  relay.server.close();
+}
+console.log(`screenshots: ${ART}`);
+finish();
