@@ -244,20 +244,17 @@ sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from)
 static int
 value_ok(sdc_table *t, size_t row, size_t col, int64_t value)
 {
-	const struct sdc_cell *c = &t->cell[row * t->stride + col];
-	int64_t have = c->one.sum;
-	size_t i;
+	struct sdc_cell *c = &t->cell[row * t->stride + col];
 
 	if (value < 0 || value > SDC_VALUE_MAX)
 		return 0;
 	if (t->m == SDC_COUNT && value != 1)
 		return 0;
-	for (i = 0; i < c->ncon; i++)
-		have += c->con[i].v;
-	if (have > SDC_VALUE_MAX - value) {
+	if (c->added > SDC_VALUE_MAX - value) {
 		t->overflow = 1;
 		return 0;
 	}
+	c->added += value;
 	return 1;
 }
 

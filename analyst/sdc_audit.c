@@ -112,7 +112,9 @@ pool_add(struct sdc_pool *p, struct sdc_cert *c, double move)
 }
 
 /* Does certificate c, scaled to move its cell by want, stay within what
- * attacker a knows? Only the variables both mention can break it. */
+ * attacker a knows, with the pattern as it is now? Only the variables both
+ * mention can break the first; a cell it moves that is published now
+ * breaks the second. */
 static int
 cert_fits(const sdc_sys *s, const struct sdc_cert *c, double move,
     double want, const struct sdc_att *a)
@@ -120,6 +122,10 @@ cert_fits(const sdc_sys *s, const struct sdc_cert *c, double move,
 	double f = want / move;
 	size_t i = 0, k = 0;
 
+	for (i = 0; i < c->n; i++)
+		if (sdc_var_published(s, c->var[i]))
+			return 0;
+	i = 0;
 	while (i < c->n && k < a->n) {
 		if (c->var[i] < a->var[k]) {
 			i++;

@@ -34,6 +34,7 @@ struct sdc_cell {
 	size_t ncon;
 	size_t capcon;
 	struct sdc_singles one;   /* sdc_add_single contributions */
+	int64_t added;            /* everything added, kept within range */
 	int64_t value;
 	size_t ncontrib;
 	enum sdc_status st;
@@ -72,6 +73,10 @@ int sdc_contrib_cmp(const void *a, const void *b);
 void sdc_singles_add(struct sdc_singles *s, int64_t v);
 void sdc_singles_merge(struct sdc_singles *into, const struct sdc_singles *from);
 int sdc_primary_run(sdc_table *t, const struct sdc_params *p);
+/* The rules on a group of cells of t taken together (their contributors
+ * merged, as if one cell): *out's status and levels; out->con is malloc'ed. */
+int sdc_rules_group(const sdc_table *t, const size_t *cells, size_t n,
+    const struct sdc_params *p, struct sdc_cell *out);
 /* In a count table a non-empty cell holds at least one report. */
 double sdc_known_min(enum sdc_measure m);
 

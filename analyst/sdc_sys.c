@@ -686,7 +686,7 @@ sdc_attackers_refresh(sdc_sys *s)
 	}
 	free(rel);
 	if (s->ncontrib > s->info.contributors)
-		s->info.contributors = s->att_fn == NULL ? s->ncontrib : 0;
+		s->info.contributors = s->ncontrib;
 	return rc;
 }
 
@@ -864,6 +864,8 @@ protect_exact(sdc_sys *s, int *done)
 			*done = 1;
 			return SD_OK;
 		}
+		/* the next model may choose another pattern altogether */
+		sdc_pools_clear(s);
 	}
 	/* start over with the heuristic and every requirement found */
 	reset_pattern(s);
