@@ -46,7 +46,7 @@ build_all() {
 	fi
 	jobs=$(nproc 2>/dev/null || echo 2)
 	CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
-	    -DSD_FUZZ=ON >/dev/null
+	    -DSD_FUZZ=ON -DSD_FUZZ_SECONDS="${SD_FUZZ_SECONDS:-25}" >/dev/null
 	cmake --build "$build" -j "$jobs" --target fuzz
 }
 
@@ -55,7 +55,6 @@ extra_seeds() {
 	case "$1" in
 	envelope) ls "$src"/tests/vectors/*.env ;;
 	channel) ls "$src"/tests/vectors/channel*.json ;;
-	seckey) ls "$src"/tests/vectors/*.key ;;
 	pubkey) ls "$src"/tests/vectors/*.pub ;;
 	tmpl) ls "$src"/templates/*.html ;;
 	po) ls "$src"/templates/po/*.po ;;

@@ -6,6 +6,12 @@ set -eu
 PKGS="build-essential cmake pkg-config libsodium-dev libmicrohttpd-dev
 libsqlite3-dev libcmocka-dev libjansson-dev libcurl4-openssl-dev libglpk-dev
 libseccomp-dev sqlite3 curl binutils nodejs npm"
+# The test command also runs each libFuzzer target for a short time: clang
+# and its runtime libraries (libFuzzer, sanitizers). SD_WITH_FUZZ=0 leaves
+# them out; the libFuzzer runs are then skipped.
+if [ "${SD_WITH_FUZZ:-1}" = 1 ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev"
+fi
 # Browser tests need Chromium as well.
 if [ "${SD_WITH_BROWSER:-0}" = 1 ]; then
 	PKGS="$PKGS chromium"
