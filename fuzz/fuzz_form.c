@@ -7,9 +7,10 @@
  * Input: the Content-Type header, a newline, then the body. The page
  * language is English or Danish by the parity of the input's length.
  *
- * Checks: a report the form accepts passes the schema the analyst applies;
- * no posted "<fz" comes back as markup in a page (the templates have none,
- * so any there came from the input unescaped). */
+ * Checks: every part lies inside the body; a report the form accepts
+ * passes the schema the analyst applies; no posted "<fz" comes back as
+ * markup in a page (the templates have none, so any there came from the
+ * input unescaped). */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 struct post {
 	sd_form_input *in;
 	size_t files;
+	const uint8_t *body;
+	size_t len;
 };
 
 static sd_web *
@@ -67,6 +70,10 @@ on_part(void *ctx, const struct sd_post_part *part)
 	if (part->name[sizeof(part->name) - 1] != '\0' ||
 	    part->filename[sizeof(part->filename) - 1] != '\0' ||
 	    part->media_type[sizeof(part->media_type) - 1] != '\0')
+		abort();
+	/* every part points into the body the server holds */
+	if (part->len > 0 && (part->data < p->body ||
+	    part->data + part->len > p->body + p->len))
 		abort();
 	if (!part->has_filename)
 		return sd_form_input_put(p->in, part->name,
@@ -140,6 +147,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the urlencoded parser decodes in place */
 	body = (uint8_t *)fz_strdup(nl + 1, blen);
 	memset(&p, 0, sizeof(p));
+	p.body = body;
+	p.len = blen;
 	if (sd_form_input_new(&p.in) != SD_OK)
 		abort();
 	if (sd_post_is(ct, "application/x-www-form-urlencoded"))
