@@ -1,6 +1,6 @@
 /* Each fuzzer defines LLVMFuzzerTestOneInput; built with clang and
  * -fsanitize=fuzzer it is a libFuzzer target, otherwise replay.c drives it
- * over its corpus and over deterministic mutations of it. The helpers below
+ * over its corpus and over deterministic mutations of it. The functions below
  * (fuzz_util.c) are shared by the targets. */
 #ifndef SD_FUZZ_H
 #define SD_FUZZ_H
@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_ACK_BYTE 0x05
 
 /* Once per process: libsodium, SEALDROP_TODAY, a private scratch directory
- * (removed at exit). Every helper calls it; targets may too. */
+ * (removed at exit). Every function here calls it; targets may too. */
 void fz_init(void);
 /* path of a file of the source tree (static buffer, one per call site is
  * not kept: copy it if needed) */

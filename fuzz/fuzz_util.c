@@ -1,4 +1,4 @@
-/* Helpers shared by the fuzz targets: a scratch directory for parsers that
+/* Functions shared by the fuzz targets: a scratch directory for parsers that
  * read files, the fixed keys of the test vectors, signing for parsers that
  * only look at a body once its signature verifies. */
 #include <stdio.h>
