@@ -17,6 +17,12 @@ libseccomp-dev sqlite3 curl binutils nodejs npm gettext openssl"
 if [ "${SD_WITH_BROWSER:-1}" = 1 ]; then
 	PKGS="$PKGS chromium fonts-dejavu-core"
 fi
+# The test command also runs each libFuzzer target for a short time: clang
+# and its runtime libraries (libFuzzer, sanitizers). SD_WITH_FUZZ=0 leaves
+# them out; the libFuzzer runs are then skipped.
+if [ "${SD_WITH_FUZZ:-1}" = 1 ]; then
+	PKGS="$PKGS clang libclang-rt-14-dev"
+fi
 
 missing=""
 for p in $PKGS; do

@@ -350,7 +350,9 @@ sd_po_parse(const char *text, size_t len, sd_po **out, size_t *errline)
 	}
 	if (ps.st == PO_STR && (rc = commit(&ps)) != SD_OK)
 		goto done;
-	qsort(ps.po->e, ps.po->n, sizeof(*ps.po->e), entry_cmp);
+	/* a catalogue of only a header has no array to sort */
+	if (ps.po->n > 1)
+		qsort(ps.po->e, ps.po->n, sizeof(*ps.po->e), entry_cmp);
 	if ((rc = check_strings(ps.po)) != SD_OK)
 		goto done;
 	*out = ps.po;

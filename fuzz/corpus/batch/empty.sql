@@ -1,0 +1,11 @@
+SQL
+BEGIN TRANSACTION;
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES('format','sealdrop.batch/1');
+INSERT INTO meta VALUES('channel_id','06c2be7998858e5ae6f7c13f6068c6de');
+INSERT INTO meta VALUES('prev_chain','daf8c5f8881420c3f6282ce3c97251a32be46a655ac62aac6d69ddf56b7f4bd5');
+INSERT INTO meta VALUES('first_seq','4');
+INSERT INTO meta VALUES('last_seq','3');
+INSERT INTO meta VALUES('count','0');
+CREATE TABLE envelopes( seq INTEGER PRIMARY KEY, receipt TEXT NOT NULL UNIQUE, day TEXT NOT NULL, size INTEGER NOT NULL, envelope BLOB NOT NULL, chain BLOB NOT NULL);
+COMMIT;
