@@ -331,6 +331,196 @@ check_cell(sdc_sys *s, size_t var, const unsigned char *play, int any,
 	return rc;
 }
 
+/* ---- unions ---- */
+
+static int
+union_known(const sdc_sys *s, const size_t *var, size_t n)
+{
+	size_t u;
+
+	for (u = 0; u < s->nuni; u++)
+		if (s->uni[u].n == n &&
+		    memcmp(s->uni[u].var, var, n * sizeof(*var)) == 0)
+			return 1;
+	return 0;
+}
+
+/* The hidden cells of one line of table t (cells[0..n) of it, total the
+ * line's total): a union when the total is known and two or more of them
+ * are hidden, and when together they fail a primary rule. */
+static int
+union_line(sdc_sys *s, const sdc_table *t, size_t base, int old,
+    const size_t *cells, size_t n, size_t total, const unsigned char *det)
+{
+	size_t h[2 * SDC_MAX_DIM + 2], var[2 * SDC_MAX_DIM + 2], k, nh = 0;
+	struct sdc_cell g;
+	int rc;
+
+	if (!t->cell[total].exists || !det[base + total])
+		return SD_OK;
+	for (k = 0; k < n; k++) {
+		const struct sdc_cell *c = &t->cell[cells[k]];
+		if (c->exists && sdc_is_suppressed(c->st)) {
+			h[nh] = cells[k];
+			var[nh] = base + cells[k];
+			nh++;
+		}
+	}
+	if (nh < 2 || union_known(s, var, nh))
+		return SD_OK;
+	if ((rc = sdc_rules_group(t, h, nh, &s->par, &g)) != SD_OK) {
+		free(g.con);
+		return rc;
+	}
+	free(g.con);
+	if (!sdc_is_primary(g.st))
+		return SD_OK;
+	if (s->nuni == s->capuni) {
+		size_t cap = s->capuni ? s->capuni * 2 : 16;
+		struct sdc_union *x = realloc(s->uni, cap * sizeof(*x));
+		if (x == NULL)
+			return SD_E_NOMEM;
+		s->uni = x;
+		s->capuni = cap;
+	}
+	{
+		struct sdc_union *u = &s->uni[s->nuni];
+		memset(u, 0, sizeof(*u));
+		if ((u->var = calloc(nh, sizeof(*u->var))) == NULL)
+			return SD_E_NOMEM;
+		memcpy(u->var, var, nh * sizeof(*var));
+		u->n = nh;
+		u->X = (double)g.value;
+		u->upl = g.upl;
+		u->lpl = g.lpl;
+		u->old = old;
+		s->nuni++;
+	}
+	return SD_OK;
+}
+
+static int
+unions_find(sdc_sys *s)
+{
+	unsigned char *det = NULL;
+	size_t ti, r, c, cells[SDC_MAX_DIM + 1];
+	int rc;
+
+	if ((det = calloc(s->nvar + 1, 1)) == NULL)
+		return SD_E_NOMEM;
+	if ((rc = sdc_determined(s, det)) != SD_OK)
+		goto done;
+	for (ti = 0; ti < s->ntab && rc == SD_OK; ti++) {
+		const sdc_table *t = s->tab[ti];
+		size_t base = s->tabbase[ti];
+		int old = s->tabnew[ti] == 0;
+		if (s->tabnew[ti] == 2 || t->nrows > SDC_MAX_DIM)
+			continue;
+		for (r = 0; t->cadd && r <= t->nrows && rc == SD_OK; r++) {
+			for (c = 0; c < t->ncols; c++)
+				cells[c] = r * t->stride + c;
+			rc = union_line(s, t, base, old, cells, t->ncols,
+			    r * t->stride + t->ncols, det);
+		}
+		for (c = 0; t->radd && c <= t->ncols && rc == SD_OK; c++) {
+			for (r = 0; r < t->nrows; r++)
+				cells[r] = r * t->stride + c;
+			rc = union_line(s, t, base, old, cells, t->nrows,
+			    t->nrows * t->stride + c, det);
+		}
+	}
+done:
+	free(det);
+	return rc;
+}
+
+static int
+alone_union(const sdc_sys *s, const struct sdc_att *a, size_t u)
+{
+	size_t k;
+
+	for (k = 0; k < s->uni[u].n; k++)
+		if (!sdc_att_alone(a, s->uni[u].var[k]))
+			return 0;
+	return 1;
+}
+
+/* A union of an earlier release that no pattern of this one can protect
+ * was exposed before: this release is not what exposes it. */
+static int
+union_beyond(sdc_sys *s, size_t u, int up, double level, int *beyond)
+{
+	int ok = 0, rc;
+
+	*beyond = 0;
+	if (!s->uni[u].old)
+		return SD_OK;
+	rc = sdc_lp_deviate_union(s, u, up, level, SDC_OUTSIDER, SDC_LP_CHOOSE,
+	    &ok);
+	*beyond = !ok;
+	return rc;
+}
+
+static int
+check_union(sdc_sys *s, size_t u, const unsigned char *play, size_t *bad)
+{
+	const struct sdc_union *x = &s->uni[u];
+	double lo = 0.0, hi = 0.0;
+	size_t a;
+	int d, rc, ok = 0, beyond = 0;
+
+	if ((rc = sdc_lp_interval_union(s, u, &lo, &hi)) != SD_OK)
+		return rc;
+	for (d = 0; d < 2; d++) {
+		int up = d == 0;
+		double level = up ? x->upl : x->lpl;
+		double room = up ? (double)INFINITY :
+		    sdc_union_room(s, u, SDC_OUTSIDER);
+		if (level <= 0.0)
+			continue;
+		if (!meets(s, up ? hi - x->X : x->X - lo, level, room)) {
+			if ((rc = union_beyond(s, u, up, sdc_target(s, level,
+			    room), &beyond)) != SD_OK)
+				return rc;
+			if (beyond)
+				continue;
+			if ((rc = sdc_req_add_union(s, u, up, SDC_OUTSIDER,
+			    level)) != SD_OK)
+				return rc;
+			(*bad)++;
+			continue;
+		}
+		if ((rc = sdc_lp_deviate_union(s, u, up, sdc_target(s, level,
+		    room), SDC_ROBUST, SDC_LP_FROZEN, &ok)) != SD_OK)
+			return rc;
+		if (ok)
+			continue;
+		for (a = 0; a < s->natt; a++) {
+			double la, ta;
+			if (!play[a] || alone_union(s, &s->att[a], u))
+				continue;
+			la = up ? level : sdc_union_lower(s, u, a);
+			if (la <= 0.0)
+				continue;
+			ta = sdc_target(s, la, up ? (double)INFINITY :
+			    sdc_union_room(s, u, a));
+			if ((rc = sdc_lp_deviate_union(s, u, up, ta, a,
+			    SDC_LP_FROZEN, &ok)) != SD_OK)
+				return rc;
+			if (ok)
+				continue;
+			if ((rc = union_beyond(s, u, up, ta, &beyond)) != SD_OK)
+				return rc;
+			if (beyond)
+				continue;
+			if ((rc = sdc_req_add_union(s, u, up, a, la)) != SD_OK)
+				return rc;
+			(*bad)++;
+		}
+	}
+	return SD_OK;
+}
+
 int
 sdc_audit(sdc_sys *s, size_t *first, size_t *bad)
 {
@@ -367,6 +557,11 @@ sdc_audit(sdc_sys *s, size_t *first, size_t *bad)
 		sd_progress_set(prog, ++done);
 	}
 	sd_progress_end(prog);
+	/* the sums of hidden cells that lines give away */
+	if (rc == SD_OK)
+		rc = unions_find(s);
+	for (i = 0; i < s->nuni && rc == SD_OK; i++)
+		rc = check_union(s, i, play, bad);
 	free(play);
 	return rc;
 }

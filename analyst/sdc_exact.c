@@ -74,9 +74,12 @@ static double
 target(sdc_sys *s, const struct sdc_req *r)
 {
 	size_t a = r->att == SDC_ROBUST ? SDC_OUTSIDER : r->att;
+	double room = 1e300;
 
-	return sdc_target(s, r->level, r->up ? 1e300 :
-	    sdc_room_down(s, r->var, a)) / s->scale;
+	if (!r->up)
+		room = r->uni == SDC_NONE ? sdc_room_down(s, r->var, a) :
+		    sdc_union_room(s, r->uni, a);
+	return sdc_target(s, r->level, room) / s->scale;
 }
 
 /* Copy k: what may move and how far, then y <= cap z for candidates. */
@@ -94,7 +97,7 @@ exact_copy(struct exact *x, size_t k)
 	for (i = 0; i < s->nvar; i++) {
 		int up = ycol(x, k, i, 0), dn = ycol(x, k, i, 1), d;
 		double cap[2];
-		if (i == r->var) {
+		if (i == r->var && r->uni == SDC_NONE) {
 			double u = r->up ? L : 0.0, w = r->up ? 0.0 : L;
 			glp_set_col_bnds(x->mip, up, GLP_FX, u, u);
 			glp_set_col_bnds(x->mip, dn, GLP_FX, w, w);
@@ -145,6 +148,32 @@ exact_relations(struct exact *x, size_t k)
 	}
 }
 
+/* A union's copy moves the sum of its cells by L. */
+static void
+exact_union(struct exact *x, size_t k)
+{
+	sdc_sys *s = x->s;
+	const struct sdc_req *r = &s->req[k];
+	const struct sdc_union *u;
+	double L;
+	size_t i;
+	int n = 0, row;
+
+	if (r->uni == SDC_NONE)
+		return;
+	u = &s->uni[r->uni];
+	L = target(s, r);
+	for (i = 0; i < u->n; i++) {
+		x->ind[++n] = ycol(x, k, u->var[i], 0);
+		x->val[n] = 1.0;
+		x->ind[++n] = ycol(x, k, u->var[i], 1);
+		x->val[n] = -1.0;
+	}
+	row = glp_add_rows(x->mip, 1);
+	glp_set_row_bnds(x->mip, row, GLP_FX, r->up ? L : -L, r->up ? L : -L);
+	glp_set_mat_row(x->mip, row, n, x->ind, x->val);
+}
+
 static void
 exact_build(struct exact *x)
 {
@@ -156,6 +185,7 @@ exact_build(struct exact *x)
 	for (k = 0; k < x->s->nreq; k++) {
 		exact_copy(x, k);
 		exact_relations(x, k);
+		exact_union(x, k);
 	}
 }
 

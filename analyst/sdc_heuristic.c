@@ -69,9 +69,23 @@ static double
 req_target(sdc_sys *s, const struct sdc_req *r)
 {
 	size_t a = r->att == SDC_ROBUST ? SDC_OUTSIDER : r->att;
+	double room = 1e300;
 
-	return sdc_target(s, r->level, r->up ? 1e300 :
-	    sdc_room_down(s, r->var, a));
+	if (!r->up)
+		room = r->uni == SDC_NONE ? sdc_room_down(s, r->var, a) :
+		    sdc_union_room(s, r->uni, a);
+	return sdc_target(s, r->level, room);
+}
+
+int
+sdc_req_deviate(sdc_sys *s, const struct sdc_req *r, enum sdc_lpmode mode,
+    int *ok)
+{
+	if (r->uni == SDC_NONE)
+		return sdc_lp_deviate(s, r->var, r->up, req_target(s, r), r->att,
+		    mode, ok);
+	return sdc_lp_deviate_union(s, r->uni, r->up, req_target(s, r),
+	    r->att, mode, ok);
 }
 
 static void
@@ -80,7 +94,9 @@ say_unprotectable(sdc_sys *s, const struct sdc_req *r)
 	s->fail_var = r->var;
 	snprintf(s->info.why, sizeof(s->info.why), "a confidential cell "
 	    "cannot be hidden %s from %s, whatever else is withheld",
-	    r->up ? "upwards" : "downwards", r->att == SDC_OUTSIDER ||
+	    r->up ? "upwards" : "downwards", r->uni != SDC_NONE ? "a reporter "
+	    "who knows the sum of several withheld cells" :
+	    r->att == SDC_OUTSIDER ||
 	    r->att == SDC_ROBUST ? "the published figures" :
 	    "a reporter who knows its own figures");
 }
@@ -92,15 +108,13 @@ meet(sdc_sys *s, struct sdc_req *r)
 
 	if (r->used == NULL && used_bytes(s) > 0)
 		r->used = calloc(s->nvar, 1);
-	if ((rc = sdc_lp_deviate(s, r->var, r->up, req_target(s, r), r->att,
-	    SDC_LP_CHOOSE, &ok)) != SD_OK)
+	if ((rc = sdc_req_deviate(s, r, SDC_LP_CHOOSE, &ok)) != SD_OK)
 		return rc;
 	if (!ok && r->att == SDC_ROBUST) {
 		/* not against all at once: against the outsider now, the
 		 * attackers it leaves exposed one by one after the audit */
 		r->att = SDC_OUTSIDER;
-		if ((rc = sdc_lp_deviate(s, r->var, r->up, req_target(s, r),
-		    r->att, SDC_LP_CHOOSE, &ok)) != SD_OK)
+		if ((rc = sdc_req_deviate(s, r, SDC_LP_CHOOSE, &ok)) != SD_OK)
 			return rc;
 	}
 	if (!ok) {
@@ -146,8 +160,7 @@ try_release(sdc_sys *s, size_t j, unsigned char *trial, int *released)
 		memcpy(trial + k * n, r->used, n);
 		if (!r->used[j])
 			continue;
-		if ((rc = sdc_lp_deviate(s, r->var, r->up, req_target(s, r),
-		    r->att, SDC_LP_FROZEN, &ok)) != SD_OK)
+		if ((rc = sdc_req_deviate(s, r, SDC_LP_FROZEN, &ok)) != SD_OK)
 			break;
 		if (ok) {
 			size_t i;

@@ -122,11 +122,25 @@ struct sdc_att {
 #define SDC_OUTSIDER ((size_t)-1)
 #define SDC_ROBUST ((size_t)-2)
 struct sdc_req {
-	size_t var;
+	size_t var;               /* the primary cell (a union: its first) */
 	int up;
 	size_t att;
 	double level;
+	size_t uni;               /* SDC_NONE, or the union it is about */
 	unsigned char *used;      /* the candidates its deviation moves */
+};
+
+/* Hidden cells of a line whose total is known: their sum is published in
+ * effect, so together they are a cell of their own, and one that fails a
+ * primary rule (a reporter in two of them with one other, say) is
+ * protected like a primary cell. */
+struct sdc_union {
+	size_t n;
+	size_t *var;              /* ascending */
+	double X;
+	double upl, lpl;
+	double floor;             /* count: its non-empty cells */
+	int old;                  /* a line of an earlier release */
 };
 
 /* A deviation from the true values that is consistent with everything
@@ -165,6 +179,8 @@ struct sdc_sys {
 	size_t *vstart, *vrow;
 	struct sdc_req *req;
 	size_t nreq, capreq;
+	struct sdc_union *uni;
+	size_t nuni, capuni;
 	double scale;             /* largest true value, at least 1 */
 	double cand_sum;
 	struct sdc_params par;
@@ -219,6 +235,13 @@ int sdc_lp_cert(const sdc_sys *s, struct sdc_cert *c);
  * candidate hidden (choose) */
 int sdc_lp_reach(sdc_sys *s, size_t var, int up, size_t att,
     enum sdc_lpmode mode, double *reach);
+/* the same for the sum of union u's cells */
+int sdc_lp_deviate_union(sdc_sys *s, size_t u, int up, double level,
+    size_t att, enum sdc_lpmode mode, int *ok);
+int sdc_lp_interval_union(sdc_sys *s, size_t u, double *lo, double *hi);
+/* a union's deviation keeps its row until the next LP (its solution is
+ * read in between); this takes it out */
+void sdc_lp_settle(sdc_sys *s);
 /* outsider interval of var given the pattern: *lo, *hi in units */
 int sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi);
 /* the limits a deviation for (var, up, level, att) has: how far each
@@ -249,6 +272,16 @@ void sdc_pools_clear(sdc_sys *s);
 int sdc_audit(sdc_sys *s, size_t *first, size_t *violated);
 /* add a requirement; SD_OK */
 int sdc_req_add(sdc_sys *s, size_t var, int up, size_t att, double level);
+int sdc_req_add_union(sdc_sys *s, size_t u, int up, size_t att, double level);
+/* the lower protection attacker a requires of union u, and how far u can
+ * fall for it */
+double sdc_union_lower(const sdc_sys *s, size_t u, size_t a);
+double sdc_union_room(const sdc_sys *s, size_t u, size_t a);
+/* what everyone works out from the published cells alone */
+int sdc_determined(sdc_sys *s, unsigned char *det);
+/* the deviation of requirement r (cell or union) in mode, to its target */
+int sdc_req_deviate(sdc_sys *s, const struct sdc_req *r, enum sdc_lpmode mode,
+    int *ok);
 /* Primary cells and their requirements against the outsider and all
  * attackers at once. */
 int sdc_req_collect(sdc_sys *s);

@@ -28,9 +28,12 @@ struct sdc_lp {
 	double *dcap;             /* how far each variable may fall (scaled) */
 	unsigned char *fixd;      /* may not move at all */
 	double level;             /* of the last deviation, scaled */
+	int pending_row;          /* a union's row still in the problem */
 	int *ind;
 	double *val;
 };
+
+void sdc_lp_settle(sdc_sys *s);
 
 static int
 up_col(size_t i)
@@ -160,21 +163,36 @@ caps_attacker(sdc_sys *s, size_t a, double factor, int merge)
 /* Every attacker that can matter for primary var at once. Attackers that
  * need less (a lower level than the outsider's) count with their limits
  * relaxed in proportion. */
+static int
+alone_in_union(const sdc_sys *s, size_t a, size_t u)
+{
+	const struct sdc_union *x = &s->uni[u];
+	size_t k;
+
+	for (k = 0; k < x->n; k++)
+		if (!sdc_att_alone(&s->att[a], x->var[k]))
+			return 0;
+	return 1;
+}
+
 static void
-caps_robust(sdc_sys *s, size_t var, int up, double target)
+caps_robust(sdc_sys *s, size_t var, size_t uni, int up, double target)
 {
 	size_t a;
 
 	caps_outsider(s);
 	for (a = 0; a < s->natt; a++) {
 		double ta = target;
-		if (sdc_att_alone(&s->att[a], var))
+		if (uni == SDC_NONE ? sdc_att_alone(&s->att[a], var) :
+		    alone_in_union(s, a, uni))
 			continue;
 		if (!up) {
-			double la = sdc_req_lower(s, var, a);
+			double la = uni == SDC_NONE ? sdc_req_lower(s, var, a) :
+			    sdc_union_lower(s, uni, a);
 			if (la <= 0.0)
 				continue;
-			ta = sdc_target(s, la, sdc_room_down(s, var, a));
+			ta = sdc_target(s, la, uni == SDC_NONE ?
+			    sdc_room_down(s, var, a) : sdc_union_room(s, uni, a));
 		}
 		caps_attacker(s, a, ta < target ? target / ta : 1.0, 1);
 	}
@@ -242,7 +260,7 @@ sdc_lp_caps(sdc_sys *s, size_t var, int up, double level, size_t att,
     const double **dcap, const unsigned char **fixd)
 {
 	if (att == SDC_ROBUST) {
-		caps_robust(s, var, up, level);
+		caps_robust(s, var, SDC_NONE, up, level);
 	} else {
 		caps_outsider(s);
 		if (att != SDC_OUTSIDER)
@@ -261,6 +279,7 @@ sdc_lp_deviate(sdc_sys *s, size_t var, int up, double level, size_t att,
 	const double *dcap;
 	const unsigned char *fixd;
 	int st = 0, rc;
+	sdc_lp_settle(s);
 
 	*ok = 0;
 	sdc_lp_caps(s, var, up, level, att, &dcap, &fixd);
@@ -352,6 +371,7 @@ sdc_lp_reach(sdc_sys *s, size_t var, int up, size_t att, enum sdc_lpmode mode,
 	const unsigned char *fixd;
 	size_t i;
 	int st = 0, rc;
+	sdc_lp_settle(s);
 
 	sdc_lp_caps(s, var, up, 1.0, att, &dcap, &fixd);
 	columns(s, var, mode, 1.0);
@@ -383,6 +403,7 @@ sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi)
 	struct sdc_lp *l = s->lp;
 	size_t i;
 	int rc;
+	sdc_lp_settle(s);
 
 	caps_outsider(s);
 	columns(s, var, SDC_LP_FROZEN, 1.0);
@@ -397,4 +418,132 @@ sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi)
 	if ((rc = side(s, var, GLP_MIN, lo)) != SD_OK)
 		return rc;
 	return side(s, var, GLP_MAX, hi);
+}
+
+/* The sum of union u's cells must move by L: one more row, taken out again
+ * after the solve. */
+static int
+union_row(sdc_sys *s, size_t u, double L, int *row)
+{
+	struct sdc_lp *l = s->lp;
+	const struct sdc_union *x = &s->uni[u];
+	int *ind = NULL, n = 0;
+	double *val = NULL;
+	size_t k;
+
+	ind = calloc(2 * x->n + 1, sizeof(*ind));
+	val = calloc(2 * x->n + 1, sizeof(*val));
+	if (ind == NULL || val == NULL) {
+		free(ind);
+		free(val);
+		return SD_E_NOMEM;
+	}
+	for (k = 0; k < x->n; k++) {
+		ind[++n] = up_col(x->var[k]);
+		val[n] = 1.0;
+		ind[++n] = dn_col(x->var[k]);
+		val[n] = -1.0;
+	}
+	*row = glp_add_rows(l->lp, 1);
+	glp_set_mat_row(l->lp, *row, n, ind, val);
+	if (isinf(L))
+		glp_set_row_bnds(l->lp, *row, GLP_FR, 0.0, 0.0);
+	else
+		glp_set_row_bnds(l->lp, *row, GLP_FX, L, L);
+	free(ind);
+	free(val);
+	return SD_OK;
+}
+
+static void
+union_row_drop(sdc_sys *s, int row)
+{
+	int num[2] = { 0, row };
+
+	glp_del_rows(s->lp->lp, 1, num);
+	/* the basis refers to the row no more */
+	glp_std_basis(s->lp->lp);
+}
+
+int
+sdc_lp_deviate_union(sdc_sys *s, size_t u, int up, double level,
+    size_t att, enum sdc_lpmode mode, int *ok)
+{
+	struct sdc_lp *l = s->lp;
+	double L = level / s->scale;
+	int st = 0, rc, row = 0;
+	sdc_lp_settle(s);
+
+	*ok = 0;
+	if (att == SDC_ROBUST) {
+		caps_robust(s, s->uni[u].var[0], u, up, level);
+	} else {
+		caps_outsider(s);
+		if (att != SDC_OUTSIDER)
+			caps_attacker(s, att, 1.0, 0);
+	}
+	columns(s, SDC_NONE, mode, L);
+	glp_set_obj_dir(l->lp, GLP_MIN);
+	l->level = L;
+	if ((rc = union_row(s, u, up ? L : -L, &row)) != SD_OK)
+		return rc;
+	s->info.lps++;
+	rc = solve(l->lp, &st);
+	if (rc == SD_OK && st == GLP_OPT)
+		*ok = 1;
+	else if (rc == SD_OK && st != GLP_NOFEAS)
+		rc = SD_E_INVAL;
+	/* the solution stays readable until the row goes */
+	if (rc != SD_OK || !*ok)
+		union_row_drop(s, row);
+	else
+		l->pending_row = row;
+	return rc;
+}
+
+void
+sdc_lp_settle(sdc_sys *s)
+{
+	if (s->lp != NULL && s->lp->pending_row != 0) {
+		union_row_drop(s, s->lp->pending_row);
+		s->lp->pending_row = 0;
+	}
+}
+
+/* One side of the outsider interval of union u's sum. */
+int
+sdc_lp_interval_union(sdc_sys *s, size_t u, double *lo, double *hi)
+{
+	struct sdc_lp *l = s->lp;
+	const struct sdc_union *x = &s->uni[u];
+	size_t i, k;
+	int rc, row = 0, st = 0, d;
+	sdc_lp_settle(s);
+
+	caps_outsider(s);
+	columns(s, SDC_NONE, SDC_LP_FROZEN, 1.0);
+	for (i = 0; i < s->nvar; i++) {
+		glp_set_obj_coef(l->lp, up_col(i), 0.0);
+		glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+	}
+	for (k = 0; k < x->n; k++) {
+		glp_set_obj_coef(l->lp, up_col(x->var[k]), 1.0);
+		glp_set_obj_coef(l->lp, dn_col(x->var[k]), -1.0);
+	}
+	for (d = 0; d < 2; d++) {
+		double *out = d == 0 ? lo : hi;
+		glp_set_obj_dir(l->lp, d == 0 ? GLP_MIN : GLP_MAX);
+		s->info.lps++;
+		if ((rc = solve(l->lp, &st)) != SD_OK)
+			return rc;
+		if (st == GLP_UNBND) {
+			*out = d == 0 ? -INFINITY : INFINITY;
+			continue;
+		}
+		if (st != GLP_OPT)
+			return SD_E_INVAL;
+		*out = x->X + s->scale * glp_get_obj_val(l->lp);
+	}
+	(void)row;
+	return SD_OK;
 }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <sodium.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "sd_err.h"
@@ -300,4 +301,42 @@ sdc_primary_run(sdc_table *t, const struct sdc_params *p)
 			rc = rules_apply(t, &t->cell[i], p);
 	levels_floor(t);
 	return rc;
+}
+
+int
+sdc_rules_group(const sdc_table *t, const size_t *cells, size_t n,
+    const struct sdc_params *p, struct sdc_cell *out)
+{
+	size_t i, k = 0, total = 0, nonempty = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->exists = 1;
+	for (i = 0; i < n; i++) {
+		total += t->cell[cells[i]].ncon;
+		nonempty += t->cell[cells[i]].ncontrib > 0;
+	}
+	if (total > 0 && (out->con = calloc(total, sizeof(*out->con))) == NULL)
+		return SD_E_NOMEM;
+	out->capcon = total;
+	for (i = 0; i < n; i++) {
+		const struct sdc_cell *c = &t->cell[cells[i]];
+		if (c->ncon > 0)
+			memcpy(out->con + k, c->con, c->ncon * sizeof(*c->con));
+		k += c->ncon;
+		if ((rc = singles_merge_checked(&out->one, &c->one)) != SD_OK)
+			return rc;
+	}
+	out->ncon = k;
+	if ((rc = contrib_merge(out)) != SD_OK ||
+	    (rc = rules_apply((sdc_table *)(uintptr_t)t, out, p)) != SD_OK)
+		return rc;
+	if (sdc_is_primary(out->st) && t->m == SDC_COUNT) {
+		double room = (double)out->value - (double)nonempty;
+		if (room < 0.0)
+			room = 0.0;
+		if (out->lpl > room)
+			out->lpl = room;
+	}
+	return SD_OK;
 }

@@ -64,6 +64,12 @@ sdc_sys_free(sdc_sys *s)
 	sdc_lp_free(s);
 	sdc_req_clear(s);
 	free(s->req);
+	{
+		size_t u;
+		for (u = 0; u < s->nuni; u++)
+			free(s->uni[u].var);
+		free(s->uni);
+	}
 	for (i = 0; i < s->natt; i++)
 		att_free(&s->att[i]);
 	free(s->att);
@@ -619,8 +625,8 @@ var_rows(sdc_sys *s)
 /* What everyone can work out without any LP: published cells, and a
  * variable that is the only unknown left in a relation. An attacker that
  * knows only such variables knows nothing the outsider does not. */
-static int
-determined(sdc_sys *s, unsigned char *det)
+int
+sdc_determined(sdc_sys *s, unsigned char *det)
 {
 	size_t *left = NULL, *queue = NULL, qn = 0, i, r, e, k;
 	int rc;
@@ -679,7 +685,7 @@ sdc_attackers_refresh(sdc_sys *s)
 	s->ncontrib = 0;
 	if ((rel = calloc(s->nvar + 1, 1)) == NULL)
 		return SD_E_NOMEM;
-	if ((rc = determined(s, rel)) == SD_OK) {
+	if ((rc = sdc_determined(s, rel)) == SD_OK) {
 		for (i = 0; i < s->nvar; i++)
 			rel[i] = !rel[i];
 		rc = s->att_fn(s->att_ctx, s, rel);
@@ -698,10 +704,48 @@ sdc_req_add(sdc_sys *s, size_t var, int up, size_t att, double level)
 
 	if (rc != SD_OK)
 		return rc;
-	s->req[s->nreq] = (struct sdc_req){ var, up, att, level, NULL };
+	s->req[s->nreq] = (struct sdc_req){ var, up, att, level, SDC_NONE,
+	    NULL };
 	s->nreq++;
 	s->info.requirements++;
 	return SD_OK;
+}
+
+int
+sdc_req_add_union(sdc_sys *s, size_t u, int up, size_t att, double level)
+{
+	int rc = sdc_req_add(s, s->uni[u].var[0], up, att, level);
+
+	if (rc == SD_OK)
+		s->req[s->nreq - 1].uni = u;
+	return rc;
+}
+
+double
+sdc_union_lower(const sdc_sys *s, size_t u, size_t a)
+{
+	const struct sdc_union *x = &s->uni[u];
+	double p = 0.0, room;
+	size_t k;
+
+	for (k = 0; k < x->n; k++)
+		p += prior(s, x->var[k], a);
+	room = x->X - p;
+	if (room < 0.0)
+		room = 0.0;
+	return x->lpl < room ? x->lpl : room;
+}
+
+double
+sdc_union_room(const sdc_sys *s, size_t u, size_t a)
+{
+	const struct sdc_union *x = &s->uni[u];
+	double r = 0.0;
+	size_t k;
+
+	for (k = 0; k < x->n; k++)
+		r += sdc_room_down(s, x->var[k], a);
+	return r;
 }
 
 /* Every primary cell in the system, new or from an earlier release, must
@@ -911,6 +955,12 @@ sdc_sys_protect(sdc_sys *s, const struct sdc_params *p)
 	s->progress = isatty(STDERR_FILENO);
 	sdc_req_clear(s);
 	sdc_pools_clear(s);
+	{
+		size_t u;
+		for (u = 0; u < s->nuni; u++)
+			free(s->uni[u].var);
+		s->nuni = 0;
+	}
 	reset_pattern(s);
 	scale_and_weights(s);
 	if (pinned_primary(s)) {

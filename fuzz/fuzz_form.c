@@ -118,10 +118,27 @@ build(const char *lang, const sd_form_input *in)
 			json_decref(o);
 		}
 	} else if (rc == SD_FORM_INVALID) {
+		struct sd_form_view view;
 		if (errs.n == 0 || errs.n > SD_FORM_MAX_ERRORS)
 			abort();
-		if (sd_form_page(web(), lang, in, &errs, &page) == SD_OK)
+		sd_form_view_init(&view, NULL);
+		view.step = sd_form_step_of_errors(&errs);
+		if (sd_form_page(web(), lang, in, &errs, &view, &page) == SD_OK)
 			no_markup_from_input(&page);
+	}
+	/* the steps a post can ask for, and the page each shows */
+	{
+		struct sd_form_view view;
+		struct sd_form_errors nerrs;
+		memset(&nerrs, 0, sizeof(nerrs));
+		sd_form_view_init(&view, NULL);
+		if (sd_form_navigate(web(), lang, in, FZ_TODAY, &view, &nerrs) ==
+		    SD_FORM_NEXT_SHOW) {
+			sd_buf_reset(&page);
+			if (sd_form_page(web(), lang, in, &nerrs, &view, &page) ==
+			    SD_OK)
+				no_markup_from_input(&page);
+		}
 	}
 	sd_buf_free(&stats);
 	sd_buf_free(&details);
