@@ -3,6 +3,7 @@
  * honeypot, and the receipt and error pages. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <dirent.h>
 #include <setjmp.h>
 #include <cmocka.h>
 
@@ -181,6 +182,27 @@ check_form_in(const char *lang)
 	sd_buf_free(&page);
 }
 
+/* The xx.po files of templates/po. */
+static size_t
+catalogues(void)
+{
+	char dir[1024];
+	const char *src = getenv("SD_SOURCE_DIR");
+	struct dirent *e;
+	DIR *d;
+	size_t n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/templates/po", src ? src : ".");
+	assert_non_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len > 3 && strcmp(e->d_name + len - 3, ".po") == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
 static void
 test_form_has_every_field_in_every_language(void **state)
 {
@@ -188,7 +210,8 @@ test_form_has_every_field_in_every_language(void **state)
 	size_t i;
 
 	(void)state;
-	assert_int_equal(sd_web_n_langs(web), 2);
+	/* every catalogue of the tree is served */
+	assert_int_equal(sd_web_n_langs(web), catalogues());
 	for (i = 0; i < sd_web_n_langs(web); i++)
 		check_form_in(sd_web_lang_at(web, i));
 	/* Danish really is Danish */

@@ -188,12 +188,12 @@ test_negotiation(void **state)
 	    "da;q=0.3, en-GB;q=0.7"), "en");
 	/* unsupported languages are passed over */
 	assert_string_equal(sd_i18n_negotiate(in, NULL,
-	    "fr-FR, fr;q=0.9, da;q=0.2"), "da");
-	assert_string_equal(sd_i18n_negotiate(in, NULL, "fr, de"), "en");
+	    "xx-YY, xx;q=0.9, da;q=0.2"), "da");
+	assert_string_equal(sd_i18n_negotiate(in, NULL, "xx, zz"), "en");
 	assert_string_equal(sd_i18n_negotiate(in, NULL, "*"), "en");
 	/* q=0 means "not acceptable"; a malformed q discards the item */
 	assert_string_equal(sd_i18n_negotiate(in, NULL, "da;q=0"), "en");
-	assert_string_equal(sd_i18n_negotiate(in, NULL, "da;q=2, fr"), "en");
+	assert_string_equal(sd_i18n_negotiate(in, NULL, "da;q=2, xx"), "en");
 	assert_string_equal(sd_i18n_negotiate(in, NULL, "da;q=abc"), "en");
 	assert_string_equal(sd_i18n_negotiate(in, NULL, " da ; q=0.500 "), "da");
 	/* the query overrides the header, when it names a supported language */
