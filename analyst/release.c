@@ -51,8 +51,14 @@ release_add(struct release *R, const struct query *q, struct cube_spec *spec,
 	int rc;
 
 	if ((rc = cube_build(&q->rs, spec, &t)) != SD_OK) {
-		args_err(cmd, "cannot build the table '%s': %s; choose a shorter "
-		    "period for a time dimension", title, sd_strerror(rc));
+		if (rc == SD_E_RANGE)
+			args_err(cmd, "cannot build the table '%s': %s; make it of "
+			    "a shorter period, or with a filter", title,
+			    sd_strerror(rc));
+		else
+			args_err(cmd, "cannot build the table '%s': %s; choose a "
+			    "shorter period for a time dimension", title,
+			    sd_strerror(rc));
 		return rc;
 	}
 	/* Tables of one measure share their grand total. Pinned, it is never

@@ -264,7 +264,7 @@ sdc_add_single(sdc_table *t, size_t row, size_t col, int64_t value)
 	if (t == NULL || row >= t->nrows || col >= t->ncols)
 		return SD_E_INVAL;
 	if (!value_ok(t, row, col, value))
-		return t->overflow ? SD_E_TOOBIG : SD_E_INVAL;
+		return t->overflow ? SD_E_RANGE : SD_E_INVAL;
 	sdc_singles_add(&t->cell[row * t->stride + col].one, value);
 	t->audited = 0;
 	t->prepared = 0;
@@ -300,7 +300,7 @@ sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
 	if (t == NULL || row >= t->nrows || col >= t->ncols)
 		return SD_E_INVAL;
 	if (!value_ok(t, row, col, value))
-		return t->overflow ? SD_E_TOOBIG : SD_E_INVAL;
+		return t->overflow ? SD_E_RANGE : SD_E_INVAL;
 	c = &t->cell[row * t->stride + col];
 	if (c->ncon == c->capcon && c->capcon >= 64)
 		contrib_compact(c);
@@ -333,7 +333,7 @@ sdc_prepare(sdc_table *t, const struct sdc_params *p)
 	if (t == NULL || !sdc_params_valid(p))
 		return SD_E_INVAL;
 	if (t->overflow)
-		return SD_E_TOOBIG;
+		return SD_E_RANGE;
 	t->audited = 0;
 	memset(&t->info, 0, sizeof(t->info));
 	if ((rc = sdc_primary_run(t, p)) != SD_OK)

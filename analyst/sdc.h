@@ -73,7 +73,7 @@ size_t sdc_ncols(const sdc_table *t);
 enum sdc_measure sdc_measure_of(const sdc_table *t);
 /* Add one report's contribution to an inner cell. Contributions of the same
  * contributor id to a cell are summed before the rules apply. For COUNT
- * tables value is 1 per report. SD_E_TOOBIG when a sum would pass
+ * tables value is 1 per report. SD_E_RANGE when a sum would pass
  * SDC_VALUE_MAX. */
 int sdc_add(sdc_table *t, size_t row, size_t col, uint32_t contributor,
     int64_t value);

@@ -40,7 +40,7 @@ contrib_release(struct sdc_cell *c)
 }
 
 /* One entry per contributor, in id order; sets value and ncontrib.
- * SD_E_TOOBIG when the cell would pass SDC_VALUE_MAX (a margin can, where
+ * SD_E_RANGE when the cell would pass SDC_VALUE_MAX (a margin can, where
  * every inner cell stays below it). */
 static int
 contrib_merge(struct sdc_cell *c)
@@ -62,7 +62,7 @@ contrib_merge(struct sdc_cell *c)
 	c->ncon = k;
 	c->value = v;
 	c->ncontrib = k + c->one.n;
-	return over ? SD_E_TOOBIG : SD_OK;
+	return over ? SD_E_RANGE : SD_OK;
 }
 
 /* The sum of the single reports of inner cells, checked as it grows. */
@@ -73,7 +73,7 @@ singles_merge_checked(struct sdc_singles *into, const struct sdc_singles *from)
 
 	if (__builtin_add_overflow(into->sum, from->sum, &sum) ||
 	    sum > SDC_VALUE_MAX)
-		return SD_E_TOOBIG;
+		return SD_E_RANGE;
 	sdc_singles_merge(into, from);
 	return SD_OK;
 }
@@ -91,7 +91,7 @@ margin_gather(sdc_table *t, size_t cell, size_t r0, size_t r1, size_t c0,
 			n += t->cell[r * t->stride + c].ncon;
 			if (singles_merge_checked(&m->one,
 			    &t->cell[r * t->stride + c].one) != SD_OK)
-				return SD_E_TOOBIG;
+				return SD_E_RANGE;
 		}
 	if (n == 0)
 		return contrib_merge(m);

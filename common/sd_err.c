@@ -27,6 +27,7 @@ sd_strerror(int err)
 	case SD_E_PADDING: return "section padding is invalid";
 	case SD_E_ROLE: return "key has the wrong role for this use";
 	case SD_E_CONFIDENTIAL: return "its total is confidential, so no table of it can be published";
+	case SD_E_RANGE: return "a figure would pass 9007199254740992, the largest kept exactly";
 	case SD_E_PUBKEY: return "this is a public key file; give the secret .key file";
 	case SD_E_PASSPHRASE: return "wrong passphrase";
 	case SD_E_KEYFILE: return "key file is damaged or was modified";

@@ -284,6 +284,76 @@ test_numbers(void **state)
 	assert_string_equal(out_number(0, 1, buf, sizeof(buf)), "0");
 }
 
+/* Large losses: every writer prints the exact sum, and the published cells
+ * add up to the published total to the euro; one euro past what is kept
+ * exactly refuses the table. */
+static void
+test_exact_large(void **state)
+{
+	struct recset rs;
+	struct dim rows;
+	struct cube_spec spec;
+	struct sdc_params p;
+	struct ptable pt;
+	sdc_table *t = NULL;
+	sd_buf b;
+	const int64_t big = 999999999999999;   /* the schema's largest loss */
+	unsigned ref = 1, i;
+
+	(void)state;
+	recset_init(&rs);
+	/* C: 5 reports summing to 4,999,999,999,999,993; D: 4 reports to
+	 * 3,999,999,999,999,996; the total 8,999,999,999,999,989 is odd and
+	 * above 2^52, where a double would no longer tell it apart from its
+	 * neighbours after a rounding */
+	for (i = 0; i < 5; i++)
+		add(&rs, ref++, SEC_C, big - (i == 0 ? 2 : 0));
+	for (i = 0; i < 4; i++)
+		add(&rs, ref++, SEC_D, big - (i == 0 ? 0 : 0));
+	assert_int_equal(recset_finish(&rs), SD_OK);
+	assert_int_equal(dim_lookup("sector", &rows), SD_OK);
+	memset(&spec, 0, sizeof(spec));
+	spec.rows = &rows;
+	spec.measure = CM_LOSS;
+	assert_int_equal(cube_build(&rs, &spec, &t), SD_OK);
+	sdc_params_default(&p);
+	assert_int_equal(sdc_protect(t, &p), SD_OK);
+	assert_true(sdc_value(t, rows.n, 0) == 8999999999999989);
+	assert_true(sdc_value(t, SEC_C, 0) + sdc_value(t, SEC_D, 0) ==
+	    sdc_value(t, rows.n, 0));
+	memset(&pt, 0, sizeof(pt));
+	pt.rows = &rows;
+	pt.measure = CM_LOSS;
+	pt.t = t;
+	pt.period = "";
+	pt.release = "9";
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_csv(&pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, ",8999999999999989,"));
+	assert_non_null(strstr((const char *)b.data, ",4999999999999993,"));
+	sd_buf_reset(&b);
+	assert_int_equal(out_sdmx(&pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, ",8999999999999989,"));
+	sd_buf_reset(&b);
+	assert_int_equal(out_json(&pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "8999999999999989"));
+	sd_buf_reset(&b);
+	assert_int_equal(out_html_page(&pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "8\xe2\x80\xaf" "999"
+	    "\xe2\x80\xaf" "999\xe2\x80\xaf" "999\xe2\x80\xaf" "999"
+	    "\xe2\x80\xaf" "989"));
+	sd_buf_free(&b);
+	sdc_table_free(t);
+	/* one more report of the largest loss passes 2^53: refused */
+	recset_free(&rs);
+	recset_init(&rs);
+	for (i = 0; i < 10; i++)
+		add(&rs, ref++, SEC_C, big);
+	assert_int_equal(recset_finish(&rs), SD_OK);
+	assert_int_equal(cube_build(&rs, &spec, &t), SD_E_RANGE);
+	recset_free(&rs);
+}
+
 int
 main(void)
 {
@@ -293,6 +363,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_sdmx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_exact_large),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

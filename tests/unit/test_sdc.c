@@ -334,8 +334,8 @@ test_bad_input(void **state)
 	assert_int_equal(sdc_add(m, 0, 0, 1, SDC_VALUE_MAX + 1), SD_E_INVAL);
 	/* a sum past what is kept exact is refused, and so is the table */
 	assert_int_equal(sdc_add(m, 1, 1, 1, SDC_VALUE_MAX), SD_OK);
-	assert_int_equal(sdc_add(m, 1, 1, 2, 1), SD_E_TOOBIG);
-	assert_int_equal(sdc_add_single(m, 1, 1, 1), SD_E_TOOBIG);
+	assert_int_equal(sdc_add(m, 1, 1, 2, 1), SD_E_RANGE);
+	assert_int_equal(sdc_add_single(m, 1, 1, 1), SD_E_RANGE);
 	p.p = 150;
 	assert_int_equal(sdc_protect(m, &p), SD_E_INVAL);
 	p = params(10, 2, 0);

@@ -1651,7 +1651,7 @@ test_large_values(void **state)
 	rc = sdc_add(s, 0, 1, 999, 1);
 	if (rc == SD_OK)
 		rc = sdc_protect(s, &t->par);
-	assert_int_equal(rc, SD_E_TOOBIG);
+	assert_int_equal(rc, SD_E_RANGE);
 	at_free(s);
 
 	/* the same as single reports */
@@ -1659,7 +1659,7 @@ test_large_values(void **state)
 	rc = sdc_add_single(s, 1, 0, 1);
 	if (rc == SD_OK)
 		rc = sdc_protect(s, &t->par);
-	assert_int_equal(rc, SD_E_TOOBIG);
+	assert_int_equal(rc, SD_E_RANGE);
 	at_free(s);
 }
 
