@@ -365,6 +365,56 @@ file_has(const char *path, const char *needle)
 	return found;
 }
 
+static int
+file_lacks(const char *path, const char *needle)
+{
+	char *s = slurp(path);
+	int lacks = strstr(s, needle) == NULL;
+
+	if (!lacks)
+		print_message("%s has '%s'\n", path, needle);
+	free(s);
+	return lacks;
+}
+
+/* Every release written is in the ledger and names itself; a draft is
+ * marked, neither checked nor recorded; the report's methods note says
+ * what its audit modelled and states no rule parameter. */
+static void
+check_ledger(const char *store)
+{
+	assert_int_equal(analyst("l.log", "ledger", "--store", store, NULL), 0);
+	assert_true(file_has("l.log", "release 1 "));
+	assert_true(file_has("l.log", "release 5 "));
+	assert_true(file_lacks("l.log", "release 6 "));
+	assert_true(file_has("ms.csv", ",1\r\n"));
+	assert_true(file_has("report.html", "release 5"));
+	assert_true(file_has("report.html", "earlier release"));
+	assert_true(file_has("report.html", "pool their figures"));
+	/* no parameter: not the threshold, not p */
+	assert_true(file_lacks("report.html", "fewer than 3"));
+	assert_true(file_lacks("report.html", "10%"));
+	assert_true(file_lacks("report.html", "10 %"));
+	assert_true(file_lacks("report.html", "p%"));
+	assert_true(file_lacks("report.html", "DRAFT"));
+	assert_int_equal(analyst("d1.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "member_state", "--no-ledger", "--out",
+	    "draft.csv", "--force", NULL), 0);
+	assert_true(file_has("draft.csv", "\"DRAFT, not for release\"\r\n"));
+	assert_int_equal(analyst("d2.log", "report", "--store", store, "--key",
+	    "k/stats.key", "--period", "2026", "--no-ledger", "--out",
+	    "draft.html", "--force", NULL), 0);
+	assert_true(file_has("draft.html", "DRAFT, not for release"));
+	assert_true(file_has("draft.html", "This is a draft"));
+	assert_int_equal(analyst("l2.log", "ledger", "--store", store, NULL), 0);
+	assert_true(file_lacks("l2.log", "release 6 "));
+	/* an output that exists is refused before any work */
+	assert_int_not_equal(analyst("x.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "member_state", "--out", "draft.csv",
+	    NULL), 0);
+	assert_true(file_has("x.log", "exists"));
+}
+
 static void
 check_show(void)
 {
@@ -460,6 +510,7 @@ query_store(const char *store)
 	    "k/stats.key", "--period", "2026", "--out", "report.html",
 	    "--force", NULL), 0);
 	check_report("report.html");
+	check_ledger(store);
 	no_canary("ms.csv");
 	no_canary("ms_sector.json");
 	no_canary("loss.csv");
