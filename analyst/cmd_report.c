@@ -222,6 +222,12 @@ methods(sd_buf *b, const struct query *q, const struct release *R)
 	    "zero in those figures. A report can name several types of secret "
 	    "and several attack vectors; it then counts under each of them, so "
 	    "those tables have no total.</p>\n")) != SD_OK ||
+	    (q->review && (rc = sd_buf_addf(b, "<p><b>Reviewed reports "
+	    "only.</b> The analysts check every report before it counts: only "
+	    "the %zu report%s they accepted as genuine are in these figures; "
+	    "reports not yet checked and those rejected (tests, spam, fakes) "
+	    "are not.</p>\n", q->accepted, q->accepted == 1 ? "" : "s")) !=
+	    SD_OK) ||
 	    (rc = methods_protection(b, R)) != SD_OK ||
 	    (rc = out_html_legend(b)) != SD_OK)
 		return rc;

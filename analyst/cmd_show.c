@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include "args.h"
 #include "astore.h"
 #include "main.h"
+#include "review.h"
 #include "sd_err.h"
 #include "sd_file.h"
 #include "sd_mem.h"
@@ -271,6 +273,29 @@ show_all(const struct show_opts *o, const struct astore_env *e,
 	return status;
 }
 
+/* The review, its reason read with the details key; and a note that the
+ * report has been opened. */
+static void
+show_review(astore *s, const struct astore_env *e, const sd_seckey *details)
+{
+	struct review_row r;
+	char *reason = NULL;
+
+	if (review_get(s, e->seq, details, &r, &reason) == SD_OK) {
+		printf("\nReview: %s%s%s\n", review_state_name(r.state),
+		    r.reviewed[0] ? " on " : "", r.reviewed);
+		if (reason != NULL) {
+			printf("Reason: ");
+			print_safe(reason);
+			printf("\n");
+			sodium_memzero(reason, strlen(reason));
+		}
+	}
+	free(reason);
+	if (astore_writable(s))
+		(void)review_opened(s, e->seq);
+}
+
 static int
 parse(int argc, char **argv, struct show_opts *o)
 {
@@ -315,7 +340,10 @@ cmd_show(int argc, char **argv)
 		    "RECEIPT");
 		return 1;
 	}
-	if (astore_open(o.store, ASTORE_READ, &s) != SD_OK) {
+	/* for writing, to note that it was opened; a store that cannot be
+	 * written is still shown */
+	if (astore_open(o.store, ASTORE_WRITE, &s) != SD_OK &&
+	    astore_open(o.store, ASTORE_READ, &s) != SD_OK) {
 		args_err(argv[0], "cannot open store %s; give the file made by "
 		    "'sealdrop-analyst ingest'", o.store);
 		goto done;
@@ -349,6 +377,7 @@ cmd_show(int argc, char **argv)
 	}
 	if (show_all(&o, &e, details, stats) == SD_OK)
 		status = 0;
+	show_review(s, &e, details);
 done:
 	sd_passphrase_free(pass);
 	sd_seckey_free(stats);

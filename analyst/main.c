@@ -20,6 +20,8 @@ static const struct {
 	{ "show", cmd_show, "print one report in full" },
 	{ "ack", cmd_ack, "sign the list of ingested receipts for the server's purge" },
 	{ "ledger", cmd_ledger, "list the releases made from the store" },
+	{ "list", cmd_list, "list the ingested reports and their review" },
+	{ "review", cmd_review, "accept or reject a report; the review policy" },
 };
 
 static void

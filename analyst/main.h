@@ -12,5 +12,7 @@ int cmd_report(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_ack(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 #endif

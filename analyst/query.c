@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include "args.h"
+#include "ledger.h"
+#include "review.h"
 #include "sd_err.h"
 #include "sd_file.h"
 
@@ -70,8 +72,10 @@ int
 query_load(const char *cmd, const char *store, const char *keypath,
     const char *passfile, int writable, struct query *q)
 {
+	struct seqset only;
 	int rc;
 
+	seqset_init(&only);
 	memset(q, 0, sizeof(*q));
 	recset_init(&q->rs);
 	if ((rc = astore_open(store, writable ? ASTORE_WRITE : ASTORE_READ,
@@ -84,7 +88,20 @@ query_load(const char *cmd, const char *store, const char *keypath,
 	if ((rc = args_key_load(cmd, keypath, passfile, SD_ROLE_STATS, NULL,
 	    &q->key)) != SD_OK)
 		return rc;
-	rc = recset_load(q->s, q->key, NULL, args_threads(), &q->rs, &q->sum);
+	if ((rc = review_policy(q->s, &q->review)) != SD_OK) {
+		args_err(cmd, "cannot read the review policy of %s (%s)", store,
+		    astore_errmsg(q->s));
+		return rc;
+	}
+	if (q->review && (rc = review_accepted(q->s, &only)) != SD_OK) {
+		args_err(cmd, "cannot read the reviews of %s (%s)", store,
+		    astore_errmsg(q->s));
+		return rc;
+	}
+	q->accepted = seqset_count(&only);
+	rc = recset_load(q->s, q->key, NULL, args_threads(), q->review ? &only :
+	    NULL, &q->rs, &q->sum);
+	seqset_free(&only);
 	if (rc != SD_OK) {
 		args_err(cmd, "cannot read the reports of %s: %s (%s)", store,
 		    sd_strerror(rc), astore_errmsg(q->s));

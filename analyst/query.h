@@ -33,6 +33,8 @@ struct query {
 	sd_seckey *key;
 	struct recset rs;
 	struct dec_summary sum;
+	int review;              /* only accepted reports count */
+	size_t accepted;         /* under the policy: reports accepted */
 };
 
 /* --threshold, --p, --nk (each may be NULL); errors are printed. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
 #include "sd_err.h"
 
 /* Open-addressing map from a 16-byte digest to a 32-bit value. Digests,
@@ -277,21 +278,32 @@ recset_free(struct recset *rs)
 	recset_init(rs);
 }
 
+struct sink_ctx {
+	struct recset *rs;
+	const struct seqset *only;
+};
+
 static int
 sink(void *ctx, int64_t seq, const char *receipt, const struct sd_report *r)
 {
+	struct sink_ctx *c = ctx;
+
 	(void)receipt;
-	return recset_add(ctx, seq, r);
+	if (c->only != NULL && !seqset_has(c->only, seq))
+		return SD_OK;
+	return recset_add(c->rs, seq, r);
 }
 
 int
 recset_load(astore *s, const sd_seckey *key, const char *today,
-    unsigned nthreads, struct recset *rs, struct dec_summary *sum)
+    unsigned nthreads, const struct seqset *only, struct recset *rs,
+    struct dec_summary *sum)
 {
+	struct sink_ctx c = { rs, only };
 	int rc;
 
 	recset_init(rs);
-	if ((rc = dec_run(s, key, today, nthreads, sink, rs, sum)) != SD_OK) {
+	if ((rc = dec_run(s, key, today, nthreads, sink, &c, sum)) != SD_OK) {
 		recset_free(rs);
 		return rc;
 	}

@@ -55,8 +55,12 @@ int recset_add(struct recset *rs, int64_t seq, const struct sd_report *r);
 int recset_finish(struct recset *rs);
 void recset_free(struct recset *rs);
 
-/* Decrypt every stored report and build the set (finished). */
+/* Decrypt every stored report and build the set (finished): of the
+ * reports whose sequence is in only, when only is not NULL (the accepted
+ * ones, under the review policy). */
+struct seqset;
 int recset_load(astore *s, const sd_seckey *stats_key, const char *today,
-    unsigned nthreads, struct recset *rs, struct dec_summary *sum);
+    unsigned nthreads, const struct seqset *only, struct recset *rs,
+    struct dec_summary *sum);
 
 #endif

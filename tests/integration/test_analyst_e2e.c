@@ -198,6 +198,26 @@ no_canary(const char *path)
 	free(s);
 }
 
+/* needle in no byte of path, nor of its -wal and -shm */
+static void
+no_text(const char *path, const char *needle)
+{
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	size_t k;
+
+	for (k = 0; k < 3; k++) {
+		char p[256];
+		uint8_t *data = NULL;
+		size_t len = 0;
+		snprintf(p, sizeof(p), "%s%s", path, ext[k]);
+		if (sd_file_read(p, 256u << 20, &data, &len) != SD_OK)
+			continue;
+		if (memmem(data, len, needle, strlen(needle)) != NULL)
+			fail_msg("%s holds '%s'", p, needle);
+		free(data);
+	}
+}
+
 static int
 in_period(const struct fx_rep *r, const char *year)
 {
@@ -445,6 +465,78 @@ check_show(void)
 	}
 }
 
+#define CANARY_REASON "REASON-5c1e-not-in-the-store"
+#define N_ACCEPT 20
+
+/* list without a key; review accepts the first reports and rejects one
+ * with a reason only a details key reads; with the policy on, tables and
+ * the report count the accepted reports only, and say so. */
+static void
+check_review(void)
+{
+	char receipts[N_ACCEPT + 1][64], *s, *line, *save = NULL;
+	size_t n = 0, i;
+
+	assert_int_equal(analyst("list.out", "list", "--store", "a.db", NULL),
+	    0);
+	assert_true(file_has("list.out", "320 reports: 0 accepted, 0 rejected, "
+	    "320 not reviewed. Review policy off"));
+	s = slurp("list.out");
+	/* the report shown before is marked as opened */
+	line = strstr(s, W.attach_receipt);
+	assert_non_null(line);
+	assert_non_null(strstr(line, " opened "));
+	for (line = strtok_r(s, "\n", &save); line != NULL && n <= N_ACCEPT;
+	    line = strtok_r(NULL, "\n", &save))
+		if (sscanf(line, "%63s", receipts[n]) == 1 &&
+		    strlen(receipts[n]) == 32)
+			n++;
+	free(s);
+	assert_int_equal(n, N_ACCEPT + 1);
+	for (i = 0; i < N_ACCEPT; i++)
+		assert_int_equal(analyst("rev.out", "review", "--store", "a.db",
+		    "--key", "k/details.key", receipts[i], "--accept", NULL), 0);
+	assert_int_equal(analyst("rej.out", "review", "--store", "a.db",
+	    "--key", "k/details.key", receipts[N_ACCEPT], "--reject",
+	    "--reason", "a test entry " CANARY_REASON, NULL), 0);
+	/* a key of no use: refused, nothing recorded */
+	assert_int_not_equal(analyst("revbad.out", "review", "--store", "a.db",
+	    "--key", "k/stats.key", receipts[0], "--accept", NULL), 0);
+	assert_int_not_equal(analyst("revbad2.out", "review", "--store",
+	    "a.db", "--key", "k/details.key", "nosuchreceipt", "--accept",
+	    NULL), 0);
+	assert_true(file_has("revbad2.out", "no ingested report"));
+	/* the reason is sealed in the store, and shown to a details key */
+	no_text("a.db", CANARY_REASON);
+	assert_int_equal(analyst("showrej.out", "show", "--store", "a.db",
+	    "--key", "k/details.key", receipts[N_ACCEPT], NULL), 0);
+	assert_true(file_has("showrej.out", "Review: rejected"));
+	assert_true(file_has("showrej.out", CANARY_REASON));
+	assert_int_equal(analyst("list2.out", "list", "--store", "a.db",
+	    "--pending", NULL), 0);
+	assert_true(file_has("list2.out", "320 reports: 20 accepted, 1 "
+	    "rejected, 299 not reviewed"));
+	assert_true(file_lacks("list2.out", receipts[0]));
+	/* policy on: only the accepted reports count */
+	assert_int_equal(analyst("pol.out", "review", "--store", "a.db",
+	    "--policy", "on", NULL), 0);
+	assert_int_equal(analyst("tpol.log", "table", "--store", "a.db", "--key",
+	    "k/stats.key", "--rows", "size_class", "--threshold", "1", "--p",
+	    "0", "--no-ledger", "--out", "pol.csv", "--force", NULL), 0);
+	assert_true(file_has("pol.csv", "_T,Total,20,F"));
+	assert_int_equal(analyst("rpol.log", "report", "--store", "a.db",
+	    "--key", "k/stats.key", "--no-ledger", "--out", "pol.html",
+	    "--force", NULL), 0);
+	assert_true(file_has("pol.html", "Reviewed reports only"));
+	assert_true(file_has("pol.html", "the 20 reports they accepted"));
+	assert_int_equal(analyst("pol2.out", "review", "--store", "a.db",
+	    "--policy", "off", NULL), 0);
+	assert_int_equal(analyst("toff.log", "table", "--store", "a.db", "--key",
+	    "k/stats.key", "--rows", "size_class", "--threshold", "1", "--p",
+	    "0", "--no-ledger", "--out", "off.csv", "--force", NULL), 0);
+	assert_true(file_lacks("off.csv", "_T,Total,20,F"));
+}
+
 static void
 check_ack(size_t expect)
 {
@@ -543,6 +635,7 @@ test_batch_by_hand(void **state)
 	    "b2.sqlite", NULL), 0);
 	query_store("a.db");
 	check_show();
+	check_review();
 	check_ack(N_REPORTS);
 	/* wrong usage gets a one-line error and a non-zero status */
 	assert_int_not_equal(analyst("bad.out", "table", "--store", "a.db",

@@ -414,13 +414,13 @@ test_decrypt_and_refusals(void **state)
 	/* the same set whatever the number of threads */
 	for (i = 1; i <= 4; i++) {
 		assert_int_equal(recset_load(s, f->tk.stats[0], "2026-06-01",
-		    (unsigned)i, &rs, &sum), SD_OK);
+		    (unsigned)i, NULL, &rs, &sum), SD_OK);
 		assert_int_equal(rs.n, N_ENV);
 		assert_int_equal(rs.r[5].loss_eur, 500);
 		recset_free(&rs);
 	}
 	/* a details key opens no stats section */
-	assert_int_equal(recset_load(s, f->tk.details[0], "2026-06-01", 2,
+	assert_int_equal(recset_load(s, f->tk.details[0], "2026-06-01", 2, NULL,
 	    &rs, &sum), SD_OK);
 	assert_int_equal(rs.n, 0);
 	assert_int_equal(sum.refused, N_ENV + 2);
