@@ -27,6 +27,9 @@
 
 /* Bound on the bookkeeping of the release pass; beyond it it is skipped. */
 #define USED_MAX ((size_t)64 << 20)
+/* LPs the release pass may solve, per requirement and in all */
+#define RELEASE_LPS_PER_REQ 4
+#define RELEASE_LPS_MIN 400
 
 static int
 cmp_req(const void *a, const void *b)
@@ -214,7 +217,7 @@ int
 sdc_heuristic_release(sdc_sys *s)
 {
 	unsigned char *trial = NULL;
-	size_t *order = NULL, n = 0, i, k;
+	size_t *order = NULL, n = 0, i, k, budget;
 	int rc = SD_OK, released = 0;
 
 	for (k = 0; k < s->nreq; k++)
@@ -229,7 +232,10 @@ sdc_heuristic_release(sdc_sys *s)
 		goto done;
 	}
 	order_secondaries(s, order, &n);
-	for (i = 0; i < n && rc == SD_OK; i++)
+	/* a bounded amount of work: every cell kept is still a safe pattern,
+	 * only a less economical one */
+	budget = s->info.lps + RELEASE_LPS_PER_REQ * s->nreq + RELEASE_LPS_MIN;
+	for (i = 0; i < n && rc == SD_OK && s->info.lps < budget; i++)
 		rc = try_release(s, order[i], trial, &released);
 	/* what was proved before may rest on a cell published now */
 	sdc_pools_clear(s);
