@@ -18,6 +18,10 @@
 #include "sd_mem.h"
 
 #define SUBMIT_FIRST_CAP (64 * 1024)   /* when no Content-Length is sent */
+/* The guarded buffer grows as the body arrives (sodium_malloc touches
+ * every page it gives): a client that announces 50 MB and sends slowly
+ * holds what it sent, not what it announced. */
+#define SUBMIT_GROW_CAP (1024 * 1024)
 #define HTML "text/html; charset=utf-8"
 
 struct attachment {
@@ -92,6 +96,8 @@ static int body_reserve(struct submit *s, size_t need, size_t max)
 
 	if (need <= s->cap)
 		return SD_OK;
+	if (need > max)
+		return SD_E_TOOBIG;
 	while (cap < need)
 		cap = cap > max / 2 ? max : cap * 2;
 	n = sd_secret_alloc(cap);
@@ -126,7 +132,8 @@ static int submit_upload(struct sd_req *r, const char *data, size_t size)
 			s->body = sd_secret_block_get();
 			s->pooled = 1;
 		} else {
-			s->cap = (size_t)r->content_length;
+			s->cap = r->content_length < SUBMIT_GROW_CAP ?
+			    (size_t)r->content_length : SUBMIT_GROW_CAP;
 			s->body = sd_secret_alloc(s->cap);
 		}
 		if (s->body == NULL) {
@@ -137,7 +144,8 @@ static int submit_upload(struct sd_req *r, const char *data, size_t size)
 	}
 	if (size > max || s->len > max - size)
 		return SD_E_TOOBIG;
-	rc = body_reserve(s, s->len + size, max);
+	rc = body_reserve(s, s->len + size,
+	    r->content_length < max ? (size_t)r->content_length : max);
 	if (rc != SD_OK)
 		return rc;
 	memcpy(s->body + s->len, data, size);
@@ -381,6 +389,8 @@ const struct sd_route sd_route_submit = {
 	.html = 1,
 	.log_name = "/submit",
 	.max_body = submit_max,
+	/* the body grows by doubling; then attachments and envelope */
+	.mem_factor = 2,
 	.upload = submit_upload,
 	.finish = submit_finish,
 	.cleanup = submit_cleanup,

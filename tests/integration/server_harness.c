@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -123,6 +124,24 @@ void h_make_keys(const char *dir, const char *expires)
 	}
 }
 
+int h_has_arg(const char *const argv[], const char *arg)
+{
+	size_t i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		if (strcmp(argv[i], arg) == 0)
+			return 1;
+	return 0;
+}
+
+void h_give_dir(const char *dir, const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	assert_non_null(pw);
+	assert_int_equal(chown(dir, pw->pw_uid, pw->pw_gid), 0);
+}
+
 static int listening(struct h_server *s)
 {
 	static const char tag[] = "listening on http://127.0.0.1:";
@@ -211,8 +230,14 @@ int h_start(struct h_server *s, const char *dir, const char *db,
 	argv[n++] = rk;
 	argv[n++] = h_s("--templates");
 	argv[n++] = tmpl;
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 62; i++)
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 60; i++)
 		argv[n++] = (char *)(uintptr_t)extra[i];
+	if (geteuid() == 0 && !h_has_arg(extra, "--user")) {
+		/* root (as in CI) must name the user to become */
+		h_give_dir(".", H_USER);
+		argv[n++] = h_s("--user");
+		argv[n++] = h_s(H_USER);
+	}
 	argv[n] = NULL;
 	envs[e++] = pass_env[0];
 	for (i = 0; env != NULL && env[i] != NULL && e < 15; i++)

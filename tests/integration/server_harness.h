@@ -12,6 +12,8 @@
 #include "sd_channel.h"
 
 #define H_PASS "integration-test-passphrase"
+/* Started as root (as in CI), the server runs as this user. */
+#define H_USER "nobody"
 
 /* argv wants char *; the strings are never written */
 static inline char *h_s(const char *s)
@@ -45,6 +47,10 @@ void h_make_keys(const char *dir, const char *expires);
  * once it listens; otherwise the exit status (the server refused). */
 int h_start(struct h_server *s, const char *dir, const char *db,
     const char *const extra[], const char *const env[]);
+/* 1 when argv (NULL-terminated, may be NULL) holds arg */
+int h_has_arg(const char *const argv[], const char *arg);
+/* chown dir to user: where a server started as root may write */
+void h_give_dir(const char *dir, const char *user);
 /* cmocka teardown: kill every server a failed test left running */
 int h_teardown(void **state);
 /* SIGTERM, then wait: the exit status (-1 on a signal or a timeout). */
