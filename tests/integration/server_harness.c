@@ -180,6 +180,12 @@ static void track(pid_t pid, int on)
 	}
 }
 
+void h_reaped(struct h_server *s)
+{
+	track(s->pid, 0);
+	s->pid = 0;
+}
+
 int h_teardown(void **state)
 {
 	size_t i;

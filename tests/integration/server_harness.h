@@ -53,6 +53,8 @@ int h_has_arg(const char *const argv[], const char *arg);
 void h_give_dir(const char *dir, const char *user);
 /* cmocka teardown: kill every server a failed test left running */
 int h_teardown(void **state);
+/* The test has waited for s itself: forget it. */
+void h_reaped(struct h_server *s);
 /* SIGTERM, then wait: the exit status (-1 on a signal or a timeout). */
 int h_stop(struct h_server *s);
 
