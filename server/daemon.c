@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "sd_err.h"
+#include "sd_mem.h"
 
 static const struct sd_route *const routes[] = {
 	&sd_route_form, &sd_route_submit, &sd_route_reports,
@@ -172,6 +173,17 @@ static enum MHD_Result first_call(struct sd_req *r, const char *url,
 	return MHD_YES;
 }
 
+/* What the route holds of the body as it arrives: mem_factor bytes per
+ * byte, and at least the guarded block it starts in. */
+static int reserve_body(struct sd_req *r)
+{
+	size_t want = r->received * mem_factor(r->route);
+
+	if (want < SD_SECRET_BLOCK)
+		want = SD_SECRET_BLOCK;
+	return want <= r->reserved || sd_req_reserve(r, want - r->reserved);
+}
+
 /* One piece of the body. */
 static enum MHD_Result body_piece(struct sd_req *r, const char *data,
     size_t n)
@@ -191,8 +203,7 @@ static enum MHD_Result body_piece(struct sd_req *r, const char *data,
 	}
 	if (r->route->upload == NULL || r->upload_err != SD_OK)
 		return MHD_YES;
-	if (!r->route->own_accounting &&
-	    !sd_req_reserve(r, n * mem_factor(r->route))) {
+	if (!r->route->own_accounting && !reserve_body(r)) {
 		r->refuse = MHD_HTTP_SERVICE_UNAVAILABLE;
 		return MHD_YES;
 	}

@@ -18,10 +18,6 @@
 #include "sd_mem.h"
 
 #define SUBMIT_FIRST_CAP (64 * 1024)   /* when no Content-Length is sent */
-/* The guarded buffer grows as the body arrives (sodium_malloc touches
- * every page it gives): a client that announces 50 MB and sends slowly
- * holds what it sent, not what it announced. */
-#define SUBMIT_GROW_CAP (1024 * 1024)
 #define HTML "text/html; charset=utf-8"
 
 struct attachment {
@@ -125,17 +121,12 @@ static int submit_upload(struct sd_req *r, const char *data, size_t size)
 			return SD_E_NOMEM;
 		r->ctx = s;
 		/* the size said up front was checked against max already;
-		 * a post without attachments fits a pooled block */
-		if (r->content_length == UINT64_MAX ||
-		    r->content_length <= SD_SECRET_BLOCK) {
-			s->cap = SD_SECRET_BLOCK;
-			s->body = sd_secret_block_get();
-			s->pooled = 1;
-		} else {
-			s->cap = r->content_length < SUBMIT_GROW_CAP ?
-			    (size_t)r->content_length : SUBMIT_GROW_CAP;
-			s->body = sd_secret_alloc(s->cap);
-		}
+		 * the body starts in a pooled block and grows as it arrives
+		 * (sodium_malloc touches every page it gives): a client that
+		 * announces 50 MB and sends slowly holds what it sent */
+		s->cap = SD_SECRET_BLOCK;
+		s->body = sd_secret_block_get();
+		s->pooled = 1;
 		if (s->body == NULL) {
 			s->cap = 0;
 			s->pooled = 0;
