@@ -612,7 +612,7 @@ static void *load_main(void *arg)
 	CURLM *m = curl_multi_init();
 	CURLMsg *msg = NULL;
 	char url[128];
-	int running = 0;
+	int active = 0;
 	int left = 0;
 	unsigned i;
 
@@ -627,7 +627,7 @@ static void *load_main(void *arg)
 		curl_multi_add_handle(m, slots[i].h);
 	}
 	while (!__atomic_load_n(&l->stop, __ATOMIC_SEQ_CST)) {
-		curl_multi_perform(m, &running);
+		curl_multi_perform(m, &active);
 		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
