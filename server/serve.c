@@ -144,6 +144,12 @@ static int open_store(struct sd_server *srv, const char *path)
 		    sd_channel_ack_pk(srv->channel));
 	if (rc == SD_OK && srv->cfg.test_max_pages > 0)
 		rc = sd_store_limit_pages(srv->store, srv->cfg.test_max_pages);
+	if (rc != SD_OK && access(path, W_OK) != 0 && errno == EROFS) {
+		fprintf(stderr, "sealdrop-server: the store %s is on a "
+		    "read-only file system; nothing was changed: make it "
+		    "writable and start again\n", srv->cfg.db);
+		return rc;
+	}
 	if (rc != SD_OK) {
 		fprintf(stderr, "sealdrop-server: cannot open the store %s: "
 		    "%s; check the path, that it is a sealdrop store and that "
@@ -174,10 +180,11 @@ static int check_spool(struct sd_server *srv, const struct sd_priv *priv)
 	if (srv->cfg.max_spool == 0 || sd_spool_check(srv->spool))
 		return SD_OK;
 	fprintf(stderr, "sealdrop-server: cannot make a file in the spool "
-	    "directory %s%s%s; make it writable for the server's user or give "
-	    "--spool-dir (or --max-spool 0)\n", srv->cfg.spool_dir[0] != '\0' ?
-	    srv->cfg.spool_dir : priv->dir, priv->root ? " as user " : "",
-	    priv->root ? priv->user : "");
+	    "directory %s%s%s (%s); make it writable for the server's user "
+	    "or give --spool-dir (or --max-spool 0)\n",
+	    srv->cfg.spool_dir[0] != '\0' ? srv->cfg.spool_dir : priv->dir,
+	    priv->root ? " as user " : "", priv->root ? priv->user : "",
+	    strerror(errno));
 	return SD_E_IO;
 }
 
@@ -243,8 +250,8 @@ static int start(struct sd_server *srv, uint16_t *port)
 	sqlite3_randomness(1, &seed);
 	if ((rc = sd_priv_path(&priv, c->db, db, sizeof(db))) != SD_OK ||
 	    (rc = sd_priv_drop(&priv)) != SD_OK ||
-	    (rc = check_spool(srv, &priv)) != SD_OK ||
-	    (rc = open_store(srv, db)) != SD_OK)
+	    (rc = open_store(srv, db)) != SD_OK ||
+	    (rc = check_spool(srv, &priv)) != SD_OK)
 		return rc;
 	return sd_daemon_start(srv);
 }

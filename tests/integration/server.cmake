@@ -20,7 +20,7 @@ endif()
 
 # Hostile clients, crashes, faults and load: the real server on loopback,
 # each program bounded in time.
-foreach(t attack crash)
+foreach(t attack crash faults)
   sd_add_test(test_server_${t}
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.c
             ${CMAKE_CURRENT_LIST_DIR}/server_harness.c

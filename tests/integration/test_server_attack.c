@@ -472,6 +472,63 @@ static void test_oversized(void **state)
 	assert_int_equal(h_stop(&s), 0);
 }
 
+static const char form_body[] = "member_state=DK&organisation=company&"
+	"sector=C&size_class=small&discovered_year=2025&discovered_quarter=2&"
+	"secret_types=technical.source_code&attack_vectors=hacking&"
+	"actor=competitor&actor_origin=eu&reported_to_police=no&"
+	"narrative=A+short+account.&loss_eur=1";
+
+/* Memory for bodies runs out (slow form posts hold --max-inflight): a form
+ * post is answered 503 at once, a sealed API post still goes through (to
+ * the spool), and once the holders are gone a form post is taken. */
+static void test_body_memory_out(void **state)
+{
+	static const char *const small[] = { "--per-ip-limit", "0",
+	    "--max-inflight", "2097152", NULL };
+	struct h_server s;
+	struct h_resp r;
+	struct attacker *a = NULL;
+	uint8_t *env = NULL;
+	size_t len = 0;
+	int i;
+
+	(void)state;
+	h_fresh_db("oom.db");
+	assert_int_equal(h_start(&s, KEYS, "oom.db", small, NULL), 0);
+	h_http(&s, "POST", "/submit", "application/x-www-form-urlencoded",
+	    form_body, sizeof(form_body) - 1, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	a = attack(SLOW_FORM_BODY, 32, s.port, 65536);
+	sleep(3);
+	for (i = 0; i < 3; i++) {
+		h_http(&s, "POST", "/submit",
+		    "application/x-www-form-urlencoded", form_body,
+		    sizeof(form_body) - 1, NULL, &r);
+		assert_int_equal(r.status, 503);
+		h_assert_security_headers(&r);
+		h_resp_free(&r);
+		h_envelope(channel, 0, &env, &len);
+		h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL,
+		    &r);
+		assert_int_equal(r.status, 201);
+		h_resp_free(&r);
+		free(env);
+	}
+	print_message("memory for bodies spent by 32 slow form posts: form "
+	    "posts 503, API posts 201 (spooled); RSS %ld KiB\n",
+	    kib(s.pid, "VmRSS"));
+	attack_end(a);
+	sleep(1);
+	h_http(&s, "POST", "/submit", "application/x-www-form-urlencoded",
+	    form_body, sizeof(form_body) - 1, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	assert_int_equal(h_db_count("oom.db", "SELECT count(*) FROM envelopes"),
+	    5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -480,6 +537,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_slow_api_bodies, h_teardown),
 		cmocka_unit_test_teardown(test_slow_form_bodies, h_teardown),
 		cmocka_unit_test_teardown(test_oversized, h_teardown),
+		cmocka_unit_test_teardown(test_body_memory_out, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)
