@@ -10,6 +10,7 @@
 # ../shared/limits with its Makefile into a scratch directory. Everything
 # the run writes goes to a scratch directory (SD_BENCH_DIR, default a new
 # one under /tmp); the figures go to stdout, one line per run.
+# SD_BENCH_MODES="api" runs one mode only.
 set -eu
 build=$(cd "$1" && pwd)
 ref=$2
@@ -64,12 +65,21 @@ run_ref() {
 	wait "$pid" || true
 }
 
+# started as root the server runs as an unprivileged user (see
+# docs/server.md), who must be able to write the store's directory
+as_user=
+if [ "$(id -u)" = 0 ]; then
+	chown nobody .
+	as_user="--user nobody"
+fi
+
 run_sd() {
 	fresh sd.db
+	# shellcheck disable=SC2086
 	"$server" --listen "127.0.0.1:$port" --db sd.db \
 	    --channel channel.json --authority authority.pub \
 	    --receipt-key receipt.key --templates "$src/templates" \
-	    --rate 0 --per-ip-limit 0 2>sd.log &
+	    --rate 0 --per-ip-limit 0 $as_user >sd.out 2>sd.log &
 	pid=$!
 	wait_port "$port"
 	printf 'sealdrop %s ' "$1"
@@ -81,12 +91,13 @@ run_sd() {
 	wait "$pid" || true
 }
 
+modes=${SD_BENCH_MODES:-api form}
 r=1
 while [ "$r" -le "$rounds" ]; do
 	echo "# round $r"
-	run_ref api
-	run_sd api
-	run_ref form
-	run_sd form
+	for m in $modes; do
+		run_ref "$m"
+		run_sd "$m"
+	done
 	r=$((r + 1))
 done
