@@ -45,6 +45,8 @@ static const struct opt opts[] = {
 	O("max-spool", OPT_SIZE, max_spool, (size_t)1 << 46),
 	O("user", OPT_STR, user, 0),
 	O("no-chroot", OPT_FLAG, no_chroot, 0),
+	O("log-requests", OPT_FLAG, log_requests, 0),
+	O("stats-interval", OPT_UINT, stats_s, 86400 * 7),
 	O("rate", OPT_UINT, rate, 10000000),
 	O("burst", OPT_UINT, burst, 10000000),
 	O("max-batch", OPT_UINT, max_batch, 4096),
@@ -67,6 +69,7 @@ void sd_config_defaults(struct sd_config *c)
 	c->spool_above = SD_DEF_SPOOL_ABOVE;
 	c->max_spool = SD_DEF_MAX_SPOOL;
 	snprintf(c->user, sizeof(c->user), "%s", SD_DEF_USER);
+	c->stats_s = SD_DEF_STATS_S;
 	c->conn_memory = SD_DEF_CONN_MEMORY;
 	c->max_envelope = SD_ENVELOPE_MAX;
 	c->max_form = SD_DEF_FORM_MAX;

@@ -27,6 +27,9 @@
 #define SD_DEF_SPOOL_ABOVE (64u * 1024)
 #define SD_DEF_MAX_SPOOL ((size_t)4 << 30)
 #define SD_DEF_USER "sealdrop"
+/* A line per request would give each submission a precise time in the
+ * journal: counters only, once an hour, unless --log-requests. */
+#define SD_DEF_STATS_S 3600u
 /* From 64 KiB libmicrohttpd maps its connection buffers (and unmaps them)
  * instead of taking them from malloc, where a form body would linger. */
 #define SD_DEF_CONN_MEMORY (64u * 1024)
@@ -67,6 +70,8 @@ struct sd_config {
 	size_t max_spool;              /* bytes of spooled bodies, all together */
 	char user[SD_CFG_PATH_MAX];    /* the user to run as when started as root */
 	int no_chroot;
+	int log_requests;              /* a line per request (off by default) */
+	unsigned stats_s;              /* counters every so many seconds; 0: off */
 	unsigned rate;                 /* 0: off */
 	unsigned burst;
 	unsigned max_batch;

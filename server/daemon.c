@@ -270,6 +270,45 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	return r->route->finish(r);
 }
 
+static void count_answer(struct sd_server *srv, unsigned status)
+{
+	unsigned long *c = &srv->n_refused;
+
+	if (status == 0)
+		c = &srv->n_lost;
+	else if (status < 300)
+		c = &srv->n_stored;
+	else if (status >= 500)
+		c = &srv->n_busy;
+	__atomic_add_fetch(c, 1, __ATOMIC_RELAXED);
+}
+
+void sd_daemon_log_counters(struct sd_server *srv)
+{
+	struct sd_guard_stats g;
+	unsigned long ok = __atomic_exchange_n(&srv->n_stored, 0,
+	    __ATOMIC_RELAXED);
+	unsigned long bad = __atomic_exchange_n(&srv->n_refused, 0,
+	    __ATOMIC_RELAXED);
+	unsigned long busy = __atomic_exchange_n(&srv->n_busy, 0,
+	    __ATOMIC_RELAXED);
+	unsigned long lost = __atomic_exchange_n(&srv->n_lost, 0,
+	    __ATOMIC_RELAXED);
+	unsigned long cuts;
+
+	sd_guard_get_stats(srv->guard, &g);
+	cuts = g.cut_headers + g.cut_slow + g.evicted + g.refused;
+	if (ok + bad + busy + lost == 0 && cuts == srv->cuts_logged)
+		return;
+	fprintf(stderr, "sealdrop-server: since the last count: %lu "
+	    "submissions answered 2xx, %lu refused 4xx, %lu 503, %lu without "
+	    "an answer; connections cut since start: %lu header deadline, "
+	    "%lu slow body, %lu to make room, %lu refused; spool in use %zu "
+	    "bytes\n", ok, bad, busy, lost, g.cut_headers, g.cut_slow,
+	    g.evicted, g.refused, sd_spool_in_use(srv->spool));
+	srv->cuts_logged = cuts;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     enum MHD_RequestTerminationCode toe)
 {
@@ -280,8 +319,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)toe;
 	if (r == NULL)
 		return;
-	sd_log_request(r->method, r->route != NULL ? r->route->log_name : "-",
-	    r->status, r->bytes, sd_now_ns() - r->t0_ns);
+	if (srv->cfg.log_requests)
+		sd_log_request(r->method, r->route != NULL ?
+		    r->route->log_name : "-", r->status, r->bytes,
+		    sd_now_ns() - r->t0_ns);
+	if (r->route != NULL && r->route->max_body != NULL)
+		count_answer(srv, r->status);
 	if (r->route != NULL && r->route->cleanup != NULL)
 		r->route->cleanup(r);
 	sd_buf_free(&r->body);

@@ -69,6 +69,10 @@ static const char usage_main[] =
 "                           sealdrop); without one, root is refused\n"
 "  --no-chroot              started as root, do not chroot to the\n"
 "                           directory of --db\n"
+"  --log-requests           a line per request on stderr (off: the journal\n"
+"                           would give each submission its time)\n"
+"  --stats-interval S       counters of answers on stderr every S seconds\n"
+"                           when something happened (default 3600; 0 = off)\n"
 "  --no-sandbox             do not apply the seccomp sandbox (debugging)\n";
 
 static int usage(FILE *f, int status)

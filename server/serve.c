@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,26 @@ static void print_url(const struct sd_config *c, uint16_t port)
 	fflush(stdout);
 }
 
+/* The signal that ends serving; meanwhile the counters, now and then. */
+static int wait_signal(struct sd_server *srv, const sigset_t *sigs)
+{
+	struct timespec ts = { (time_t)srv->cfg.stats_s, 0 };
+	int sig;
+
+	for (;;) {
+		if (srv->cfg.stats_s == 0) {
+			if (sigwait(sigs, &sig) == 0)
+				return sig;
+			continue;
+		}
+		sig = sigtimedwait(sigs, NULL, &ts);
+		if (sig > 0)
+			return sig;
+		if (errno == EAGAIN)
+			sd_daemon_log_counters(srv);
+	}
+}
+
 int sd_serve(int argc, char **argv, int first)
 {
 	struct sd_server srv;
@@ -301,7 +322,7 @@ int sd_serve(int argc, char **argv, int first)
 		goto out;
 	}
 	print_url(&srv.cfg, port);
-	sigwait(&sigs, &sig);
+	sig = wait_signal(&srv, &sigs);
 	if (sig == SIGUSR1) {
 		/* the test hook: a call the sandbox must refuse (it ends the
 		 * process before this returns) */
@@ -313,6 +334,7 @@ int sd_serve(int argc, char **argv, int first)
 	}
 	fprintf(stderr, "sealdrop-server: stopping; finishing the requests "
 	    "in flight\n");
+	sd_daemon_log_counters(&srv);
 out:
 	teardown(&srv);
 	return rc == SD_OK ? 0 : 1;

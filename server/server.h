@@ -43,6 +43,10 @@ struct sd_server {
 	unsigned long in_flight;
 	/* bytes of request bodies in memory, against cfg.max_inflight */
 	size_t body_bytes;
+	/* answers to submissions (POST) since the last counters line, by
+	 * class: no time, no route detail */
+	unsigned long n_stored, n_refused, n_busy, n_lost;
+	unsigned long cuts_logged;     /* guard cuts at the last line */
 };
 
 struct sd_req;
@@ -134,6 +138,10 @@ int sd_sign_receipt(const struct sd_server *srv, const char *receipt,
 
 /* Page language for the web routes. */
 const char *sd_req_lang(struct sd_req *r);
+
+/* Write the counters line (and reset the counters) when anything
+ * happened since the last one. */
+void sd_daemon_log_counters(struct sd_server *srv);
 
 /* Daemon (daemon.c). Bind the listening socket (before the privilege
  * drop: the port may be below 1024), then serve on it. */
