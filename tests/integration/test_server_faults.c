@@ -229,11 +229,67 @@ static void test_read_only(void **state)
 	sd_channel_free(ch);
 }
 
+static int chattr(const char *flag, const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "chattr %s '%s' 2>/dev/null", flag, path);
+	return system(cmd);
+}
+
+/* The store's files turn read-only under the running server (the
+ * immutable attribute refuses writes even through descriptors already
+ * open, as a file system gone read-only does): 503, nothing acknowledged
+ * lost, and taken again once the files are writable. */
+static void test_read_only_running(void **state)
+{
+	static struct acks a;
+	struct h_server s;
+	sd_channel *ch = h_channel(KEYS);
+	int i;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	h_fresh_db("ro.db");
+	assert_int_equal(h_start(&s, KEYS, "ro.db", NULL, NULL), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(post(&s, ch, 0, &a), 201);
+	if (chattr("+i", "ro.db-wal") != 0) {
+		assert_int_equal(h_stop(&s), 0);
+		print_message("chattr +i is not available here (needs root "
+		    "and ext4): a store turning read-only is not tried\n");
+		sd_channel_free(ch);
+		skip();
+	}
+	assert_int_equal(chattr("+i", "ro.db"), 0);
+	for (i = 0; i < 4; i++) {
+		long st = post(&s, ch, 0, &a);
+
+		if (st != 503) {
+			chattr("-i", "ro.db-wal");
+			chattr("-i", "ro.db");
+			fail_msg("a read-only store answered %ld", st);
+		}
+	}
+	assert_int_equal(chattr("-i", "ro.db-wal"), 0);
+	assert_int_equal(chattr("-i", "ro.db"), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(post(&s, ch, 0, &a), 201);
+	print_message("store read-only while serving: %lu answered 503, %zu "
+	    "stored, taken again once writable\n", a.refused, a.n);
+	assert_int_equal(h_stop(&s), 0);
+	assert_stored("ro.db", &a);
+	assert_int_equal(h_db_count("ro.db", "SELECT count(*) FROM envelopes"),
+	    (long long)a.n);
+	sd_channel_free(ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_disk_full, h_teardown),
 		cmocka_unit_test_teardown(test_read_only, h_teardown),
+		cmocka_unit_test_teardown(test_read_only_running, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)
