@@ -32,7 +32,8 @@ static const int allowed[] = {
 	SCMP_SYS(close), SCMP_SYS(openat), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fcntl),
 	SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),
-	SCMP_SYS(unlink), SCMP_SYS(access), SCMP_SYS(getcwd),
+	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(access),
+	SCMP_SYS(getcwd),
 	/* SQLite sets the mode of a -wal or -shm it recreates */
 	SCMP_SYS(fchmod),
 	SCMP_SYS(readlink), SCMP_SYS(geteuid), SCMP_SYS(getpid),

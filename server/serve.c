@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,6 +220,20 @@ static void teardown(struct sd_server *srv)
 	sd_ratelimit_destroy(&srv->rate);
 }
 
+/* Past the open-file limit libmicrohttpd cannot accept: say so at once. */
+static void warn_files(const struct sd_config *c)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < sd_daemon_files(c))
+		fprintf(stderr, "sealdrop-server: only %llu open files are "
+		    "allowed, fewer than --connection-limit %u needs (%u); "
+		    "raise the limit (LimitNOFILE=) or lower "
+		    "--connection-limit\n", (unsigned long long)rl.rlim_cur,
+		    c->conn_limit, sd_daemon_files(c));
+}
+
 /* Everything that needs root, or a path outside the data directory, comes
  * before the drop: the channel, the keys, the templates and static files
  * (all read into memory), the listening socket, the spool directory. The
@@ -247,6 +262,7 @@ static int start(struct sd_server *srv, uint16_t *port)
 	    (rc = open_spool(srv, &priv)) != SD_OK)
 		return rc;
 	sd_priv_limits(sd_daemon_files(c), c->max_inflight + (64u << 20));
+	warn_files(c);
 	/* SQLite seeds its generator from /dev/urandom, absent after chroot */
 	sqlite3_randomness(1, &seed);
 	if ((rc = sd_priv_path(&priv, c->db, db, sizeof(db))) != SD_OK ||
