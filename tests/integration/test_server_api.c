@@ -430,6 +430,12 @@ static void test_store_locked(void **state)
 	(void)state;
 	h_fresh_db("locked.db");
 	assert_int_equal(h_start(&s, KEYS, "locked.db", NULL, NULL), 0);
+	/* one stored before the lock: it must come through untouched */
+	h_envelope(ch, 0, &env, &len);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
+	assert_int_equal(r.status, 201);
+	h_resp_free(&r);
+	free(env);
 	h_envelope(ch, 0, &env, &len);
 	assert_int_equal(sqlite3_open("locked.db", &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
@@ -446,6 +452,12 @@ static void test_store_locked(void **state)
 	assert_int_equal(r.status, 201);
 	h_resp_free(&r);
 	assert_int_equal(h_stop(&s), 0);
+	/* nothing lost, nothing half-written */
+	assert_int_equal(h_db_count("locked.db",
+	    "SELECT count(*) FROM envelopes"), 2);
+	assert_int_equal(h_db_count("locked.db", "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check='ok'"), 1);
+	h_assert_chain("locked.db");
 	free(env);
 	sd_channel_free(ch);
 }
