@@ -16,6 +16,7 @@ struct sd_priv {
 	char user[64];
 	char dir[4096];        /* the data directory (absolute), chroot target */
 	int chroot;            /* 1: chroot to dir */
+	int drop;              /* 1: become uid/gid (0 in sanitizer builds) */
 };
 
 /* Decide: resolve user (when root) and the data directory of db. Prints
