@@ -447,6 +447,8 @@ int sd_daemon_bind(struct sd_server *srv, uint16_t *port)
  * accepting and leave everyone in the backlog. */
 static unsigned hard_limit(const struct sd_config *cfg)
 {
+	if (cfg->conn_limit == 0)
+		return 0;   /* the library's default, and no eviction */
 	return cfg->conn_limit + cfg->conn_limit / 8 + 16;
 }
 
@@ -486,7 +488,7 @@ int sd_daemon_start(struct sd_server *srv)
 /* Descriptors the load needs: every connection, the store and the spool. */
 unsigned sd_daemon_files(const struct sd_config *cfg)
 {
-	return hard_limit(cfg) + 256;
+	return (hard_limit(cfg) > 0 ? hard_limit(cfg) : 1024) + 256;
 }
 
 static void sleep_ms(long ms)

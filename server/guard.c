@@ -197,7 +197,7 @@ static void make_room(sd_guard *g, struct gconn *fresh)
 {
 	struct gconn *old = NULL;
 
-	while (live(g) > g->conf.limit) {
+	while (g->conf.limit > 0 && live(g) > g->conf.limit) {
 		old = g->lists[PH_WAITING].head;
 		if (old == NULL || old == fresh) {
 			if (fresh->phase != PH_CUT)
