@@ -377,11 +377,12 @@ static const char *const tor[] = { "--per-ip-limit", "0", NULL };
 
 static void one_attack(const char *name, const char *db,
     const char *const flags[], enum kind k, unsigned n, unsigned rate,
-    unsigned seconds)
+    unsigned seconds, unsigned long min_cut)
 {
 	struct h_server s;
 	struct attacker *a = NULL;
 	struct probe p;
+	unsigned long cut;
 	long rss0;
 
 	h_fresh_db(db);
@@ -392,8 +393,14 @@ static void one_attack(const char *name, const char *db,
 	sleep(2);   /* the connections are in place */
 	probe_run(&s, seconds, &p);
 	report(name, &s, &p, a, rss0);
+	/* the limits acted: the server closed that many of the attacker's
+	 * connections (each is opened again at once) */
+	cut = a->reopened;
 	attack_end(a);
 	assert_probe(&p);
+	if (cut < min_cut)
+		fail_msg("%s: %lu connections cut, expected %lu", name, cut,
+		    min_cut);
 	/* memory stays bounded: what the attack may hold is small */
 	assert_true(kib(s.pid, "VmRSS") - rss0 < 64 * 1024);
 	assert_int_equal(h_stop(&s), 0);
@@ -403,14 +410,14 @@ static void test_slow_headers(void **state)
 {
 	(void)state;
 	one_attack("1100 slow-header connections, --per-ip-limit 0",
-	    "slowhdr.db", tor, SLOW_HEADERS, 1100, 0, PROBE_SECONDS);
+	    "slowhdr.db", tor, SLOW_HEADERS, 1100, 0, PROBE_SECONDS, 1100);
 }
 
 static void test_idle_connections(void **state)
 {
 	(void)state;
 	one_attack("5000 idle connections, --per-ip-limit 0", "idle.db", tor,
-	    IDLE, 5000, 0, PROBE_SECONDS);
+	    IDLE, 5000, 0, PROBE_SECONDS, 5000);
 }
 
 static void test_slow_api_bodies(void **state)
@@ -418,19 +425,20 @@ static void test_slow_api_bodies(void **state)
 	(void)state;
 	/* above the minimum rate: only the memory rules can act */
 	one_attack("8 API posts announcing 64 MiB at 8 KiB/s, "
-	    "--per-ip-limit 0", "slowapi.db", tor, SLOW_API_BODY, 8, 8192, 6);
+	    "--per-ip-limit 0", "slowapi.db", tor, SLOW_API_BODY, 8, 8192, 6, 0);
 	one_attack("8 API posts announcing 64 MiB at 8 KiB/s, per-address "
-	    "limit 64", "slowapi2.db", NULL, SLOW_API_BODY, 8, 8192, 6);
+	    "limit 64", "slowapi2.db", NULL, SLOW_API_BODY, 8, 8192, 6, 0);
 }
 
 static void test_slow_form_bodies(void **state)
 {
 	(void)state;
 	one_attack("4 form posts announcing 50 MB at 64 KiB/s, "
-	    "--per-ip-limit 0", "slowform.db", tor, SLOW_FORM_BODY, 4, 65536, 6);
+	    "--per-ip-limit 0", "slowform.db", tor, SLOW_FORM_BODY, 4, 65536, 6, 0);
 	/* below the minimum rate: cut after the header timeout */
 	one_attack("200 form posts at 1 KiB/s (below the minimum rate), "
-	    "--per-ip-limit 0", "trickle.db", tor, SLOW_FORM_BODY, 200, 1024, PROBE_SECONDS);
+	    "--per-ip-limit 0", "trickle.db", tor, SLOW_FORM_BODY, 200, 1024, PROBE_SECONDS,
+	    200);
 }
 
 /* Headers larger than the connection memory and bodies over the limit
