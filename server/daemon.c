@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -459,6 +460,10 @@ int sd_daemon_start(struct sd_server *srv)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 	    MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
 
+	/* made now: no new descriptor may be made once the sandbox is on */
+	srv->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (srv->stop_fd < 0)
+		return SD_E_IO;
 	gc.limit = cfg->conn_limit;
 	gc.header_timeout_s = cfg->header_timeout_s;
 	gc.min_body_rate = cfg->min_body_rate;
@@ -481,6 +486,7 @@ int sd_daemon_start(struct sd_server *srv)
 		return SD_E_IO;
 	}
 	/* the daemon owns the socket now */
+	srv->served_fd = srv->listen_fd;
 	srv->listen_fd = -1;
 	return SD_OK;
 }
@@ -498,9 +504,25 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* New connections are refused from here on. MHD_quiesce_daemon of 0.9.75
+ * races with its own epoll threads (both remove the listening socket from
+ * the epoll set, and the loser aborts the process), so the listening
+ * socket is closed under the library instead: an eventfd that never
+ * becomes ready takes its descriptor number, the socket is released (the
+ * kernel refuses new connections and drops it from every epoll set), and
+ * MHD_stop_daemon later closes the eventfd. */
+static void stop_listening(struct sd_server *srv)
+{
+	if (srv->served_fd < 0 || srv->stop_fd < 0)
+		return;
+	if (dup2(srv->stop_fd, srv->served_fd) < 0)
+		return;
+	close(srv->stop_fd);
+	srv->stop_fd = -1;
+}
+
 void sd_daemon_stop(struct sd_server *srv)
 {
-	MHD_socket fd;
 	uint64_t deadline;
 
 	if (srv->daemon == NULL) {
@@ -511,12 +533,13 @@ void sd_daemon_stop(struct sd_server *srv)
 		if (srv->listen_fd >= 0)
 			close(srv->listen_fd);
 		srv->listen_fd = -1;
+		if (srv->stop_fd >= 0)
+			close(srv->stop_fd);
+		srv->stop_fd = -1;
 		return;
 	}
 	__atomic_store_n(&srv->stopping, 1, __ATOMIC_SEQ_CST);
-	fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	stop_listening(srv);
 	deadline = sd_now_ns() + (uint64_t)srv->cfg.drain_s * 1000000000u;
 	while (__atomic_load_n(&srv->in_flight, __ATOMIC_SEQ_CST) > 0 &&
 	    sd_now_ns() < deadline)
@@ -531,6 +554,9 @@ void sd_daemon_stop(struct sd_server *srv)
 	srv->writer = NULL;
 	sd_guard_stop(srv->guard);
 	srv->guard = NULL;
+	if (srv->stop_fd >= 0)
+		close(srv->stop_fd);
+	srv->stop_fd = -1;
 }
 
 static void put_hold(void *arg)

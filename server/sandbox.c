@@ -46,6 +46,8 @@ static const int allowed[] = {
 	SCMP_SYS(epoll_create1), SCMP_SYS(poll), SCMP_SYS(ppoll),
 	SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(eventfd2),
 	SCMP_SYS(pipe2),
+	/* shutdown puts an eventfd where the listening socket was */
+	SCMP_SYS(dup2), SCMP_SYS(dup3),
 	SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(brk),
 	SCMP_SYS(mlock), SCMP_SYS(munlock), SCMP_SYS(getrandom),
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),

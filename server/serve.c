@@ -316,6 +316,8 @@ int sd_serve(int argc, char **argv, int first)
 
 	memset(&srv, 0, sizeof(srv));
 	srv.listen_fd = -1;
+	srv.served_fd = -1;
+	srv.stop_fd = -1;
 	sd_config_defaults(&srv.cfg);
 	if (sd_config_parse(&srv.cfg, argc, argv, first) != SD_OK)
 		return 2;

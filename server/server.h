@@ -35,6 +35,8 @@ struct sd_server {
 	struct sd_ratelimit rate;
 	struct MHD_Daemon *daemon;
 	int listen_fd;                       /* bound before the privilege drop */
+	int served_fd;                       /* its number, once MHD has it */
+	int stop_fd;                         /* an eventfd put in its place */
 	sd_guard *guard;
 	sd_spool *spool;
 	int stopping;                        /* SIGTERM: answers close */

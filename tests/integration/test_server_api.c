@@ -2,6 +2,7 @@
  * status, receipts and idempotent resubmission, the security headers on
  * every response, the limits, and a drain on SIGTERM. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -342,6 +343,21 @@ static void test_sigterm_drains(void **state)
 	pid = s.pid;
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	usleep(300000);
+	/* while it drains, a new connection is refused */
+	{
+		struct sockaddr_in a;
+		int fd2 = socket(AF_INET, SOCK_STREAM, 0);
+
+		assert_true(fd2 >= 0);
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_port = htons((uint16_t)s.port);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		assert_int_not_equal(connect(fd2, (struct sockaddr *)&a,
+		    sizeof(a)), 0);
+		assert_int_equal(errno, ECONNREFUSED);
+		close(fd2);
+	}
 	assert_int_equal(write(fd, env + half, len - half),
 	    (ssize_t)(len - half));
 	got = read(fd, resp, sizeof(resp) - 1);
