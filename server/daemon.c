@@ -153,6 +153,16 @@ static enum MHD_Result first_call(struct sd_req *r, const char *url,
 	size_t max = 0;
 
 	r->route = find_route(url, method, &other);
+	/* stopping: what is in flight finishes, nothing new begins (a
+	 * request that came on a kept-alive connection after the drain began
+	 * could otherwise be stored and lose its answer when the daemon
+	 * stops) */
+	if (__atomic_load_n(&r->srv->stopping, __ATOMIC_SEQ_CST)) {
+		if (r->route == NULL)
+			r->route = other;
+		return refuse_with(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the server is stopping; try again in a minute");
+	}
 	if (r->route == NULL && other != NULL) {
 		r->route = other;
 		return sd_reply_text(r, MHD_HTTP_METHOD_NOT_ALLOWED,
