@@ -43,6 +43,18 @@ Demo channel in $DEMO/ (passphrase of every key: demo):
   stats.key, details.key  the analysts' keys (on an offline machine in real use)
   ack.key                 signs purge acks; receipt.key signs receipts
 MSG
+# Started as root the server reads the keys, then runs as an unprivileged
+# user inside $DEMO (chroot): that user writes the store there.
+set --
+if [ "$(id -u)" = 0 ]; then
+	user=nobody
+	if id sealdrop >/dev/null 2>&1; then user=sealdrop; fi
+	chown "$user" "$DEMO"
+	for f in "$DEMO"/intake.db "$DEMO"/intake.db-wal "$DEMO"/intake.db-shm; do
+		if [ -f "$f" ]; then chown "$user" "$f"; fi
+	done
+	set -- --user "$user"
+fi
 exec "$SERVER" --listen "$LISTEN" --db "$DEMO/intake.db" \
 	--channel "$DEMO/channel.json" --authority "$DEMO/authority.pub" \
-	--receipt-key "$DEMO/receipt.key"
+	--receipt-key "$DEMO/receipt.key" "$@"

@@ -34,16 +34,26 @@ static const struct opt opts[] = {
 	O("connection-limit", OPT_UINT, conn_limit, 65536),
 	O("per-ip-limit", OPT_UINT, per_ip_limit, 65536),
 	O("timeout", OPT_UINT, timeout_s, 3600),
+	O("header-timeout", OPT_UINT, header_timeout_s, 3600),
+	O("min-body-rate", OPT_UINT, min_body_rate, 1u << 30),
 	O("connection-memory", OPT_SIZE, conn_memory, 16u * 1024 * 1024),
 	O("max-envelope", OPT_SIZE, max_envelope, SD_ENVELOPE_MAX),
 	O("max-form", OPT_SIZE, max_form, SD_DEF_FORM_MAX),
 	O("max-inflight", OPT_SIZE, max_inflight, (size_t)1 << 40),
+	O("spool-dir", OPT_STR, spool_dir, 0),
+	O("spool-above", OPT_SIZE, spool_above, SD_ENVELOPE_MAX),
+	O("max-spool", OPT_SIZE, max_spool, (size_t)1 << 46),
+	O("user", OPT_STR, user, 0),
+	O("no-chroot", OPT_FLAG, no_chroot, 0),
+	O("log-requests", OPT_FLAG, log_requests, 0),
+	O("stats-interval", OPT_UINT, stats_s, 86400 * 7),
 	O("rate", OPT_UINT, rate, 10000000),
 	O("burst", OPT_UINT, burst, 10000000),
 	O("max-batch", OPT_UINT, max_batch, 4096),
 	O("drain", OPT_UINT, drain_s, 3600),
 	O("no-sandbox", OPT_FLAG, no_sandbox, 0),
 	O("test-max-pages", OPT_LONG, test_max_pages, 1u << 30),
+	O("test-forbidden-call", OPT_FLAG, test_forbidden_call, 0),
 };
 #undef O
 
@@ -54,6 +64,12 @@ void sd_config_defaults(struct sd_config *c)
 	c->conn_limit = SD_DEF_CONN_LIMIT;
 	c->per_ip_limit = SD_DEF_PER_IP_LIMIT;
 	c->timeout_s = SD_DEF_TIMEOUT_S;
+	c->header_timeout_s = SD_DEF_HEADER_TIMEOUT_S;
+	c->min_body_rate = SD_DEF_MIN_BODY_RATE;
+	c->spool_above = SD_DEF_SPOOL_ABOVE;
+	c->max_spool = SD_DEF_MAX_SPOOL;
+	snprintf(c->user, sizeof(c->user), "%s", SD_DEF_USER);
+	c->stats_s = SD_DEF_STATS_S;
 	c->conn_memory = SD_DEF_CONN_MEMORY;
 	c->max_envelope = SD_ENVELOPE_MAX;
 	c->max_form = SD_DEF_FORM_MAX;

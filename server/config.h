@@ -15,6 +15,21 @@
 #define SD_DEF_CONN_LIMIT 1024u
 #define SD_DEF_PER_IP_LIMIT 64u
 #define SD_DEF_TIMEOUT_S 30u
+/* A client has this long from accept (or from its previous answer) to send
+ * its request headers, and a body must average SD_DEF_MIN_BODY_RATE bytes a
+ * second once that long has passed: libmicrohttpd's own timeout is reset by
+ * every byte. */
+#define SD_DEF_HEADER_TIMEOUT_S 10u
+#define SD_DEF_MIN_BODY_RATE 4096u
+/* API bodies (sealed) larger than this, or arriving when the memory budget
+ * is spent, are spooled to an unnamed file instead of memory. Form bodies
+ * hold plaintext and are never spooled. */
+#define SD_DEF_SPOOL_ABOVE (64u * 1024)
+#define SD_DEF_MAX_SPOOL ((size_t)4 << 30)
+#define SD_DEF_USER "sealdrop"
+/* A line per request would give each submission a precise time in the
+ * journal: counters only, once an hour, unless --log-requests. */
+#define SD_DEF_STATS_S 3600u
 /* From 64 KiB libmicrohttpd maps its connection buffers (and unmaps them)
  * instead of taking them from malloc, where a form body would linger. */
 #define SD_DEF_CONN_MEMORY (64u * 1024)
@@ -44,16 +59,28 @@ struct sd_config {
 	unsigned conn_limit;
 	unsigned per_ip_limit;         /* 0: off */
 	unsigned timeout_s;
+	unsigned header_timeout_s;     /* 0: off */
+	unsigned min_body_rate;        /* bytes per second; 0: off */
 	size_t conn_memory;
 	size_t max_envelope;
 	size_t max_form;
 	size_t max_inflight;           /* bytes of bodies in memory, all together */
+	char spool_dir[SD_CFG_PATH_MAX];   /* default: the directory of db */
+	size_t spool_above;
+	size_t max_spool;              /* bytes of spooled bodies, all together */
+	char user[SD_CFG_PATH_MAX];    /* the user to run as when started as root */
+	int no_chroot;
+	int log_requests;              /* a line per request (off by default) */
+	unsigned stats_s;              /* counters every so many seconds; 0: off */
 	unsigned rate;                 /* 0: off */
 	unsigned burst;
 	unsigned max_batch;
 	unsigned drain_s;
 	int no_sandbox;
 	long test_max_pages;           /* hidden: simulates a full disk */
+	/* hidden: SIGUSR1 makes the main thread call socket(2), which the
+	 * sandbox must refuse; only a signal from the host reaches it */
+	int test_forbidden_call;
 };
 
 void sd_config_defaults(struct sd_config *c);

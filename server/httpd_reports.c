@@ -15,11 +15,43 @@ static size_t reports_max(const struct sd_server *srv)
 	return srv->cfg.max_envelope;
 }
 
+/* Move what is in memory to the spool and go on there. */
+static int to_spool(struct sd_req *r)
+{
+	int rc = SD_OK;
+
+	if (r->body.len > 0)
+		rc = sd_spool_write(r->srv->spool, &r->spool, r->body.data,
+		    r->body.len);
+	sd_buf_free(&r->body);
+	sd_buf_init(&r->body, r->srv->cfg.max_envelope);
+	return rc;
+}
+
+/* In memory while the body is small and the budget allows; on disk when
+ * it is announced or grows past --spool-above, or memory is short: the
+ * envelope is sealed. Memory is counted as the buffer grows (twice the
+ * bytes: the buffer doubles), so a length announced and not sent holds
+ * nothing. */
 static int reports_upload(struct sd_req *r, const char *data, size_t size)
 {
+	const struct sd_config *cfg = &r->srv->cfg;
+	size_t total = r->body.len + r->spool.len + size;
+
+	if (total > cfg->max_envelope)
+		return SD_E_TOOBIG;
 	if (r->body.max == 0)
-		sd_buf_init(&r->body, r->srv->cfg.max_envelope);
-	return sd_buf_add(&r->body, data, size);
+		sd_buf_init(&r->body, cfg->max_envelope);
+	if (r->spool.reserved == 0 && total <= cfg->spool_above &&
+	    (r->content_length == UINT64_MAX ||
+	    r->content_length <= cfg->spool_above) &&
+	    sd_req_reserve(r, 2 * size))
+		return sd_buf_add(&r->body, data, size);
+	if (r->srv->spool == NULL || cfg->max_spool == 0)
+		return SD_E_NOMEM;
+	if (r->spool.reserved == 0 && to_spool(r) != SD_OK)
+		return SD_E_NOMEM;
+	return sd_spool_write(r->srv->spool, &r->spool, data, size);
 }
 
 static const char *envelope_problem(int rc)
@@ -89,6 +121,8 @@ static const sd_channel *channel_of(const struct sd_server *srv,
 static enum MHD_Result reports_finish(struct sd_req *r)
 {
 	struct sd_envelope_view v;
+	const uint8_t *env = NULL;
+	size_t len = 0;
 	int rc;
 
 	if (__atomic_load_n(&r->put_state, __ATOMIC_ACQUIRE) == SD_PUT_DONE)
@@ -99,17 +133,26 @@ static enum MHD_Result reports_finish(struct sd_req *r)
 	if (r->upload_err != SD_OK)
 		return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "the server is busy; try again in a minute");
-	if (r->body.len == 0)
+	if (r->spool.len > 0) {
+		if (sd_spool_map(&r->spool, &env) != SD_OK)
+			return sd_reply_text(r, MHD_HTTP_SERVICE_UNAVAILABLE,
+			    "the server is busy; try again in a minute");
+		len = r->spool.len;
+	} else {
+		env = r->body.data;
+		len = r->body.len;
+	}
+	if (len == 0)
 		return sd_reply_text(r, MHD_HTTP_BAD_REQUEST,
 		    "send the sealed envelope as the request body");
-	rc = sd_envelope_parse(r->body.data, r->body.len, &v);
+	rc = sd_envelope_parse(env, len, &v);
 	if (rc == SD_OK)
 		rc = sd_envelope_check_channel(&v, channel_of(r->srv, &v));
 	if (rc != SD_OK)
 		return bad_envelope(r, rc);
-	r->put.item.env = r->body.data;
-	r->put.item.len = r->body.len;
-	sd_receipt_id(r->put.item.receipt, r->body.data, r->body.len);
+	r->put.item.env = env;
+	r->put.item.len = len;
+	sd_receipt_id(r->put.item.receipt, env, len);
 	sd_today(r->put.item.day);
 	sd_req_store(r);
 	return MHD_YES;
@@ -120,6 +163,7 @@ const struct sd_route sd_route_reports = {
 	.path = "/api/v1/reports",
 	.log_name = "/api/v1/reports",
 	.max_body = reports_max,
+	.own_accounting = 1,
 	.upload = reports_upload,
 	.finish = reports_finish,
 };

@@ -99,6 +99,8 @@ static int body_reserve(struct submit *s, size_t need, size_t max)
 
 	if (need <= s->cap)
 		return SD_OK;
+	if (need > max)
+		return SD_E_TOOBIG;
 	while (cap < need)
 		cap = cap > max / 2 ? max : cap * 2;
 	n = sd_secret_alloc(cap);
@@ -126,16 +128,12 @@ static int submit_upload(struct sd_req *r, const char *data, size_t size)
 			return SD_E_NOMEM;
 		r->ctx = s;
 		/* the size said up front was checked against max already;
-		 * a post without attachments fits a pooled block */
-		if (r->content_length == UINT64_MAX ||
-		    r->content_length <= SD_SECRET_BLOCK) {
-			s->cap = SD_SECRET_BLOCK;
-			s->body = sd_secret_block_get();
-			s->pooled = 1;
-		} else {
-			s->cap = (size_t)r->content_length;
-			s->body = sd_secret_alloc(s->cap);
-		}
+		 * the body starts in a pooled block and grows as it arrives
+		 * (sodium_malloc touches every page it gives): a client that
+		 * announces 50 MB and sends slowly holds what it sent */
+		s->cap = SD_SECRET_BLOCK;
+		s->body = sd_secret_block_get();
+		s->pooled = 1;
 		if (s->body == NULL) {
 			s->cap = 0;
 			s->pooled = 0;
@@ -144,7 +142,8 @@ static int submit_upload(struct sd_req *r, const char *data, size_t size)
 	}
 	if (size > max || s->len > max - size)
 		return SD_E_TOOBIG;
-	rc = body_reserve(s, s->len + size, max);
+	rc = body_reserve(s, s->len + size,
+	    r->content_length < max ? (size_t)r->content_length : max);
 	if (rc != SD_OK)
 		return rc;
 	memcpy(s->body + s->len, data, size);
@@ -426,6 +425,8 @@ const struct sd_route sd_route_submit = {
 	.html = 1,
 	.log_name = "/submit",
 	.max_body = submit_max,
+	/* the body grows by doubling; then attachments and envelope */
+	.mem_factor = 2,
 	.upload = submit_upload,
 	.finish = submit_finish,
 	.cleanup = submit_cleanup,

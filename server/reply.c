@@ -57,6 +57,10 @@ static enum MHD_Result queue(struct sd_req *r, unsigned status,
 		MHD_destroy_response(resp);
 		return MHD_NO;
 	}
+	/* stopping: this answer is the connection's last */
+	if (__atomic_load_n(&r->srv->stopping, __ATOMIC_SEQ_CST))
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED && r->route != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    strcmp(r->route->method, "GET") == 0 ? "GET, HEAD" :

@@ -32,7 +32,8 @@ static const int allowed[] = {
 	SCMP_SYS(close), SCMP_SYS(openat), SCMP_SYS(fstat),
 	SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fcntl),
 	SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),
-	SCMP_SYS(unlink), SCMP_SYS(access), SCMP_SYS(getcwd),
+	SCMP_SYS(unlink), SCMP_SYS(unlinkat), SCMP_SYS(access),
+	SCMP_SYS(getcwd),
 	/* SQLite sets the mode of a -wal or -shm it recreates */
 	SCMP_SYS(fchmod),
 	SCMP_SYS(readlink), SCMP_SYS(geteuid), SCMP_SYS(getpid),
@@ -45,6 +46,8 @@ static const int allowed[] = {
 	SCMP_SYS(epoll_create1), SCMP_SYS(poll), SCMP_SYS(ppoll),
 	SCMP_SYS(select), SCMP_SYS(pselect6), SCMP_SYS(eventfd2),
 	SCMP_SYS(pipe2),
+	/* shutdown puts an eventfd where the listening socket was */
+	SCMP_SYS(dup2), SCMP_SYS(dup3),
 	SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(brk),
 	SCMP_SYS(mlock), SCMP_SYS(munlock), SCMP_SYS(getrandom),
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep),

@@ -5,13 +5,18 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sodium.h>
+#include <sqlite3.h>
 
+#include "privdrop.h"
 #include "sandbox.h"
 #include "sd_err.h"
 #include "server.h"
@@ -132,24 +137,59 @@ static int load_web(struct sd_server *srv)
 	return sd_static_load(srv->cfg.static_dir, &srv->files);
 }
 
-static int open_store(struct sd_server *srv)
+static int open_store(struct sd_server *srv, const char *path)
 {
 	int rc;
 
-	rc = sd_store_open(srv->cfg.db, &srv->store);
+	rc = sd_store_open(path, &srv->store);
 	if (rc == SD_OK)
 		rc = sd_store_set_channel(srv->store,
 		    sd_channel_id(srv->channel),
 		    sd_channel_ack_pk(srv->channel));
 	if (rc == SD_OK && srv->cfg.test_max_pages > 0)
 		rc = sd_store_limit_pages(srv->store, srv->cfg.test_max_pages);
+	if (rc != SD_OK && access(path, W_OK) != 0 && errno == EROFS) {
+		fprintf(stderr, "sealdrop-server: the store %s is on a "
+		    "read-only file system; nothing was changed: make it "
+		    "writable and start again\n", srv->cfg.db);
+		return rc;
+	}
 	if (rc != SD_OK) {
 		fprintf(stderr, "sealdrop-server: cannot open the store %s: "
-		    "%s; check the path and that it is a sealdrop store\n",
-		    srv->cfg.db, sd_strerror(rc));
+		    "%s; check the path, that it is a sealdrop store and that "
+		    "the user the server runs as may write it and its "
+		    "directory\n", srv->cfg.db, sd_strerror(rc));
 		return rc;
 	}
 	return sd_writer_start(srv->store, srv->cfg.max_batch, &srv->writer);
+}
+
+/* The spool directory is opened before the drop (it may lie outside the
+ * data directory) and tried after it, as the user that will write it. */
+static int open_spool(struct sd_server *srv, const struct sd_priv *priv)
+{
+	const char *dir = srv->cfg.spool_dir[0] != '\0' ? srv->cfg.spool_dir :
+	    priv->dir;
+
+	if (sd_spool_open(dir, srv->cfg.max_spool, &srv->spool) != SD_OK) {
+		fprintf(stderr, "sealdrop-server: cannot open the spool "
+		    "directory %s: %s; give --spool-dir\n", dir, strerror(errno));
+		return SD_E_IO;
+	}
+	return SD_OK;
+}
+
+static int check_spool(struct sd_server *srv, const struct sd_priv *priv)
+{
+	if (srv->cfg.max_spool == 0 || sd_spool_check(srv->spool))
+		return SD_OK;
+	fprintf(stderr, "sealdrop-server: cannot make a file in the spool "
+	    "directory %s%s%s (%s); make it writable for the server's user "
+	    "or give --spool-dir (or --max-spool 0)\n",
+	    srv->cfg.spool_dir[0] != '\0' ? srv->cfg.spool_dir : priv->dir,
+	    priv->root ? " as user " : "", priv->root ? priv->user : "",
+	    strerror(errno));
+	return SD_E_IO;
 }
 
 static int channel_response(struct sd_server *srv)
@@ -174,6 +214,7 @@ static void teardown(struct sd_server *srv)
 	if (srv->channel_resp != NULL)
 		MHD_destroy_response(srv->channel_resp);
 	sd_static_free(srv->files);
+	sd_spool_close(srv->spool);
 	sd_web_free(srv->web);
 	sd_seckey_free(srv->receipt_key);
 	sd_channel_free(srv->channel);
@@ -181,9 +222,30 @@ static void teardown(struct sd_server *srv)
 	sd_ratelimit_destroy(&srv->rate);
 }
 
+/* Past the open-file limit libmicrohttpd cannot accept: say so at once. */
+static void warn_files(const struct sd_config *c)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < sd_daemon_files(c))
+		fprintf(stderr, "sealdrop-server: only %llu open files are "
+		    "allowed, fewer than --connection-limit %u needs (%u); "
+		    "raise the limit (LimitNOFILE=) or lower "
+		    "--connection-limit\n", (unsigned long long)rl.rlim_cur,
+		    c->conn_limit, sd_daemon_files(c));
+}
+
+/* Everything that needs root, or a path outside the data directory, comes
+ * before the drop: the channel, the keys, the templates and static files
+ * (all read into memory), the listening socket, the spool directory. The
+ * store is opened after it, so that its files belong to the user. */
 static int start(struct sd_server *srv, uint16_t *port)
 {
 	const struct sd_config *c = &srv->cfg;
+	struct sd_priv priv;
+	char db[SD_CFG_PATH_MAX];
+	unsigned char seed = 0;
 	int rc;
 
 	if ((rc = require(c->db, "db")) != SD_OK ||
@@ -191,13 +253,26 @@ static int start(struct sd_server *srv, uint16_t *port)
 	    (rc = require(c->authority, "authority")) != SD_OK ||
 	    (rc = require(c->receipt_key, "receipt-key")) != SD_OK)
 		return rc;
+	if ((rc = sd_priv_prepare(&priv, c->user, c->db, c->no_chroot)) !=
+	    SD_OK)
+		return rc;
 	if ((rc = load_channel(srv)) != SD_OK ||
 	    (rc = load_receipt_key(srv)) != SD_OK ||
 	    (rc = load_web(srv)) != SD_OK ||
 	    (rc = channel_response(srv)) != SD_OK ||
-	    (rc = open_store(srv)) != SD_OK)
+	    (rc = sd_daemon_bind(srv, port)) != SD_OK ||
+	    (rc = open_spool(srv, &priv)) != SD_OK)
 		return rc;
-	return sd_daemon_start(srv, port);
+	sd_priv_limits(sd_daemon_files(c), c->max_inflight + (64u << 20));
+	warn_files(c);
+	/* SQLite seeds its generator from /dev/urandom, absent after chroot */
+	sqlite3_randomness(1, &seed);
+	if ((rc = sd_priv_path(&priv, c->db, db, sizeof(db))) != SD_OK ||
+	    (rc = sd_priv_drop(&priv)) != SD_OK ||
+	    (rc = open_store(srv, db)) != SD_OK ||
+	    (rc = check_spool(srv, &priv)) != SD_OK)
+		return rc;
+	return sd_daemon_start(srv);
 }
 
 static void print_url(const struct sd_config *c, uint16_t port)
@@ -213,6 +288,26 @@ static void print_url(const struct sd_config *c, uint16_t port)
 	fflush(stdout);
 }
 
+/* The signal that ends serving; meanwhile the counters, now and then. */
+static int wait_signal(struct sd_server *srv, const sigset_t *sigs)
+{
+	struct timespec ts = { (time_t)srv->cfg.stats_s, 0 };
+	int sig;
+
+	for (;;) {
+		if (srv->cfg.stats_s == 0) {
+			if (sigwait(sigs, &sig) == 0)
+				return sig;
+			continue;
+		}
+		sig = sigtimedwait(sigs, NULL, &ts);
+		if (sig > 0)
+			return sig;
+		if (errno == EAGAIN)
+			sd_daemon_log_counters(srv);
+	}
+}
+
 int sd_serve(int argc, char **argv, int first)
 {
 	struct sd_server srv;
@@ -222,6 +317,9 @@ int sd_serve(int argc, char **argv, int first)
 	int rc;
 
 	memset(&srv, 0, sizeof(srv));
+	srv.listen_fd = -1;
+	srv.served_fd = -1;
+	srv.stop_fd = -1;
 	sd_config_defaults(&srv.cfg);
 	if (sd_config_parse(&srv.cfg, argc, argv, first) != SD_OK)
 		return 2;
@@ -230,6 +328,8 @@ int sd_serve(int argc, char **argv, int first)
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	if (srv.cfg.test_forbidden_call)
+		sigaddset(&sigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	rc = start(&srv, &port);
@@ -242,9 +342,19 @@ int sd_serve(int argc, char **argv, int first)
 		goto out;
 	}
 	print_url(&srv.cfg, port);
-	sigwait(&sigs, &sig);
+	sig = wait_signal(&srv, &sigs);
+	if (sig == SIGUSR1) {
+		/* the test hook: a call the sandbox must refuse (it ends the
+		 * process before this returns) */
+		rc = socket(AF_INET, SOCK_STREAM, 0);
+		fprintf(stderr, "sealdrop-server: the sandbox let socket(2) "
+		    "through (%d)\n", rc);
+		rc = SD_E_INVAL;
+		goto out;
+	}
 	fprintf(stderr, "sealdrop-server: stopping; finishing the requests "
 	    "in flight\n");
+	sd_daemon_log_counters(&srv);
 out:
 	teardown(&srv);
 	return rc == SD_OK ? 0 : 1;

@@ -12,10 +12,12 @@
 
 #include "config.h"
 #include "form.h"
+#include "guard.h"
 #include "ratelimit.h"
 #include "sd_buf.h"
 #include "sd_channel.h"
 #include "sd_keys.h"
+#include "spool.h"
 #include "store.h"
 #include "writer.h"
 
@@ -32,11 +34,21 @@ struct sd_server {
 	struct sd_static *files;
 	struct sd_ratelimit rate;
 	struct MHD_Daemon *daemon;
+	int listen_fd;                       /* bound before the privilege drop */
+	int served_fd;                       /* its number, once MHD has it */
+	int stop_fd;                         /* an eventfd put in its place */
+	sd_guard *guard;
+	sd_spool *spool;
+	int stopping;                        /* SIGTERM: answers close */
 	struct MHD_Response *channel_resp;   /* the descriptor as loaded */
 	/* requests between their first byte and their completion */
 	unsigned long in_flight;
 	/* bytes of request bodies in memory, against cfg.max_inflight */
 	size_t body_bytes;
+	/* answers to submissions (POST) since the last counters line, by
+	 * class: no time, no route detail */
+	unsigned long n_stored, n_refused, n_busy, n_lost;
+	unsigned long cuts_logged;     /* guard cuts at the last line */
 };
 
 struct sd_req;
@@ -49,6 +61,11 @@ struct sd_route {
 	const char *log_name;      /* what the log line shows */
 	/* the largest body the route takes; 0: none */
 	size_t (*max_body)(const struct sd_server *srv);
+	/* the upload counts its own memory (sd_req_reserve); otherwise each
+	 * byte is counted mem_factor times as it arrives, and as many again
+	 * when the body is complete (what the handler will copy) */
+	int own_accounting;
+	unsigned mem_factor;
 	/* one piece of the body; SD_E_TOOBIG makes the answer 413 */
 	int (*upload)(struct sd_req *r, const char *data, size_t size);
 	/* the body is complete (again after a resume): queue the reply */
@@ -70,11 +87,15 @@ struct sd_req {
 	uint64_t content_length;   /* UINT64_MAX when absent */
 	unsigned refuse;           /* 413 or 503 decided while reading the body */
 	size_t reserved;           /* of srv->body_bytes */
+	size_t received;           /* body bytes that arrived */
+	int body_done;             /* the whole body has arrived */
+	void *guard_rec;           /* the connection in the guard */
 	size_t dropped;            /* body bytes past the limit, not kept */
 	int upload_err;            /* an sd_err from upload, answered 400 */
 	int put_state;             /* enum sd_put_state, shared with the writer */
 	struct sd_put put;
 	sd_buf body;               /* raw body of API routes */
+	struct sd_spool_file spool; /* or there, when large or memory is short */
 	void *ctx;                 /* route state, freed by route->cleanup */
 };
 
@@ -110,6 +131,10 @@ enum MHD_Result sd_reply_error_page(struct sd_req *r, unsigned status,
     const char *lang);
 int sd_security_headers(struct MHD_Response *resp);
 
+/* Count n more bytes of this request in memory against --max-inflight;
+ * 0 when they do not fit. Given back when the request ends. */
+int sd_req_reserve(struct sd_req *r, size_t n);
+
 /* Queue the envelope in r->put for storage and suspend the connection;
  * the writer resumes it once the row is durable (r->put_state DONE). */
 void sd_req_store(struct sd_req *r);
@@ -121,8 +146,16 @@ int sd_sign_receipt(const struct sd_server *srv, const char *receipt,
 /* Page language for the web routes. */
 const char *sd_req_lang(struct sd_req *r);
 
-/* Daemon (daemon.c). */
-int sd_daemon_start(struct sd_server *srv, uint16_t *port);
+/* Write the counters line (and reset the counters) when anything
+ * happened since the last one. */
+void sd_daemon_log_counters(struct sd_server *srv);
+
+/* Daemon (daemon.c). Bind the listening socket (before the privilege
+ * drop: the port may be below 1024), then serve on it. */
+int sd_daemon_bind(struct sd_server *srv, uint16_t *port);
+int sd_daemon_start(struct sd_server *srv);
+/* Open files the configured load needs. */
+unsigned sd_daemon_files(const struct sd_config *cfg);
 /* Stop taking connections, let requests in flight finish (up to the drain
  * time), commit what is queued, stop. */
 void sd_daemon_stop(struct sd_server *srv);

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -125,6 +126,24 @@ void h_make_keys(const char *dir, const char *expires)
 	}
 }
 
+int h_has_arg(const char *const argv[], const char *arg)
+{
+	size_t i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		if (strcmp(argv[i], arg) == 0)
+			return 1;
+	return 0;
+}
+
+void h_give_dir(const char *dir, const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+
+	assert_non_null(pw);
+	assert_int_equal(chown(dir, pw->pw_uid, pw->pw_gid), 0);
+}
+
 static int listening(struct h_server *s)
 {
 	static const char tag[] = "listening on http://127.0.0.1:";
@@ -161,6 +180,12 @@ static void track(pid_t pid, int on)
 			return;
 		}
 	}
+}
+
+void h_reaped(struct h_server *s)
+{
+	track(s->pid, 0);
+	s->pid = 0;
 }
 
 int h_teardown(void **state)
@@ -213,8 +238,14 @@ int h_start(struct h_server *s, const char *dir, const char *db,
 	argv[n++] = rk;
 	argv[n++] = h_s("--templates");
 	argv[n++] = tmpl;
-	for (i = 0; extra != NULL && extra[i] != NULL && n < 62; i++)
+	for (i = 0; extra != NULL && extra[i] != NULL && n < 60; i++)
 		argv[n++] = (char *)(uintptr_t)extra[i];
+	if (geteuid() == 0 && !h_has_arg(extra, "--user")) {
+		/* root (as in CI) must name the user to become */
+		h_give_dir(".", H_USER);
+		argv[n++] = h_s("--user");
+		argv[n++] = h_s(H_USER);
+	}
 	argv[n] = NULL;
 	envs[e++] = pass_env[0];
 	for (i = 0; env != NULL && env[i] != NULL && e < 15; i++)
@@ -501,4 +532,202 @@ void h_fresh_db(const char *db)
 	unlink(p);
 	snprintf(p, sizeof(p), "%s-shm", db);
 	unlink(p);
+}
+
+uint64_t h_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+struct h_slot {
+	CURL *h;
+	uint8_t *env;
+	size_t len;
+	uint64_t t0;
+	sd_buf body;
+};
+
+static void slot_arm(struct h_load *l, struct h_slot *s, const char *url)
+{
+	free(s->env);
+	s->env = NULL;
+	h_envelope(l->ch, 0, &s->env, &s->len);
+	sd_buf_free(&s->body);
+	sd_buf_init(&s->body, 4096);
+	curl_easy_reset(s->h);
+	curl_easy_setopt(s->h, CURLOPT_URL, url);
+	curl_easy_setopt(s->h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(s->h, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(s->h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(s->h, CURLOPT_WRITEDATA, &s->body);
+	curl_easy_setopt(s->h, CURLOPT_POSTFIELDS, s->env);
+	curl_easy_setopt(s->h, CURLOPT_POSTFIELDSIZE, (long)s->len);
+	s->t0 = h_now_ms();
+}
+
+static void load_done(struct h_load *l, struct h_slot *s, CURLcode res)
+{
+	char want[SD_RECEIPT_LEN + 1];
+	const char *p = NULL;
+	long status = 0;
+
+	if (res == CURLE_COULDNT_CONNECT) {
+		l->refused++;
+		return;
+	}
+	if (res != CURLE_OK) {
+		if (l->cut == 0 || s->t0 < l->cut_first_started)
+			l->cut_first_started = s->t0;
+		l->cut++;
+		return;
+	}
+	curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 201 && status != 200) {
+		l->other++;
+		return;
+	}
+	sd_receipt_id(want, s->env, s->len);
+	p = s->body.data != NULL ? strstr((const char *)s->body.data,
+	    "\"receipt\":\"") : NULL;
+	if (p == NULL || strncmp(p + 11, want, SD_RECEIPT_LEN) != 0) {
+		l->wrong++;
+		return;
+	}
+	if (l->n_acks == l->cap_acks) {
+		l->cap_acks = l->cap_acks ? 2 * l->cap_acks : 1024;
+		l->acks = realloc(l->acks, l->cap_acks * sizeof(*l->acks));
+		if (l->acks == NULL)
+			abort();
+	}
+	memcpy(l->acks[l->n_acks].receipt, want, sizeof(want));
+	l->acks[l->n_acks].started_ms = s->t0;
+	l->n_acks++;
+}
+
+static void *load_main(void *arg)
+{
+	struct h_load *l = arg;
+	struct h_slot *slots = calloc(l->conns, sizeof(*slots));
+	CURLM *m = curl_multi_init();
+	CURLMsg *msg = NULL;
+	char url[128];
+	int active = 0;
+	int left = 0;
+	unsigned i;
+
+	if (slots == NULL || m == NULL)
+		abort();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%u/api/v1/reports",
+	    l->srv->port);
+	for (i = 0; i < l->conns; i++) {
+		slots[i].h = curl_easy_init();
+		sd_buf_init(&slots[i].body, 4096);
+		slot_arm(l, &slots[i], url);
+		curl_multi_add_handle(m, slots[i].h);
+	}
+	while (!__atomic_load_n(&l->stop, __ATOMIC_SEQ_CST)) {
+		curl_multi_perform(m, &active);
+		while ((msg = curl_multi_info_read(m, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			for (i = 0; i < l->conns &&
+			    slots[i].h != msg->easy_handle; i++)
+				;
+			if (i == l->conns)
+				continue;
+			load_done(l, &slots[i], msg->data.result);
+			curl_multi_remove_handle(m, slots[i].h);
+			slot_arm(l, &slots[i], url);
+			curl_multi_add_handle(m, slots[i].h);
+		}
+		curl_multi_poll(m, NULL, 0, 20, NULL);
+	}
+	for (i = 0; i < l->conns; i++) {
+		curl_multi_remove_handle(m, slots[i].h);
+		curl_easy_cleanup(slots[i].h);
+		free(slots[i].env);
+		sd_buf_free(&slots[i].body);
+	}
+	curl_multi_cleanup(m);
+	free(slots);
+	return NULL;
+}
+
+void h_load_start(struct h_load *l, const struct h_server *s,
+    const sd_channel *ch, unsigned conns)
+{
+	struct h_ack *keep = l->acks;
+	size_t n = l->n_acks, cap = l->cap_acks;
+
+	/* acks of earlier runs are kept: a load goes on across restarts */
+	memset(l, 0, sizeof(*l));
+	l->acks = keep;
+	l->n_acks = n;
+	l->cap_acks = cap;
+	l->srv = s;
+	l->ch = ch;
+	l->conns = conns;
+	assert_int_equal(pthread_create(&l->thread, NULL, load_main, l), 0);
+}
+
+void h_load_stop(struct h_load *l)
+{
+	__atomic_store_n(&l->stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(l->thread, NULL);
+}
+
+void h_load_free(struct h_load *l)
+{
+	free(l->acks);
+	memset(l, 0, sizeof(*l));
+}
+
+void h_assert_chain(const char *db)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	uint8_t chain[32];
+	char hex[65];
+	long long seq = 0;
+	crypto_generichash_state g;
+
+	memset(chain, 0, sizeof(chain));
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT seq, receipt, envelope, "
+	    "chain FROM envelopes ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char rid[SD_RECEIPT_LEN + 1];
+
+		assert_int_equal(sqlite3_column_int64(st, 0), ++seq);
+		sd_receipt_id(rid, sqlite3_column_blob(st, 2),
+		    (size_t)sqlite3_column_bytes(st, 2));
+		assert_string_equal(rid, (const char *)sqlite3_column_text(st,
+		    1));
+		crypto_generichash_init(&g, NULL, 0, 32);
+		crypto_generichash_update(&g, chain, 32);
+		crypto_generichash_update(&g, (const uint8_t *)rid,
+		    SD_RECEIPT_LEN);
+		crypto_generichash_final(&g, chain, 32);
+		assert_int_equal(sqlite3_column_bytes(st, 3), 32);
+		assert_memory_equal(sqlite3_column_blob(st, 3), chain, 32);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE "
+	    "key='last_seq'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(strtoll((const char *)sqlite3_column_text(st, 0),
+	    NULL, 10), seq);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE "
+	    "key='last_chain'", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	sd_hex_encode(hex, sizeof(hex), chain, 32);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), hex);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
 }

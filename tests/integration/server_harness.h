@@ -6,12 +6,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <sys/types.h>
 
 #include "sd_buf.h"
 #include "sd_channel.h"
+#include "sd_envelope.h"
 
 #define H_PASS "integration-test-passphrase"
+/* Started as root (as in CI), the server runs as this user. */
+#define H_USER "nobody"
 
 /* argv wants char *; the strings are never written */
 static inline char *h_s(const char *s)
@@ -45,8 +49,14 @@ void h_make_keys(const char *dir, const char *expires);
  * once it listens; otherwise the exit status (the server refused). */
 int h_start(struct h_server *s, const char *dir, const char *db,
     const char *const extra[], const char *const env[]);
+/* 1 when argv (NULL-terminated, may be NULL) holds arg */
+int h_has_arg(const char *const argv[], const char *arg);
+/* chown dir to user: where a server started as root may write */
+void h_give_dir(const char *dir, const char *user);
 /* cmocka teardown: kill every server a failed test left running */
 int h_teardown(void **state);
+/* The test has waited for s itself: forget it. */
+void h_reaped(struct h_server *s);
 /* SIGTERM, then wait: the exit status (-1 on a signal or a timeout). */
 int h_stop(struct h_server *s);
 
@@ -78,3 +88,37 @@ void h_fresh_db(const char *db);
 long long h_db_count(const char *db, const char *sql);
 
 #endif
+
+/* A load of distinct envelopes on conns keep-alive connections, in a
+ * thread, until h_load_stop. Every receipt the server gave back (201 or
+ * 200, checked against the envelope) is kept. */
+struct h_ack {
+	char receipt[SD_RECEIPT_LEN + 1];
+	uint64_t started_ms;    /* when its request began (monotonic) */
+};
+
+struct h_load {
+	const struct h_server *srv;
+	const sd_channel *ch;
+	unsigned conns;
+	int stop;
+	pthread_t thread;
+	struct h_ack *acks;
+	size_t n_acks;
+	size_t cap_acks;
+	unsigned long refused;      /* no connection */
+	unsigned long cut;          /* connection lost before the answer */
+	uint64_t cut_first_started; /* earliest start of a cut request */
+	unsigned long other;        /* another status */
+	unsigned long wrong;        /* a receipt that is not the envelope's */
+};
+
+void h_load_start(struct h_load *l, const struct h_server *s,
+    const sd_channel *ch, unsigned conns);
+void h_load_stop(struct h_load *l);
+void h_load_free(struct h_load *l);
+uint64_t h_now_ms(void);
+
+/* The store's rows chain from zero: seq 1..n, each chain hash the
+ * BLAKE2b of the previous and the receipt, the meta head on the last. */
+void h_assert_chain(const char *db);

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,12 +303,22 @@ h_server_start(struct h_server *s, const char *db, const char *channel)
 	const char *argv[] = { h_bin("server/sealdrop-server"), "--listen",
 		listen, "--db", db, "--channel", channel, "--authority", "A.pub",
 		"--receipt-key", "receipt.key", "--rate", "100000", "--burst",
-		"100000", NULL };
+		"100000", NULL, NULL, NULL };
+	struct passwd *pw = NULL;
 	const char *env[] = { "SEALDROP_PASSPHRASE=" H_PASS, NULL };
 	int i, st = 0;
 	pid_t pid;
 
 	assert_int_equal(access(argv[0], X_OK), 0);
+	if (geteuid() == 0) {
+		/* started as root the server becomes an unprivileged user,
+		 * who must be able to write the store's directory */
+		pw = getpwnam("nobody");
+		assert_non_null(pw);
+		assert_int_equal(chown(".", pw->pw_uid, pw->pw_gid), 0);
+		argv[15] = "--user";
+		argv[16] = "nobody";
+	}
 	s->port = h_free_port();
 	snprintf(listen, sizeof(listen), "127.0.0.1:%u", s->port);
 	snprintf(s->url, sizeof(s->url), "http://127.0.0.1:%u", s->port);

@@ -2,6 +2,7 @@
  * status, receipts and idempotent resubmission, the security headers on
  * every response, the limits, and a drain on SIGTERM. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -342,6 +343,21 @@ static void test_sigterm_drains(void **state)
 	pid = s.pid;
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	usleep(300000);
+	/* while it drains, a new connection is refused */
+	{
+		struct sockaddr_in a;
+		int fd2 = socket(AF_INET, SOCK_STREAM, 0);
+
+		assert_true(fd2 >= 0);
+		memset(&a, 0, sizeof(a));
+		a.sin_family = AF_INET;
+		a.sin_port = htons((uint16_t)s.port);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		assert_int_not_equal(connect(fd2, (struct sockaddr *)&a,
+		    sizeof(a)), 0);
+		assert_int_equal(errno, ECONNREFUSED);
+		close(fd2);
+	}
 	assert_int_equal(write(fd, env + half, len - half),
 	    (ssize_t)(len - half));
 	got = read(fd, resp, sizeof(resp) - 1);
@@ -357,21 +373,27 @@ static void test_sigterm_drains(void **state)
 }
 
 /* Bodies held in memory are bounded for all connections together: past
- * the budget the server answers 503 and keeps serving. */
+ * the budget a body that may not be spooled is answered 503 and the server
+ * keeps serving; a sealed API body goes to the spool instead, within its
+ * own budget. */
 static void test_inflight_budget(void **state)
 {
-	static const char *const tight[] = { "--max-inflight", "8192", NULL };
+	static const char *const tight[] = { "--max-inflight", "8192",
+	    "--max-spool", "0", NULL };
+	static const char *const spooled[] = { "--max-inflight", "8192",
+	    "--max-spool", "30000", NULL };
 	struct h_server s;
 	struct h_resp r;
 	sd_channel *ch = h_channel(KEYS);
-	uint8_t *env = NULL, *big = NULL;
-	size_t len = 0, biglen = 0;
+	uint8_t *env = NULL, *big = NULL, *bigger = NULL;
+	size_t len = 0, biglen = 0, biggerlen = 0;
 
 	(void)state;
 	h_fresh_db("inflight.db");
 	assert_int_equal(h_start(&s, KEYS, "inflight.db", tight, NULL), 0);
 	h_envelope(ch, 0, &env, &len);
 	h_envelope(ch, 20000, &big, &biglen);
+	h_envelope(ch, 40000, &bigger, &biggerlen);
 	h_http(&s, "POST", "/api/v1/reports", OCTETS, big, biglen, NULL, &r);
 	assert_int_equal(r.status, 503);
 	h_assert_security_headers(&r);
@@ -384,8 +406,27 @@ static void test_inflight_budget(void **state)
 	assert_int_equal(r.status, 200);
 	h_resp_free(&r);
 	assert_int_equal(h_stop(&s), 0);
+
+	/* with a spool the large one is taken from disk; one over the spool's
+	 * budget is 503, and nothing of either stays in the directory */
+	assert_int_equal(h_start(&s, KEYS, "inflight.db", spooled, NULL), 0);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, big, biglen, NULL, &r);
+	assert_int_equal(r.status, 201);
+	h_resp_free(&r);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, bigger, biggerlen, NULL,
+	    &r);
+	assert_int_equal(r.status, 503);
+	h_resp_free(&r);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, big, biglen, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	assert_int_equal(system("ls -a | grep -q '^\\.spool-'"), 256);
+	assert_int_equal(h_db_count("inflight.db",
+	    "SELECT count(*) FROM envelopes"), 2);
 	free(env);
 	free(big);
+	free(bigger);
 	sd_channel_free(ch);
 }
 
@@ -405,6 +446,12 @@ static void test_store_locked(void **state)
 	(void)state;
 	h_fresh_db("locked.db");
 	assert_int_equal(h_start(&s, KEYS, "locked.db", NULL, NULL), 0);
+	/* one stored before the lock: it must come through untouched */
+	h_envelope(ch, 0, &env, &len);
+	h_http(&s, "POST", "/api/v1/reports", OCTETS, env, len, NULL, &r);
+	assert_int_equal(r.status, 201);
+	h_resp_free(&r);
+	free(env);
 	h_envelope(ch, 0, &env, &len);
 	assert_int_equal(sqlite3_open("locked.db", &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
@@ -421,6 +468,12 @@ static void test_store_locked(void **state)
 	assert_int_equal(r.status, 201);
 	h_resp_free(&r);
 	assert_int_equal(h_stop(&s), 0);
+	/* nothing lost, nothing half-written */
+	assert_int_equal(h_db_count("locked.db",
+	    "SELECT count(*) FROM envelopes"), 2);
+	assert_int_equal(h_db_count("locked.db", "SELECT count(*) FROM "
+	    "pragma_integrity_check WHERE integrity_check='ok'"), 1);
+	h_assert_chain("locked.db");
 	free(env);
 	sd_channel_free(ch);
 }

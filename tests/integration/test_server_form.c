@@ -339,6 +339,8 @@ static void assert_no_canary(const char *path, const char *const *canary,
 	}
 }
 
+static const char *const log_on[] = { "--log-requests", NULL };
+
 static void test_privacy(void **state)
 {
 	static const char *const canary[] = {
@@ -359,7 +361,8 @@ static void test_privacy(void **state)
 
 	(void)state;
 	h_fresh_db("priv.db");
-	assert_int_equal(h_start(&s, KEYS, "priv.db", NULL, NULL), 0);
+	/* with the request log on: even then no canary, no address */
+	assert_int_equal(h_start(&s, KEYS, "priv.db", log_on, NULL), 0);
 	for (i = 0; i < 3; i++) {
 		assert_int_equal(mime_post(&s, "/submit?lang=en", text, 2, &f, 1,
 		    &b), 200);
