@@ -83,12 +83,22 @@ function makeKeys(dir) {
     '--expires', expires, '--out', path.join(dir, 'channel.json'), '--force']);
 }
 
+// Started as root the server runs as another user, chrooted to the
+// directory of its store: give that directory to nobody.
+function asUser(db) {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return [];
+  const id = (flag) => parseInt(spawnSync('id', [flag, 'nobody'], { encoding: 'utf8' }).stdout, 10);
+  fs.chownSync(path.dirname(db), id('-u'), id('-g'));
+  return ['--user', 'nobody'];
+}
+
 function startServer(keys, db) {
   for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
   const log = fs.openSync(path.join(WORK, 'server.log'), 'a');
   const p = spawn(SERVER, ['--listen', '127.0.0.1:0', '--db', db,
     '--channel', path.join(keys, 'channel.json'), '--authority', path.join(keys, 'authority.pub'),
-    '--receipt-key', path.join(keys, 'receipt.key'), '--templates', path.join(SRC, 'templates')],
+    '--receipt-key', path.join(keys, 'receipt.key'), '--templates', path.join(SRC, 'templates'),
+    ...asUser(db)],
   { env: { ...process.env, SEALDROP_PASSPHRASE: PASS }, stdio: ['ignore', 'pipe', log] });
   return new Promise((resolve, reject) => {
     let out = '';
