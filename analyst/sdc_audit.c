@@ -76,18 +76,41 @@ cert_free(struct sdc_cert *c)
 	memset(c, 0, sizeof(*c));
 }
 
-void
-sdc_pools_clear(sdc_sys *s)
+static void
+pools_free(struct sdc_pool *p, size_t n)
 {
 	size_t i, k;
 
-	if (s->pool == NULL)
-		return;
-	for (i = 0; i < 2 * s->nvar; i++)
-		for (k = 0; k < s->pool[i].n; k++)
-			cert_free(&s->pool[i].c[k]);
-	free(s->pool);
+	for (i = 0; p != NULL && i < n; i++)
+		for (k = 0; k < p[i].n; k++)
+			cert_free(&p[i].c[k]);
+	free(p);
+}
+
+void
+sdc_pools_clear(sdc_sys *s)
+{
+	pools_free(s->pool, s->pool != NULL ? 2 * s->nvar : 0);
 	s->pool = NULL;
+	pools_free(s->upool, s->nupool);
+	s->upool = NULL;
+	s->nupool = 0;
+}
+
+/* The pool of union u, direction up (grown as unions are found). */
+static struct sdc_pool *
+upool_of(sdc_sys *s, size_t u, int up)
+{
+	if (2 * s->nuni > s->nupool) {
+		size_t n = 2 * s->capuni;
+		struct sdc_pool *p = realloc(s->upool, n * sizeof(*p));
+		if (p == NULL)
+			return NULL;
+		memset(p + s->nupool, 0, (n - s->nupool) * sizeof(*p));
+		s->upool = p;
+		s->nupool = n;
+	}
+	return &s->upool[2 * u + (up ? 1 : 0)];
 }
 
 static int
@@ -465,6 +488,7 @@ static int
 check_union(sdc_sys *s, size_t u, const unsigned char *play, size_t *bad)
 {
 	const struct sdc_union *x = &s->uni[u];
+	struct sdc_cert cert;
 	double lo = 0.0, hi = 0.0;
 	size_t a;
 	int d, rc, ok = 0, beyond = 0;
@@ -496,6 +520,7 @@ check_union(sdc_sys *s, size_t u, const unsigned char *play, size_t *bad)
 		if (ok)
 			continue;
 		for (a = 0; a < s->natt; a++) {
+			struct sdc_pool *p;
 			double la, ta;
 			if (!play[a] || alone_union(s, &s->att[a], u))
 				continue;
@@ -504,11 +529,21 @@ check_union(sdc_sys *s, size_t u, const unsigned char *play, size_t *bad)
 				continue;
 			ta = sdc_target(s, la, up ? (double)INFINITY :
 			    sdc_union_room(s, u, a));
+			if ((p = upool_of(s, u, up)) == NULL)
+				return SD_E_NOMEM;
+			if (pool_covers(s, p, ta / s->scale, &s->att[a]))
+				continue;
 			if ((rc = sdc_lp_deviate_union(s, u, up, ta, a,
 			    SDC_LP_FROZEN, &ok)) != SD_OK)
 				return rc;
-			if (ok)
+			if (ok) {
+				rc = sdc_lp_cert(s, &cert);
+				sdc_lp_settle(s);
+				if (rc != SD_OK)
+					return rc;
+				pool_add(p, &cert, ta / s->scale);
 				continue;
+			}
 			if ((rc = union_beyond(s, u, up, ta, &beyond)) != SD_OK)
 				return rc;
 			if (beyond)

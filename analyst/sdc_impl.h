@@ -186,6 +186,8 @@ struct sdc_sys {
 	struct sdc_params par;
 	struct sdc_lp *lp;
 	struct sdc_pool *pool;    /* certificates per (variable, direction) */
+	struct sdc_pool *upool;   /* the same per (union, direction) */
+	size_t nupool;
 	const char *method;
 	struct sdc_audit_info info;
 	size_t fail_var;          /* what could not be protected */
