@@ -198,24 +198,29 @@ caps_robust(sdc_sys *s, size_t var, size_t uni, int up, double target)
 	}
 }
 
+/* One solve, warm from the last basis. A warm start can stall on a
+ * degenerate problem (seen: the same LP that a fresh start solves in 40
+ * iterations ran for minutes from a basis of an earlier one), so it gets a
+ * bounded number of iterations, and then the problem is solved afresh. */
 static int
 solve(glp_prob *lp, int *status)
 {
 	glp_smcp parm;
-	int ret;
+	int ret, size = glp_get_num_rows(lp) + glp_get_num_cols(lp);
 
 	glp_init_smcp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
 	parm.meth = GLP_PRIMAL;
+	parm.it_lim = 10 * size + 1000;
 	ret = glp_simplex(lp, &parm);
 	if (ret != 0) {
-		glp_std_basis(lp);
-		parm.meth = GLP_DUALP;
+		glp_adv_basis(lp, 0);
+		parm.it_lim = 100 * size + 10000;
 		ret = glp_simplex(lp, &parm);
 	}
 	if (ret != 0) {
-		glp_adv_basis(lp, 0);
-		parm.meth = GLP_PRIMAL;
+		glp_std_basis(lp);
+		parm.meth = GLP_DUALP;
 		ret = glp_simplex(lp, &parm);
 	}
 	if (ret != 0)
