@@ -42,7 +42,7 @@ struct linked {
 	int exact;                    /* every pattern came from the exact model */
 	size_t fail_table;            /* after SD_E_CONFIDENTIAL: a new table to
 	                               * leave out, or LK_NEW for none */
-	char why[256];
+	char why[384];
 };
 
 void linked_init(struct linked *L, const struct recset *rs,
