@@ -496,7 +496,8 @@ coverage_classes(struct msys *ms)
 		}
 		k[n++] = mask;
 	}
-	qsort(k, n, sizeof(*k), kmask_cmp);
+	if (n > 1)
+		qsort(k, n, sizeof(*k), kmask_cmp);
 	ms->kmask = k;
 	ms->nk = n;
 	return SD_OK;
@@ -1472,7 +1473,8 @@ sort_entries(size_t *vars, unsigned char *alone, size_t n)
 
 	for (i = 0; i < n; i++)
 		tmp[i] = (struct trip){ 0, vars[i], 0, alone[i] };
-	qsort(tmp, n, sizeof(*tmp), trip_cmp);
+	if (n > 1)
+		qsort(tmp, n, sizeof(*tmp), trip_cmp);
 	for (i = 0; i < n; i++) {
 		if (k > 0 && vars[k - 1] == tmp[i].var)
 			continue;
@@ -1587,7 +1589,8 @@ attackers(void *ctx, sdc_sys *s, const unsigned char *rel)
 			tr[ntr++] = (struct trip){ r->contributor, vars[k], v,
 			    alone[k] };
 	}
-	qsort(tr, ntr, sizeof(*tr), trip_cmp);
+	if (ntr > 1)
+		qsort(tr, ntr, sizeof(*tr), trip_cmp);
 	rc = SD_OK;
 	for (a = 0; a < ntr && rc == SD_OK; a = b) {
 		for (b = a; b < ntr && tr[b].id == tr[a].id; b++)

@@ -137,7 +137,9 @@ sdc_heuristic_add(sdc_sys *s, size_t first)
 
 	if (first >= s->nreq)
 		return SD_OK;
-	qsort(s->req + first, s->nreq - first, sizeof(*s->req), cmp_req);
+	if (s->nreq - first > 1)
+		qsort(s->req + first, s->nreq - first, sizeof(*s->req),
+		    cmp_req);
 	prog = sdc_progress_for(s, "secondary suppression", "requirements",
 	    s->nreq - first);
 	for (k = first; k < s->nreq && rc == SD_OK; k++) {

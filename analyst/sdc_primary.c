@@ -50,7 +50,8 @@ contrib_merge(struct sdc_cell *c)
 	int over = v < 0 || v > SDC_VALUE_MAX;
 
 	if (c->ncon > 1)
-		qsort(c->con, c->ncon, sizeof(*c->con), sdc_contrib_cmp);
+		if (c->ncon > 1)
+			qsort(c->con, c->ncon, sizeof(*c->con), sdc_contrib_cmp);
 	for (i = 0; i < c->ncon; i++) {
 		over |= __builtin_add_overflow(v, c->con[i].v, &v) ||
 		    v > SDC_VALUE_MAX;
@@ -203,7 +204,8 @@ rules_magnitude(struct sdc_cell *c, const struct sdc_params *p, int small)
 			x[i] = (double)c->con[i].v;
 		for (i = 0; i < c->one.ntop; i++)
 			x[c->ncon + i] = (double)c->one.top[i];
-		qsort(x, nx, sizeof(*x), cmp_desc);
+		if (nx > 1)
+			qsort(x, nx, sizeof(*x), cmp_desc);
 		dominance(x, nx, (double)c->value, p, &p_bad, &p_lvl, &nk_bad,
 		    &nk_lvl);
 		sodium_memzero(x, nx * sizeof(*x));

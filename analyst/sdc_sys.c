@@ -342,7 +342,8 @@ att_push(sdc_sys *s, struct ent *e, size_t n, int tail)
 		return rc;
 	a = &s->att[s->natt];
 	memset(a, 0, sizeof(*a));
-	qsort(e, n, sizeof(*e), ent_cmp);
+	if (n > 1)
+		qsort(e, n, sizeof(*e), ent_cmp);
 	a->var = calloc(n + 1, sizeof(*a->var));
 	a->own = calloc(n + 1, sizeof(*a->own));
 	a->alone = calloc(n + 1, 1);
