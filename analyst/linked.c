@@ -1587,7 +1587,8 @@ attackers(void *ctx, sdc_sys *s, const unsigned char *rel)
 			tr[ntr++] = (struct trip){ r->contributor, vars[k], v,
 			    alone[k] };
 	}
-	qsort(tr, ntr, sizeof(*tr), trip_cmp);
+	if (ntr > 1)
+		qsort(tr, ntr, sizeof(*tr), trip_cmp);
 	rc = SD_OK;
 	for (a = 0; a < ntr && rc == SD_OK; a = b) {
 		for (b = a; b < ntr && tr[b].id == tr[a].id; b++)
