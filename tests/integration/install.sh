@@ -36,8 +36,40 @@ for m in "$P"/share/man/man1/*.1 "$P"/share/man/man8/*.8; do
 		[ -z "$out" ] && ok || bad "$(basename "$m"): mandoc: $out"
 	fi
 done
-# the installed server starts from its installed templates
-out=$("$P/bin/sealdrop-server" --help 2>&1) && ok || bad "installed server --help"
+# the installed server serves the form from the installed templates
+export SEALDROP_PASSPHRASE=install-test
+cd "$work" || exit 1
+for r in authority stats details ack; do
+	"$P/bin/sealdrop-analyst" keygen --role $r --out $r --kdf interactive >/dev/null ||
+		bad "keygen $r"
+done
+"$P/bin/sealdrop-server" keygen --out receipt --kdf interactive >/dev/null || bad "receipt key"
+"$P/bin/sealdrop-analyst" channel --authority authority.key --recipient stats.pub \
+    --recipient details.pub --receipt-key receipt.pub --ack-key ack.pub \
+    --expires 2099-12-31 --out channel.json >/dev/null || bad "channel"
+mkdir data
+asuser=""
+[ "$(id -u)" -eq 0 ] && { asuser="--user nobody"; chown nobody data; }
+# shellcheck disable=SC2086
+"$P/bin/sealdrop-server" --listen 127.0.0.1:0 --db "$work/data/intake.db" \
+    --channel channel.json --authority authority.pub --receipt-key receipt.key \
+    --templates "$P/share/sealdrop/templates" $asuser >srv.out 2>srv.err &
+spid=$!
+i=0
+while ! grep -q "listening on" srv.out 2>/dev/null && [ "$i" -lt 100 ]; do
+	i=$((i + 1)); sleep 0.1
+done
+port=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/.*#\1#p' srv.out)
+if [ -n "$port" ]; then
+	ok
+	for u in "/?lang=de" /static/sealdrop.css /healthz; do
+		code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$u")
+		[ "$code" = 200 ] && ok || bad "installed server: GET $u answered $code"
+	done
+else
+	bad "the installed server did not start: $(cat srv.err)"
+fi
+kill "$spid" 2>/dev/null; wait "$spid" 2>/dev/null
 
 # covers PAGE HELPTEXT: every --option of the help text is in the page
 covers() {
