@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config libsodium-dev libmicrohttpd-dev
 libsqlite3-dev libcmocka-dev libjansson-dev libcurl4-openssl-dev libglpk-dev
-libseccomp-dev sqlite3 curl binutils nodejs npm gettext openssl"
+libseccomp-dev sqlite3 curl binutils nodejs npm gettext openssl
+systemd groff-base"
 # The browser tests drive Debian's chromium; DejaVu has the Greek and
 # Cyrillic letters of the form's languages.
 if [ "${SD_WITH_BROWSER:-1}" = 1 ]; then
