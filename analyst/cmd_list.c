@@ -55,17 +55,6 @@ thread_suffix(struct list_ctx *c, const struct review_row *r)
 		    ti.answers, ti.answers == 1 ? "" : "s");
 }
 
-static void
-record(struct list_ctx *c, const struct review_row *r)
-{
-	struct astore_env e;
-
-	memset(&e, 0, sizeof(e));
-	if (astore_find(c->s, r->receipt, &e) == SD_OK)
-		(void)thread_record_env(c->s, &e, c->details);
-	free(e.env);
-}
-
 static int
 line(void *ctx, const struct review_row *r)
 {
@@ -77,8 +66,6 @@ line(void *ctx, const struct review_row *r)
 	c->open += r->state == REVIEW_NONE;
 	if (c->pending && r->state != REVIEW_NONE)
 		return SD_OK;
-	if (c->details != NULL)
-		record(c, r);
 	printf("%s  %s  %-10s  %s%s%s", r->receipt, r->day, r->opened ?
 	    "opened" : "not opened", review_state_name(r->state),
 	    r->reviewed[0] ? " on " : "", r->reviewed);
@@ -131,6 +118,7 @@ cmd_list(int argc, char **argv)
 		goto done;
 	c.details = details;
 	if ((rc = review_policy(s, &policy)) != SD_OK ||
+	    (details != NULL && (rc = thread_catch_up(s, details, 1)) != SD_OK) ||
 	    (rc = review_each(s, line, &c)) != SD_OK) {
 		args_err(argv[0], "cannot read the reports of %s (%s)", store,
 		    astore_errmsg(s));

@@ -232,6 +232,7 @@ cmd_reply(int argc, char **argv)
 	    args_key_load(argv[0], ackpath, passfile, SD_ROLE_ACK, &pass,
 	    &ack) != SD_OK)
 		goto done;
+	(void)thread_catch_up(s, details, 0);
 	if (reply(argv[0], s, &e, details, ack, in, reply_to, &f) == SD_OK)
 		status = 0;
 done:

@@ -400,8 +400,10 @@ cmd_show(int argc, char **argv)
 		status = 0;
 	show_review(s, &e, details);
 	/* showing opens the details: record the mailbox, print the thread */
-	if (astore_writable(s))
+	if (astore_writable(s)) {
 		(void)thread_record_env(s, &e, details);
+		(void)thread_catch_up(s, details, 0);
+	}
 	(void)thread_print(s, e.seq, details, print_safe);
 done:
 	sd_passphrase_free(pass);

@@ -180,6 +180,54 @@ thread_record_env(astore *s, const struct astore_env *e,
 	return rc;
 }
 
+static int64_t
+recorded_upto(astore *s)
+{
+	sqlite3_stmt *q = NULL;
+	int64_t v = 0;
+
+	if (sqlite3_prepare_v2(astore_db(s), "SELECT value FROM meta WHERE key = "
+	    "'fu_recorded_upto'", -1, &q, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+int
+thread_catch_up(astore *s, const sd_seckey *details, int all)
+{
+	sqlite3_stmt *q = NULL;
+	struct astore_env e;
+	int64_t last = 0;
+	char sql[96];
+	int rc = SD_OK;
+
+	if (!astore_writable(s))
+		return SD_OK;
+	if (sqlite3_prepare_v2(astore_db(s), "SELECT seq, receipt FROM envelopes "
+	    "WHERE seq > ?1 ORDER BY seq", -1, &q, NULL) != SQLITE_OK)
+		return SD_E_IO;
+	sqlite3_bind_int64(q, 1, all ? 0 : recorded_upto(s));
+	while (rc == SD_OK && sqlite3_step(q) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		last = sqlite3_column_int64(q, 0);
+		if (astore_find(s, (const char *)sqlite3_column_text(q, 1), &e) ==
+		    SD_OK)
+			rc = thread_record_env(s, &e, details);
+		free(e.env);
+	}
+	sqlite3_finalize(q);
+	if (rc == SD_OK && last > 0) {
+		snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta VALUES("
+		    "'fu_recorded_upto', '%lld')", (long long)last);
+		rc = sqlite3_exec(astore_db(s), sql, NULL, NULL, NULL) ==
+		    SQLITE_OK ? SD_OK : SD_E_IO;
+	}
+	return rc;
+}
+
 int
 thread_queue(astore *s, int64_t seq, const sd_seckey *details,
     const uint8_t pk[SD_PK_BYTES], const char *id, const uint8_t *sealed,

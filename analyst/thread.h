@@ -43,6 +43,11 @@ int thread_record(astore *s, int64_t seq, const sd_seckey *details,
 int thread_record_env(astore *s, const struct astore_env *e,
     const sd_seckey *details);
 
+/* Record every envelope ingested since the last catch-up (all: every
+ * envelope), so answers find their thread: show, reply and list --key call
+ * it. Needs a store opened for writing (else does nothing). */
+int thread_catch_up(astore *s, const sd_seckey *details, int all);
+
 /* Queue a question sealed for the mailbox pk (sd_msg_seal's output). */
 int thread_queue(astore *s, int64_t seq, const sd_seckey *details,
     const uint8_t pk[SD_PK_BYTES], const char *id, const uint8_t *sealed,
