@@ -23,6 +23,7 @@
 #include "sd_file.h"
 #include "sd_keys.h"
 #include "sd_mailbox.h"
+#include "sd_mem.h"
 #include "server_harness.h"
 
 #define KEYS "mkeys"
@@ -84,8 +85,7 @@ static void write_batch(const char *path, const char *ackpath,
 	}
 	assert_int_equal(sd_outbox_create(ack, sd_channel_id(ch), NULL, items,
 	    n, batch_id, &doc, &len), SD_OK);
-	assert_int_equal(sd_file_write_atomic(path, (const uint8_t *)doc, len,
-	    0600), SD_OK);
+	assert_int_equal(sd_file_write(path, doc, len, 0600, 1), SD_OK);
 	for (i = 0; i < n; i++)
 		free(sealed[i]);
 	free(doc);
