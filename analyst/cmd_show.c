@@ -21,6 +21,7 @@
 #include "sd_mem.h"
 #include "sd_open.h"
 #include "sd_schema.h"
+#include "thread.h"
 
 #define SHOW_NAME_MAX 100
 
@@ -40,7 +41,9 @@ usage(void)
 	    "attachments. --save-dir\nwrites the attachments there (mode "
 	    "0600) under safe names made from\nthe receipt and the "
 	    "attachment's own name without any path. RECEIPT\nmay be "
-	    "shortened to its first 8 or more characters.\n");
+	    "shortened to its first 8 or more characters. Under the report,\n"
+	    "its follow-up thread: the questions sent to its reporter and "
+	    "their\nstatus, and the answers received, with their text.\n");
 }
 
 /* Print text, replacing control characters (C0, DEL, C1 as UTF-8) other
@@ -128,6 +131,19 @@ print_section(enum sd_part part, const char *title, const uint8_t *plain,
 	}
 	json_decref(root);
 	return SD_OK;
+}
+
+/* a details section of a sealdrop.followup/1 envelope */
+static int
+is_answer(const uint8_t *plain, size_t len)
+{
+	json_error_t jerr;
+	json_t *o = json_loadb((const char *)plain, len, 0, &jerr);
+	const char *sc = json_string_value(json_object_get(o, "schema"));
+	int yes = sc != NULL && strcmp(sc, SD_FOLLOWUP_SCHEMA_ID) == 0;
+
+	json_decref(o);
+	return yes;
 }
 
 /* The attachment's own name reduced to a harmless file name. */
@@ -221,11 +237,16 @@ show_section(const struct show_opts *o, const struct astore_env *e,
 	}
 	switch (v->sec[i].type) {
 	case SD_SEC_STATS:
-		rc = print_section(SD_PART_STATS, "Statistical answers", plain,
+		rc = sd_followup_stats_is((const char *)plain, len) ?
+		    print_section(SD_PART_FOLLOWUP_STATS, "An answer of a "
+		    "reporter (it never counts)", plain, len) :
+		    print_section(SD_PART_STATS, "Statistical answers", plain,
 		    len);
 		break;
 	case SD_SEC_DETAILS:
-		rc = print_section(SD_PART_DETAILS, "Details", plain, len);
+		rc = is_answer(plain, len) ? print_section(
+		    SD_PART_FOLLOWUP_DETAILS, "Answer", plain, len) :
+		    print_section(SD_PART_DETAILS, "Details", plain, len);
 		break;
 	case SD_SEC_ATTACHMENT:
 		if (*attachment == 0)
@@ -378,6 +399,12 @@ cmd_show(int argc, char **argv)
 	if (show_all(&o, &e, details, stats) == SD_OK)
 		status = 0;
 	show_review(s, &e, details);
+	/* showing opens the details: record the mailbox, print the thread */
+	if (astore_writable(s)) {
+		(void)thread_record_env(s, &e, details);
+		(void)thread_catch_up(s, details, 0);
+	}
+	(void)thread_print(s, e.seq, details, print_safe);
 done:
 	sd_passphrase_free(pass);
 	sd_seckey_free(stats);

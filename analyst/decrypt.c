@@ -30,6 +30,7 @@ struct item {
 	char receipt[SD_RECEIPT_LEN + 1];
 	size_t off, len;
 	int ok;
+	int followup;           /* an answer of a reporter: never a figure */
 	struct sd_report r;
 	char why[DEC_WHY_LEN];
 };
@@ -74,6 +75,7 @@ open_item(const struct pool *p, const uint8_t *data, struct item *it,
 	int rc;
 
 	it->ok = 0;
+	it->followup = 0;
 	if (dec_stats_view(data, it->len, &v) != SD_OK) {
 		snprintf(it->why, sizeof(it->why), "envelope structure is "
 		    "damaged");
@@ -91,6 +93,11 @@ open_item(const struct pool *p, const uint8_t *data, struct item *it,
 		return;
 	}
 	errs.n = 0;
+	if (sd_followup_stats_is((const char *)plain, plen)) {
+		sodium_memzero(plain, plen);
+		it->followup = 1;
+		return;
+	}
 	rc = sd_report_parse((const char *)plain, plen, p->today, &it->r,
 	    &errs);
 	sodium_memzero(plain, plen);
@@ -234,6 +241,10 @@ deliver(struct slot *sl, dec_sink sink, void *ctx, struct dec_summary *sum,
 
 	for (i = 0; i < sl->n && rc == SD_OK; i++) {
 		sum->total++;
+		if (sl->it[i].followup) {
+			sum->followups++;
+			continue;
+		}
 		if (!sl->it[i].ok) {
 			add_reason(sum, &sl->it[i]);
 			continue;

@@ -1,7 +1,8 @@
 /* Decryption of the stats sections of every stored envelope, in memory, on
  * all cores. Rows stream from the store in batches to worker threads; each
  * worker opens the stats section, validates it with the shared schema and
- * keeps only the compact struct sd_report. Results come back to the caller's
+ * keeps only the compact struct sd_report. Answers of reporters
+ * (sealdrop.followup/1) are counted apart and never reach the sink. Results come back to the caller's
  * thread in sequence order, so what the caller builds from them does not
  * depend on the number of threads. Refused reports are counted by reason,
  * never dropped silently. */
@@ -31,6 +32,7 @@ struct dec_summary {
 	size_t total;            /* envelopes read */
 	size_t opened;           /* valid reports handed to the sink */
 	size_t refused;
+	size_t followups;        /* answers of reporters: not reports at all */
 	size_t n_reasons;
 	struct dec_reason reason[DEC_MAX_REASONS];
 	size_t other;            /* refused for reasons beyond the table */

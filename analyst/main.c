@@ -22,6 +22,8 @@ static const struct {
 	{ "ledger", cmd_ledger, "list the releases made from the store" },
 	{ "list", cmd_list, "list the ingested reports and their review" },
 	{ "review", cmd_review, "accept or reject a report; the review policy" },
+	{ "reply", cmd_reply, "write a question to a report's follow-up mailbox" },
+	{ "outbox", cmd_outbox, "write the waiting questions as a signed batch" },
 };
 
 static void

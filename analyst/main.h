@@ -14,5 +14,7 @@ int cmd_ack(int argc, char **argv);
 int cmd_ledger(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_reply(int argc, char **argv);
+int cmd_outbox(int argc, char **argv);
 
 #endif

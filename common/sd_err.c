@@ -36,6 +36,7 @@ sd_strerror(int err)
 	case SD_E_AUTHORITY: return "signed by another authority than the pinned one";
 	case SD_E_EXPIRED: return "channel descriptor has expired";
 	case SD_E_FORMAT: return "document is malformed";
+	case SD_E_CODE: return "not a follow-up code (it looks like FU-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX, letters A-Z and digits 2-7)";
 	default: return "unknown error";
 	}
 }

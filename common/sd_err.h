@@ -36,6 +36,7 @@ enum sd_err {
 	SD_E_PUBKEY = -37,      /* a public key file where a secret one is needed */
 	SD_E_CONFIDENTIAL = -38, /* a figure that must be published fails a rule */
 	SD_E_RANGE = -39,       /* a sum passes what figures keep exactly */
+	SD_E_CODE = -40,        /* not a follow-up code */
 };
 
 const char *sd_strerror(int err);

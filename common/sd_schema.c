@@ -20,6 +20,10 @@ static const struct sd_code schema_id[] = {
 	{ SD_SCHEMA_ID, "Report format version 1" },
 };
 
+static const struct sd_code followup_id[] = {
+	{ SD_FOLLOWUP_SCHEMA_ID, "Follow-up answer format version 1" },
+};
+
 /* Eurostat order and codes (Greece is EL, not GR). */
 static const struct sd_code member_states[] = {
 	{ "BE", "Belgium" }, { "BG", "Bulgaria" }, { "CZ", "Czechia" },
@@ -208,6 +212,32 @@ static const struct sd_field details_fields[] = {
 	    "Whether the details may be passed to law enforcement authorities.", 0 },
 };
 
+/* Not in details_fields: see SD_DETAILS_MAILBOX. */
+static const struct sd_field details_mailbox = {
+	SD_DETAILS_MAILBOX, SD_FT_KEY, 0, NULL, 0, 32,
+	"Follow-up mailbox",
+	"The public key of the mailbox where the analysts can leave questions. "
+	"Filled in when the report is sealed.", 0 };
+
+static const struct sd_field followup_stats_fields[] = {
+	{ "schema", SD_FT_CONST, 1, CODES(followup_id), 0,
+	    "Answer format", NULL, 0 },
+};
+
+static const struct sd_field followup_details_fields[] = {
+	{ "schema", SD_FT_CONST, 1, CODES(followup_id), 0,
+	    "Answer format", NULL, 0 },
+	{ SD_DETAILS_MAILBOX, SD_FT_KEY, 1, NULL, 0, 32,
+	    "Follow-up mailbox",
+	    "The mailbox of the report this answer belongs to.", 0 },
+	{ "in_reply_to", SD_FT_HEX, 0, NULL, 0, 32,
+	    "Answer to",
+	    "The id of the analysts' message this answers.", 0 },
+	{ "text", SD_FT_TEXT, 1, NULL, 0, 100000,
+	    "Answer",
+	    "What you want to tell the analysts.", 0 },
+};
+
 /* The code bit masks of struct sd_report hold 32 codes at most. */
 _Static_assert(NCODES(secret_types) <= 32, "secret_types mask too small");
 _Static_assert(NCODES(attack_vectors) <= 32, "attack_vectors mask too small");
@@ -228,6 +258,14 @@ sd_schema_fields(enum sd_part part, size_t *n)
 	case SD_PART_DETAILS:
 		f = details_fields;
 		count = NCODES(details_fields);
+		break;
+	case SD_PART_FOLLOWUP_STATS:
+		f = followup_stats_fields;
+		count = NCODES(followup_stats_fields);
+		break;
+	case SD_PART_FOLLOWUP_DETAILS:
+		f = followup_details_fields;
+		count = NCODES(followup_details_fields);
 		break;
 	}
 	if (n != NULL)
@@ -593,6 +631,19 @@ check_text(struct vctx *c, const struct sd_field *f, const json_t *v)
 }
 
 static void
+check_key(struct vctx *c, const struct sd_field *f, const json_t *v)
+{
+	uint8_t k[33];
+	size_t len = 0;
+
+	if (!json_is_string(v) || sd_b64_decode(k, sizeof(k), &len,
+	    json_string_value(v), json_string_length(v)) != SD_OK ||
+	    len != f->max)
+		sd_errlist_add(c->errs, "%s: must be the base64 of a %llu-byte "
+		    "key", f->name, (unsigned long long)f->max);
+}
+
+static void
 check_field(struct vctx *c, const struct sd_field *f, const json_t *v)
 {
 	switch (f->type) {
@@ -604,6 +655,7 @@ check_field(struct vctx *c, const struct sd_field *f, const json_t *v)
 	case SD_FT_UINT: check_uint(c, f, v); break;
 	case SD_FT_BOOL: check_bool(c, f, v); break;
 	case SD_FT_TEXT: check_text(c, f, v); break;
+	case SD_FT_KEY: check_key(c, f, v); break;
 	}
 }
 
@@ -619,6 +671,8 @@ check_unknown(struct vctx *c, enum sd_part part, const json_t *obj)
 	char q[QUOTE_MAX + 4];
 
 	json_object_foreach(o, key, val) {
+		if (part == SD_PART_DETAILS && strcmp(key, SD_DETAILS_MAILBOX) == 0)
+			continue;
 		if (sd_schema_field(part, key) == NULL)
 			sd_errlist_add(c->errs, "%s: unknown field",
 			    quote(q, key, strlen(key)));
@@ -642,6 +696,14 @@ today_quarter(const char *today, int *year, int *quarter)
 	    (t[3] - '0');
 	*quarter = ((t[5] - '0') * 10 + (t[6] - '0') - 1) / 3 + 1;
 	return 1;
+}
+
+/* the details section of a report sent without details: only the mailbox */
+static int
+mailbox_only(enum sd_part part, const json_t *obj)
+{
+	return part == SD_PART_DETAILS && json_object_size(obj) == 1 &&
+	    json_object_get(obj, SD_DETAILS_MAILBOX) != NULL;
 }
 
 int
@@ -676,12 +738,16 @@ sd_schema_validate(enum sd_part part, const json_t *obj, const char *today,
 		const json_t *v = json_object_get(obj, fields[i].name);
 
 		if (v == NULL) {
-			if (fields[i].required)
+			if (fields[i].required && !mailbox_only(part, obj))
 				sd_errlist_add(c.errs, "%s: required", fields[i].name);
 			continue;
 		}
 		check_field(&c, &fields[i], v);
 	}
+	if (part == SD_PART_DETAILS &&
+	    json_object_get(obj, SD_DETAILS_MAILBOX) != NULL)
+		check_field(&c, &details_mailbox,
+		    json_object_get(obj, SD_DETAILS_MAILBOX));
 	check_unknown(&c, part, obj);
 done:
 	return (int)c.errs->n;
@@ -822,4 +888,24 @@ out:
 	}
 	json_decref(root);
 	return rc;
+}
+
+int
+sd_followup_stats_is(const char *json, size_t len)
+{
+	json_error_t jerr;
+	json_t *root;
+	int yes;
+
+	if (json == NULL || len > SD_REPORT_JSON_MAX)
+		return 0;
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &jerr);
+	yes = json_is_object(root) && json_object_size(root) == 1 &&
+	    json_is_string(json_object_get(root, "schema")) &&
+	    strcmp(json_string_value(json_object_get(root, "schema")),
+	    SD_FOLLOWUP_SCHEMA_ID) == 0 &&
+	    json_string_length(json_object_get(root, "schema")) ==
+	    strlen(SD_FOLLOWUP_SCHEMA_ID);
+	json_decref(root);
+	return yes;
 }

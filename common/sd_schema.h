@@ -11,6 +11,15 @@
 #include <jansson.h>
 
 #define SD_SCHEMA_ID "sealdrop.report/1"
+/* An answer from a reporter to the analysts (docs/followup.md): its stats
+ * section is only {"schema": ...}, so it can never count. */
+#define SD_FOLLOWUP_SCHEMA_ID "sealdrop.followup/1"
+/* The details member that carries the mailbox public key. The sealer fills
+ * it, nobody types it, so it is not in the details field table the form and
+ * the prompts are made from; sd_schema_validate() knows it. A details
+ * section holding only it (a report sent without details) needs no
+ * narrative. */
+#define SD_DETAILS_MAILBOX "mailbox"
 
 enum sd_ftype {
 	SD_FT_CONST,     /* "schema": fixed string */
@@ -21,6 +30,7 @@ enum sd_ftype {
 	SD_FT_UINT,      /* non-negative integer up to max */
 	SD_FT_BOOL,
 	SD_FT_TEXT,      /* UTF-8 text, at most max characters */
+	SD_FT_KEY,       /* base64 of a 32-byte public key (the mailbox) */
 };
 
 struct sd_code {
@@ -40,7 +50,11 @@ struct sd_field {
 	int dimension;         /* usable as a table dimension by the analyst */
 };
 
-enum sd_part { SD_PART_STATS, SD_PART_DETAILS };
+enum sd_part {
+	SD_PART_STATS, SD_PART_DETAILS,
+	/* the two sections of a sealdrop.followup/1 envelope */
+	SD_PART_FOLLOWUP_STATS, SD_PART_FOLLOWUP_DETAILS,
+};
 
 /* Field tables in form order. */
 const struct sd_field *sd_schema_fields(enum sd_part part, size_t *n);
@@ -64,6 +78,10 @@ void sd_errlist_add(struct sd_errlist *e, const char *fmt, ...)
  * errors naming the field. */
 int sd_schema_validate(enum sd_part part, const json_t *obj, const char *today,
     struct sd_errlist *errs);
+
+/* 1 when json is the stats section of a follow-up answer, exactly
+ * {"schema": "sealdrop.followup/1"}, else 0. */
+int sd_followup_stats_is(const char *json, size_t len);
 
 /* A validated stats section in compact form, for the analyst: code fields
  * hold the index into the field's list, multi-valued fields a bit mask. */

@@ -16,11 +16,17 @@ log2_floor(size_t x)
 /* padme (Nikitin et al., "Reducing metadata leakage from encrypted files
  * and communication with PURBs"): leaks O(log log L) bits of the length
  * with at most 12% overhead. */
-static size_t
-padme(size_t l)
+size_t
+sd_padme(size_t l)
 {
-	unsigned e = log2_floor(l), s = log2_floor(e) + 1;
-	size_t mask = ((size_t)1 << (e - s)) - 1;
+	unsigned e, s;
+	size_t mask;
+
+	if (l < 2)
+		return l;
+	e = log2_floor(l);
+	s = log2_floor(e) + 1;
+	mask = ((size_t)1 << (e - s)) - 1;
 
 	if (l > SIZE_MAX - mask)
 		return 0;
@@ -34,7 +40,7 @@ sd_pad_size(size_t len)
 		return 0;
 	if (len + 1 <= 1024)
 		return 1024;
-	return padme(len + 1);
+	return sd_padme(len + 1);
 }
 
 void

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* padme(l) itself (l >= 2), for other padded blobs; 0 on overflow */
+size_t sd_padme(size_t l);
 /* padded size P for a plaintext of len bytes; 0 on overflow */
 size_t sd_pad_size(size_t len);
 /* pad in place: buf holds len plaintext bytes and has room for

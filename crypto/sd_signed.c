@@ -11,6 +11,15 @@ int
 sd_signed_create(const char *format, const char *keyfield, const sd_seckey *k,
     const uint8_t *body, size_t bodylen, char **out, size_t *outlen)
 {
+	return sd_signed_create_max(format, keyfield, k, body, bodylen,
+	    SD_SIGNED_MAX, out, outlen);
+}
+
+int
+sd_signed_create_max(const char *format, const char *keyfield,
+    const sd_seckey *k, const uint8_t *body, size_t bodylen, size_t max,
+    char **out, size_t *outlen)
+{
 	uint8_t sig[crypto_sign_BYTES];
 	char sig64[SD_B64_LEN(crypto_sign_BYTES)], pk64[SD_B64_LEN(SD_PK_BYTES)];
 	char *body64 = NULL;
@@ -18,7 +27,7 @@ sd_signed_create(const char *format, const char *keyfield, const sd_seckey *k,
 	int rc;
 
 	*out = NULL;
-	if (bodylen > SD_SIGNED_MAX / 2)
+	if (bodylen > max / 2)
 		return SD_E_TOOBIG;
 	if ((rc = sd_seckey_sign(k, sig, body, bodylen)) != SD_OK)
 		return rc;
@@ -54,10 +63,11 @@ get_b64(const json_t *doc, const char *name, uint8_t *out, size_t cap,
 	    json_string_length(v)) == SD_OK ? SD_OK : SD_E_FORMAT;
 }
 
-int
-sd_signed_open(const char *format, const char *keyfield, const char *doctext,
-    size_t doclen, const uint8_t *pinned, uint8_t signer[SD_PK_BYTES],
-    uint8_t **body, size_t *bodylen)
+/* verify = 0 only for sd_signed_body_unverified() */
+static int
+signed_open(const char *format, const char *keyfield, const char *doctext,
+    size_t doclen, size_t max, int verify, const uint8_t *pinned,
+    uint8_t signer[SD_PK_BYTES], uint8_t **body, size_t *bodylen)
 {
 	uint8_t pk[64], sig[crypto_sign_BYTES + 1];
 	uint8_t *b = NULL;
@@ -68,7 +78,7 @@ sd_signed_open(const char *format, const char *keyfield, const char *doctext,
 	int rc = SD_E_FORMAT;
 
 	*body = NULL;
-	if (doclen > SD_SIGNED_MAX)
+	if (doclen > max)
 		return SD_E_TOOBIG;
 	doc = json_loadb(doctext, doclen, JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(doc) || json_object_size(doc) != 4)
@@ -95,7 +105,7 @@ sd_signed_open(const char *format, const char *keyfield, const char *doctext,
 	if (sd_b64_decode(b, json_string_length(f) + 1, &blen,
 	    json_string_value(f), json_string_length(f)) != SD_OK)
 		goto out;
-	if (crypto_sign_verify_detached(sig, b, blen, pk) != 0) {
+	if (verify && crypto_sign_verify_detached(sig, b, blen, pk) != 0) {
 		rc = SD_E_SIGNATURE;
 		goto out;
 	}
@@ -110,4 +120,31 @@ out:
 	free(b);
 	json_decref(doc);
 	return rc;
+}
+
+int
+sd_signed_open(const char *format, const char *keyfield, const char *doc,
+    size_t doclen, const uint8_t *pinned, uint8_t signer[SD_PK_BYTES],
+    uint8_t **body, size_t *bodylen)
+{
+	return signed_open(format, keyfield, doc, doclen, SD_SIGNED_MAX, 1,
+	    pinned, signer, body, bodylen);
+}
+
+int
+sd_signed_open_max(const char *format, const char *keyfield, const char *doc,
+    size_t doclen, size_t max, const uint8_t *pinned,
+    uint8_t signer[SD_PK_BYTES], uint8_t **body, size_t *bodylen)
+{
+	return signed_open(format, keyfield, doc, doclen, max, 1, pinned,
+	    signer, body, bodylen);
+}
+
+int
+sd_signed_body_unverified(const char *format, const char *keyfield,
+    const char *doc, size_t doclen, size_t max, uint8_t signer[SD_PK_BYTES],
+    uint8_t **body, size_t *bodylen)
+{
+	return signed_open(format, keyfield, doc, doclen, max, 0, NULL, signer,
+	    body, bodylen);
 }

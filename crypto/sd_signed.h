@@ -23,4 +23,21 @@ int sd_signed_open(const char *format, const char *keyfield, const char *doc,
     size_t doclen, const uint8_t *pinned, uint8_t signer[SD_PK_BYTES],
     uint8_t **body, size_t *bodylen);
 
+/* The same with another limit on the whole document (the body may take
+ * half of it), for documents that carry attachments: follow-up messages
+ * and outbox batches. The channel descriptor and the purge ack keep
+ * SD_SIGNED_MAX through the two functions above. */
+int sd_signed_create_max(const char *format, const char *keyfield,
+    const sd_seckey *k, const uint8_t *body, size_t bodylen, size_t max,
+    char **out, size_t *outlen);
+int sd_signed_open_max(const char *format, const char *keyfield,
+    const char *doc, size_t doclen, size_t max, const uint8_t *pinned,
+    uint8_t signer[SD_PK_BYTES], uint8_t **body, size_t *bodylen);
+/* The body of a well-formed document WITHOUT checking its signature, so
+ * that a message which fails verification can be shown as not verified.
+ * Never act on what it returns as if it were signed. */
+int sd_signed_body_unverified(const char *format, const char *keyfield,
+    const char *doc, size_t doclen, size_t max, uint8_t signer[SD_PK_BYTES],
+    uint8_t **body, size_t *bodylen);
+
 #endif

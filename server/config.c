@@ -49,9 +49,15 @@ static const struct opt opts[] = {
 	O("stats-interval", OPT_UINT, stats_s, 86400 * 7),
 	O("rate", OPT_UINT, rate, 10000000),
 	O("burst", OPT_UINT, burst, 10000000),
+	O("mailbox-rate", OPT_UINT, mailbox_rate, 10000000),
+	O("mailbox-burst", OPT_UINT, mailbox_burst, 10000000),
+	O("mailbox-ip-rate", OPT_UINT, mailbox_ip_rate, 10000000),
+	O("mailbox-ip-burst", OPT_UINT, mailbox_ip_burst, 10000000),
+	O("message-retention", OPT_UINT, message_retention, 3650),
 	O("max-batch", OPT_UINT, max_batch, 4096),
 	O("drain", OPT_UINT, drain_s, 3600),
 	O("no-sandbox", OPT_FLAG, no_sandbox, 0),
+	O("test-expire-interval", OPT_UINT, test_expire_s, 3600),
 	O("test-max-pages", OPT_LONG, test_max_pages, 1u << 30),
 	O("test-forbidden-call", OPT_FLAG, test_forbidden_call, 0),
 };
@@ -76,6 +82,11 @@ void sd_config_defaults(struct sd_config *c)
 	c->max_inflight = SD_DEF_MAX_INFLIGHT;
 	c->rate = SD_DEF_RATE;
 	c->burst = SD_DEF_BURST;
+	c->mailbox_rate = SD_DEF_MAILBOX_RATE;
+	c->mailbox_burst = SD_DEF_MAILBOX_BURST;
+	c->mailbox_ip_rate = SD_DEF_MAILBOX_IP_RATE;
+	c->mailbox_ip_burst = SD_DEF_MAILBOX_IP_BURST;
+	c->message_retention = SD_DEF_MESSAGE_RETENTION;
 	c->max_batch = SD_DEF_MAX_BATCH;
 	c->drain_s = SD_DEF_DRAIN_S;
 }

@@ -35,6 +35,14 @@
 #define SD_DEF_CONN_MEMORY (64u * 1024)
 #define SD_DEF_RATE 1000u              /* submissions per second, global */
 #define SD_DEF_BURST 2000u
+/* Follow-up mailbox lookups (POST /api/v1/mailbox and POST /followup):
+ * per second all senders together, and per minute from one address
+ * (counted in memory under a keyed hash, never the address). */
+#define SD_DEF_MAILBOX_RATE 20u
+#define SD_DEF_MAILBOX_BURST 40u
+#define SD_DEF_MAILBOX_IP_RATE 30u
+#define SD_DEF_MAILBOX_IP_BURST 10u
+#define SD_DEF_MESSAGE_RETENTION 90u   /* days a message is kept */
 #define SD_DEF_MAX_BATCH 256u          /* rows per group commit */
 #define SD_DEF_DRAIN_S 30u             /* how long SIGTERM waits for requests */
 /* Request bodies held in memory at once, all connections together: without
@@ -74,9 +82,15 @@ struct sd_config {
 	unsigned stats_s;              /* counters every so many seconds; 0: off */
 	unsigned rate;                 /* 0: off */
 	unsigned burst;
+	unsigned mailbox_rate;         /* lookups per second, all; 0: off */
+	unsigned mailbox_burst;
+	unsigned mailbox_ip_rate;      /* lookups per minute, one address */
+	unsigned mailbox_ip_burst;
+	unsigned message_retention;    /* days */
 	unsigned max_batch;
 	unsigned drain_s;
 	int no_sandbox;
+	unsigned test_expire_s;        /* hidden: expire messages this often */
 	long test_max_pages;           /* hidden: simulates a full disk */
 	/* hidden: SIGUSR1 makes the main thread call socket(2), which the
 	 * sandbox must refuse; only a signal from the host reaches it */

@@ -20,7 +20,7 @@
 static const struct sd_route *const routes[] = {
 	&sd_route_form, &sd_route_submit, &sd_route_reports,
 	&sd_route_channel, &sd_route_health, &sd_route_static,
-	&sd_route_receipt,
+	&sd_route_receipt, &sd_route_mailbox,
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 

@@ -393,6 +393,7 @@ do_field(struct build *b, const struct sd_field *f, json_t *obj)
 	case SD_FT_UINT: return do_uint(b, f, obj);
 	case SD_FT_BOOL: return do_bool(b, f, obj);
 	case SD_FT_TEXT: return do_text(b, f, obj);
+	case SD_FT_KEY: break;  /* the mailbox: the sealer's, never a form field */
 	}
 	return SD_E_INVAL;
 }

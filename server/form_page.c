@@ -679,6 +679,7 @@ type_name(enum sd_ftype t)
 	case SD_FT_UINT: return "uint";
 	case SD_FT_BOOL: return "bool";
 	case SD_FT_TEXT: return "text";
+	case SD_FT_KEY: return "key";
 	}
 	return "unknown";
 }

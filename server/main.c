@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "config.h"
+#include "mailbox.h"
 #include "form.h"
 #include "sd_err.h"
 #include "sd_file.h"
+#include "sd_channel.h"
 #include "sd_keys.h"
 #include "sd_mem.h"
 #include "sd_signed.h"
@@ -22,9 +24,12 @@ static const char usage_main[] =
 "       sealdrop-server keygen --out NAME [--force] [--kdf interactive|moderate]\n"
 "       sealdrop-server export --db FILE --out batch.sqlite [--force]\n"
 "       sealdrop-server purge --db FILE --ack ack.sig\n"
+"       sealdrop-server messages --db FILE --in outbox.sig [--channel FILE\n"
+"         --authority A.pub [--previous-channel FILE]]\n"
 "\n"
 "Serves the report form (GET /, POST /submit) and the API\n"
-"(POST /api/v1/reports, GET /api/v1/channel, GET /healthz).\n"
+"(POST /api/v1/reports, GET /api/v1/channel, GET /healthz), and the\n"
+"follow-up: GET and POST /followup, POST /api/v1/mailbox.\n"
 "\n"
 "options (also as `key = value` lines in --config FILE):\n"
 "  --listen ADDR:PORT       address to listen on (default 127.0.0.1:8080)\n"
@@ -63,6 +68,15 @@ static const char usage_main[] =
 "                           4294967296; 0 = never spool)\n"
 "  --rate N --burst N       submissions per second, all senders together\n"
 "                           (default 1000 and 2000; 0 = no limit)\n"
+"  --mailbox-rate N --mailbox-burst N\n"
+"                           mailbox lookups per second, all senders together\n"
+"                           (default 20 and 40; 0 = no limit)\n"
+"  --mailbox-ip-rate N --mailbox-ip-burst N\n"
+"                           mailbox lookups per minute from one address,\n"
+"                           counted in memory under a keyed hash (default 30\n"
+"                           and 10; 0 = off, e.g. behind Tor)\n"
+"  --message-retention D    days a follow-up message is kept once taken\n"
+"                           (default 90)\n"
 "  --max-batch N            rows per group commit (default 256)\n"
 "  --drain S                how long SIGTERM waits for requests (default 30)\n"
 "  --user NAME              started as root, run as this user (default\n"
@@ -76,7 +90,11 @@ static const char usage_main[] =
 "  --no-sandbox             do not apply the seccomp sandbox (debugging)\n"
 "\n"
 "export writes no file and exits with status 3 when nothing is new since\n"
-"the last export.\n";
+"the last export.\n"
+"\n"
+"messages takes an outbox batch from sealdrop-analyst outbox: signed by the\n"
+"ack key of the channel given (or, without --channel, of the channel the\n"
+"store was last served with), never taken twice, all messages or none.\n";
 
 /* export's exit status when there was nothing to export (docs/server.md) */
 #define SD_EXPORT_NOTHING_NEW 3
@@ -91,6 +109,7 @@ struct cmd_args {
 	const char *db;
 	const char *out;
 	const char *ack;
+	const char *in;
 	const char *kdf;
 	const char *passfile;
 	int force;
@@ -117,6 +136,13 @@ static int cmd_parse(int argc, char **argv, struct cmd_args *a)
 
 	memset(a, 0, sizeof(*a));
 	sd_config_defaults(&a->cfg);
+	/* the file first: flags override it */
+	for (i = 2; i + 1 < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && cfgfile == NULL) {
+			cfgfile = argv[i + 1];
+			rc = sd_config_file(&a->cfg, cfgfile);
+		}
+	}
 	for (i = 2; i < argc && rc == SD_OK; i++) {
 		if (strcmp(argv[i], "--db") == 0)
 			rc = flag_value(argc, argv, &i, &a->db);
@@ -124,12 +150,25 @@ static int cmd_parse(int argc, char **argv, struct cmd_args *a)
 			rc = flag_value(argc, argv, &i, &a->out);
 		else if (strcmp(argv[i], "--ack") == 0)
 			rc = flag_value(argc, argv, &i, &a->ack);
+		else if (strcmp(argv[i], "--in") == 0)
+			rc = flag_value(argc, argv, &i, &a->in);
+		else if (strcmp(argv[i], "--channel") == 0 ||
+		    strcmp(argv[i], "--previous-channel") == 0 ||
+		    strcmp(argv[i], "--authority") == 0 ||
+		    strcmp(argv[i], "--message-retention") == 0) {
+			const char *v = NULL;
+
+			rc = flag_value(argc, argv, &i, &v);
+			if (rc == SD_OK)
+				rc = sd_config_set(&a->cfg, argv[i - 1] + 2,
+				    v);
+		}
 		else if (strcmp(argv[i], "--kdf") == 0)
 			rc = flag_value(argc, argv, &i, &a->kdf);
 		else if (strcmp(argv[i], "--passphrase-file") == 0)
 			rc = flag_value(argc, argv, &i, &a->passfile);
 		else if (strcmp(argv[i], "--config") == 0)
-			rc = flag_value(argc, argv, &i, &cfgfile);
+			i++;
 		else if (strcmp(argv[i], "--force") == 0)
 			a->force = 1;
 		else {
@@ -139,8 +178,7 @@ static int cmd_parse(int argc, char **argv, struct cmd_args *a)
 			rc = SD_E_INVAL;
 		}
 	}
-	if (rc == SD_OK && cfgfile != NULL)
-		rc = sd_config_file(&a->cfg, cfgfile);
+
 	if (rc == SD_OK && a->db == NULL && a->cfg.db[0] != '\0')
 		a->db = a->cfg.db;
 	if (rc == SD_OK && a->passfile == NULL &&
@@ -314,6 +352,139 @@ static int cmd_purge(int argc, char **argv)
 	return 0;
 }
 
+static const char *messages_problem(int rc)
+{
+	switch (rc) {
+	case SD_E_AUTHORITY:
+		return "the batch is signed by a key other than the channel's "
+		    "ack_key; nothing was taken";
+	case SD_E_SIGNATURE:
+		return "the batch's signature does not verify (damaged or "
+		    "altered); nothing was taken";
+	case SD_E_FORMAT:
+	case SD_E_INVAL:
+		return "not a sealdrop.outbox/1 batch (damaged or cut); "
+		    "nothing was taken";
+	case SD_E_EXISTS:
+		return "this batch was taken before (the same batch_id); "
+		    "nothing was taken again";
+	case SD_E_CHANNEL:
+		return "the batch names another channel than the one its key "
+		    "belongs to; nothing was taken";
+	default:
+		return NULL;
+	}
+}
+
+/* The ack keys that may sign: those of --channel and a still-valid
+ * --previous-channel (verified against --authority), else the one the
+ * store was last served with. */
+static int messages_signers(const struct cmd_args *a, sd_store *st,
+    struct sd_mbox_signer *sg, size_t *n)
+{
+	const char *paths[2] = { a->cfg.channel, a->cfg.previous_channel };
+	uint8_t authority[SD_PK_BYTES];
+	enum sd_role role = SD_ROLE_NONE;
+	sd_channel *ch = NULL;
+	size_t i;
+	int rc;
+
+	*n = 0;
+	if (a->cfg.channel[0] == '\0')
+		return sd_store_current_ack(st, sg[0].channel_id,
+		    sg[0].ack_pk) == SD_OK ? (*n = 1, SD_OK) : SD_E_FORMAT;
+	rc = sd_pubkey_load(a->cfg.authority, &role, authority);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server messages: --authority '%s': "
+		    "%s; --channel needs the authority's .pub\n",
+		    a->cfg.authority, sd_strerror(rc));
+		return rc;
+	}
+	for (i = 0; i < 2 && paths[i][0] != '\0'; i++) {
+		rc = sd_channel_load_file(paths[i], authority, NULL, &ch);
+		if (rc == SD_E_EXPIRED && i == 1)
+			continue;      /* a previous channel that expired */
+		if (rc != SD_OK) {
+			fprintf(stderr, "sealdrop-server messages: the channel "
+			    "%s: %s\n", paths[i], rc == SD_E_IO ?
+			    strerror(errno) : sd_strerror(rc));
+			return rc;
+		}
+		if (sd_channel_ack_pk(ch) != NULL) {
+			memcpy(sg[*n].ack_pk, sd_channel_ack_pk(ch),
+			    SD_PK_BYTES);
+			memcpy(sg[*n].channel_id, sd_channel_id(ch),
+			    SD_CHANNEL_ID_BYTES);
+			(*n)++;
+		}
+		sd_channel_free(ch);
+		ch = NULL;
+	}
+	if (*n == 0) {
+		fprintf(stderr, "sealdrop-server messages: the channel names "
+		    "no ack_key, so no batch can be verified\n");
+		return SD_E_FORMAT;
+	}
+	return SD_OK;
+}
+
+static int cmd_messages(int argc, char **argv)
+{
+	struct cmd_args a;
+	struct sd_mbox_signer sg[2];
+	struct sd_mbox_taken res;
+	sd_store *st = NULL;
+	sd_mbox *mb = NULL;
+	uint8_t *doc = NULL;
+	size_t len = 0, n = 0;
+	int rc, status = 1;
+
+	if (cmd_parse(argc, argv, &a) != SD_OK)
+		return 2;
+	if (a.in == NULL) {
+		fprintf(stderr, "sealdrop-server messages: --in FILE is "
+		    "required (made by sealdrop-analyst outbox)\n");
+		return 2;
+	}
+	rc = sd_file_read(a.in, SD_OUTBOX_MAX, &doc, &len);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server messages: cannot read %s: "
+		    "%s\n", a.in, rc == SD_E_IO ? strerror(errno) :
+		    sd_strerror(rc));
+		return 1;
+	}
+	if (open_db("messages", &a, &st) != SD_OK)
+		goto out;
+	if (messages_signers(&a, st, sg, &n) != SD_OK) {
+		if (a.cfg.channel[0] == '\0')
+			fprintf(stderr, "sealdrop-server messages: the store "
+			    "%s names no channel with an ack_key; give "
+			    "--channel and --authority\n", a.db);
+		goto out;
+	}
+	if (sd_mbox_open(a.db, &mb) != SD_OK) {
+		fprintf(stderr, "sealdrop-server messages: cannot open the "
+		    "follow-up tables of %s\n", a.db);
+		goto out;
+	}
+	rc = sd_mbox_take(mb, (const char *)doc, len, sg, n,
+	    a.cfg.message_retention, &res);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server messages: %s: %s\n", a.in,
+		    messages_problem(rc) != NULL ? messages_problem(rc) :
+		    sd_strerror(rc));
+		goto out;
+	}
+	printf("took %zu message%s of batch %s; kept until %s\n", res.count,
+	    res.count == 1 ? "" : "s", res.batch_id, res.expires);
+	status = 0;
+out:
+	sd_mbox_close(mb);
+	sd_store_close(st);
+	free(doc);
+	return status;
+}
+
 static int wants_help(int argc, char **argv)
 {
 	int i;
@@ -340,9 +511,11 @@ int main(int argc, char **argv)
 		return cmd_export(argc, argv);
 	if (argc >= 2 && strcmp(argv[1], "purge") == 0)
 		return cmd_purge(argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "messages") == 0)
+		return cmd_messages(argc, argv);
 	if (argc >= 2 && strncmp(argv[1], "--", 2) != 0) {
 		fprintf(stderr, "sealdrop-server: unknown command '%s'; the "
-		    "commands are keygen, export and purge\n", argv[1]);
+		    "commands are keygen, export, purge and messages\n", argv[1]);
 		return 2;
 	}
 	return sd_serve(argc, argv, 1);

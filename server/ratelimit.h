@@ -21,4 +21,29 @@ void sd_ratelimit_destroy(struct sd_ratelimit *rl);
 int sd_ratelimit_take(struct sd_ratelimit *rl);
 uint64_t sd_now_ns(void);  /* monotonic */
 
+/* Buckets by sender for the mailbox lookups: a fixed table of slots chosen
+ * by a hash of the address keyed with a key drawn at start-up and kept in
+ * memory only, so neither the address nor a stable function of it is kept.
+ * Senders whose hashes meet share a slot (and its limit). */
+#define SD_ADDRLIMIT_SLOTS 4096u
+
+struct sd_addrlimit {
+	pthread_mutex_t mu;
+	double rate;           /* tokens per second; 0: no limit */
+	double burst;
+	uint8_t key[32];
+	struct sd_addrslot {
+		double tokens;
+		uint64_t last_ns;  /* 0: unused */
+	} *slots;
+};
+
+/* per_minute tokens a minute per slot, burst at most; 0: off */
+int sd_addrlimit_init(struct sd_addrlimit *al, unsigned per_minute,
+    unsigned burst);
+void sd_addrlimit_destroy(struct sd_addrlimit *al);
+/* 1 when the sender of addr (its bytes, e.g. a sockaddr) may go ahead */
+int sd_addrlimit_take(struct sd_addrlimit *al, const void *addr,
+    size_t len);
+
 #endif

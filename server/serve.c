@@ -16,6 +16,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "mailbox.h"
 #include "privdrop.h"
 #include "sandbox.h"
 #include "sd_err.h"
@@ -137,6 +138,21 @@ static int load_web(struct sd_server *srv)
 	return sd_static_load(srv->cfg.static_dir, &srv->files);
 }
 
+/* Messages past --message-retention go, at start and then hourly. */
+static int expire_messages(struct sd_server *srv)
+{
+	size_t n = 0;
+	int rc = sd_mbox_expire(srv->mbox, &n);
+
+	if (rc == SD_OK && n > 0)
+		fprintf(stderr, "sealdrop-server: deleted %zu follow-up "
+		    "message%s past their retention\n", n, n == 1 ? "" : "s");
+	else if (rc != SD_OK)
+		fprintf(stderr, "sealdrop-server: cannot delete expired "
+		    "follow-up messages now: %s\n", sd_strerror(rc));
+	return rc;
+}
+
 static int open_store(struct sd_server *srv, const char *path)
 {
 	int rc;
@@ -159,6 +175,14 @@ static int open_store(struct sd_server *srv, const char *path)
 		    "%s; check the path, that it is a sealdrop store and that "
 		    "the user the server runs as may write it and its "
 		    "directory\n", srv->cfg.db, sd_strerror(rc));
+		return rc;
+	}
+	rc = sd_mbox_open(path, &srv->mbox);
+	if (rc == SD_OK)
+		rc = expire_messages(srv);
+	if (rc != SD_OK) {
+		fprintf(stderr, "sealdrop-server: cannot open the follow-up "
+		    "messages in %s: %s\n", srv->cfg.db, sd_strerror(rc));
 		return rc;
 	}
 	return sd_writer_start(srv->store, srv->cfg.max_batch, &srv->writer);
@@ -211,6 +235,7 @@ static void teardown(struct sd_server *srv)
 {
 	sd_daemon_stop(srv);
 	sd_store_close(srv->store);
+	sd_mbox_close(srv->mbox);
 	if (srv->channel_resp != NULL)
 		MHD_destroy_response(srv->channel_resp);
 	sd_static_free(srv->files);
@@ -220,6 +245,8 @@ static void teardown(struct sd_server *srv)
 	sd_channel_free(srv->channel);
 	sd_channel_free(srv->previous);
 	sd_ratelimit_destroy(&srv->rate);
+	sd_ratelimit_destroy(&srv->mbox_rate);
+	sd_addrlimit_destroy(&srv->mbox_ip);
 }
 
 /* Past the open-file limit libmicrohttpd cannot accept: say so at once. */
@@ -288,23 +315,37 @@ static void print_url(const struct sd_config *c, uint16_t port)
 	fflush(stdout);
 }
 
-/* The signal that ends serving; meanwhile the counters, now and then. */
+/* The signal that ends serving; meanwhile the counters now and then, and
+ * the deletion of expired follow-up messages every EXPIRE_EVERY_S (or
+ * sooner: --test-expire-interval). */
+#define EXPIRE_EVERY_S 3600u
 static int wait_signal(struct sd_server *srv, const sigset_t *sigs)
 {
-	struct timespec ts = { (time_t)srv->cfg.stats_s, 0 };
+	unsigned expire_s = srv->cfg.test_expire_s > 0 ?
+	    srv->cfg.test_expire_s : EXPIRE_EVERY_S;
+	unsigned tick = srv->cfg.stats_s > 0 && srv->cfg.stats_s < expire_s ?
+	    srv->cfg.stats_s : expire_s;
+	struct timespec ts = { (time_t)tick, 0 };
+	uint64_t last_stats = sd_now_ns(), last_expire = last_stats, now;
 	int sig;
 
 	for (;;) {
-		if (srv->cfg.stats_s == 0) {
-			if (sigwait(sigs, &sig) == 0)
-				return sig;
-			continue;
-		}
 		sig = sigtimedwait(sigs, NULL, &ts);
 		if (sig > 0)
 			return sig;
-		if (errno == EAGAIN)
+		if (errno != EAGAIN)
+			continue;
+		now = sd_now_ns();
+		if (srv->cfg.stats_s > 0 && now - last_stats >=
+		    (uint64_t)srv->cfg.stats_s * 1000000000u - 1000000u) {
 			sd_daemon_log_counters(srv);
+			last_stats = now;
+		}
+		if (now - last_expire >= (uint64_t)expire_s * 1000000000u -
+		    1000000u) {
+			(void)expire_messages(srv);
+			last_expire = now;
+		}
 	}
 }
 
@@ -324,6 +365,11 @@ int sd_serve(int argc, char **argv, int first)
 	if (sd_config_parse(&srv.cfg, argc, argv, first) != SD_OK)
 		return 2;
 	sd_ratelimit_init(&srv.rate, srv.cfg.rate, srv.cfg.burst);
+	sd_ratelimit_init(&srv.mbox_rate, srv.cfg.mailbox_rate,
+	    srv.cfg.mailbox_burst);
+	if (sd_addrlimit_init(&srv.mbox_ip, srv.cfg.mailbox_ip_rate,
+	    srv.cfg.mailbox_ip_burst) != SD_OK)
+		return 1;
 	/* every thread started from here on leaves these to sigwait() */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);

@@ -22,6 +22,7 @@
 #include "writer.h"
 
 struct sd_static;   /* httpd_static.c */
+struct sd_mbox;     /* mailbox.h */
 
 struct sd_server {
 	struct sd_config cfg;
@@ -33,6 +34,9 @@ struct sd_server {
 	sd_web *web;
 	struct sd_static *files;
 	struct sd_ratelimit rate;
+	struct sd_mbox *mbox;                 /* the follow-up messages */
+	struct sd_ratelimit mbox_rate;        /* mailbox lookups, all */
+	struct sd_addrlimit mbox_ip;          /* and by sender */
 	struct MHD_Daemon *daemon;
 	int listen_fd;                       /* bound before the privilege drop */
 	int served_fd;                       /* its number, once MHD has it */
@@ -107,6 +111,12 @@ extern const struct sd_route sd_route_channel;    /* GET /api/v1/channel */
 extern const struct sd_route sd_route_health;     /* GET /healthz */
 extern const struct sd_route sd_route_static;     /* GET /static/... */
 extern const struct sd_route sd_route_receipt;    /* POST /receipt */
+extern const struct sd_route sd_route_mailbox;    /* POST /api/v1/mailbox */
+extern const struct sd_route sd_route_followup;   /* GET, POST /followup */
+
+/* 1 when a mailbox lookup from this request's sender may go ahead (the
+ * limits by sender and in all); 0: answer 429. */
+int sd_req_mailbox_allowed(struct sd_req *r);
 
 /* Reply helpers: every response gets the security headers. The data is
  * copied. */

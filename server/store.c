@@ -26,7 +26,16 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS purged("
 	" receipt TEXT PRIMARY KEY, day TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS channels("
-	" channel_id TEXT PRIMARY KEY, ack_key TEXT);";
+	" channel_id TEXT PRIMARY KEY, ack_key TEXT);"
+	/* Follow-up (docs/followup.md): sealed messages by mailbox id and the
+	 * outbox batches taken. Nothing here names an envelope. Created in an
+	 * existing store as well. */
+	"CREATE TABLE IF NOT EXISTS mailbox_messages("
+	" mailbox BLOB NOT NULL, sealed BLOB NOT NULL, expires TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS mailbox_messages_by_id"
+	" ON mailbox_messages(mailbox);"
+	"CREATE TABLE IF NOT EXISTS outbox_batches("
+	" batch_id TEXT PRIMARY KEY);";
 
 static const char zero_chain_hex[] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -259,6 +268,25 @@ out:
 	if (rc != SD_OK)
 		sd_store_exec(s->db, "ROLLBACK");
 	return rc;
+}
+
+int sd_store_current_ack(sd_store *s, uint8_t id[SD_CHANNEL_ID_BYTES],
+    uint8_t ack_pk[32])
+{
+	char idhex[2 * SD_CHANNEL_ID_BYTES + 8];
+	char ack[SD_B64_LEN(32) + 8];
+	size_t n = 0, m = 0;
+
+	if (sd_store_meta_get(s, "channel_id", idhex, sizeof(idhex)) !=
+	    SD_OK || sd_store_meta_get(s, "ack_key", ack, sizeof(ack)) !=
+	    SD_OK)
+		return SD_E_INVAL;
+	if (sd_hex_decode(id, SD_CHANNEL_ID_BYTES, &n, idhex,
+	    strlen(idhex)) != SD_OK || n != SD_CHANNEL_ID_BYTES ||
+	    sd_b64_decode(ack_pk, 32, &m, ack, strlen(ack)) != SD_OK ||
+	    m != 32)
+		return SD_E_INVAL;
+	return SD_OK;
 }
 
 /* 1 when found (day filled), 0 when absent, SD_E_IO on error */

@@ -53,6 +53,11 @@ int sd_store_limit_pages(sd_store *s, long pages);
 int sd_store_set_channel(sd_store *s, const uint8_t id[SD_CHANNEL_ID_BYTES],
     const uint8_t *ack_pk);
 
+/* The channel the store was last served with and its ack key;
+ * SD_E_INVAL when none or it has no ack key. */
+int sd_store_current_ack(sd_store *s, uint8_t id[SD_CHANNEL_ID_BYTES],
+    uint8_t ack_pk[32]);
+
 /* Store n items in one transaction, durable when it returns SD_OK. On any
  * write error everything is rolled back and SD_E_IO returned. Duplicates
  * (also of purged rows) are not stored again. */

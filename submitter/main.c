@@ -27,6 +27,9 @@ static const char usage_text[] =
 "                       [options] report.json\n"
 "       sealdrop-submit init [--org-secret FILE] [--force] [--code CODE | --show]\n"
 "       sealdrop-submit template [--explain | --json]\n"
+"       sealdrop-submit inbox --server URL --authority A.pub [--code-file F]\n"
+"       sealdrop-submit answer --server URL --authority A.pub [--code-file F]\n"
+"                       [--in-reply-to ID] [--attach FILE]... answer.txt\n"
 "\n"
 "Seals a trade-secret theft report on this machine, so that only the EU\n"
 "bodies' keys can read it, and sends it to the intake server. The channel\n"
@@ -86,6 +89,38 @@ static const char init_usage[] =
 "  --code CODE   make the secret from a code (one the web form made)\n"
 "  --show        print the code and pseudonym of the existing secret\n";
 
+static const char inbox_usage[] =
+"usage: sealdrop-submit inbox --server URL --authority A.pub\n"
+"                       [--code CODE | --code-file FILE] [--save DIR] [options]\n"
+"       sealdrop-submit inbox --in FILE --channel channel.json --authority A.pub\n"
+"                       [--code CODE | --code-file FILE] [--save DIR]\n"
+"\n"
+"Reads the analysts' questions about a report you sent. The follow-up code\n"
+"sealdrop-submit printed then (also in your receipt log) opens them; it is\n"
+"asked on the terminal when neither --code nor --code-file is given, so it\n"
+"need not appear in the process list. Only the mailbox id derived from it\n"
+"is sent to the server. Each message is checked against the ack key of the\n"
+"channel signed by the authority you pin; one that fails is shown as NOT\n"
+"VERIFIED, never as coming from the analysts.\n"
+"  --save DIR    save the attachments of verified messages in DIR\n"
+"  --in FILE     read a mailbox answer saved before instead of fetching\n"
+"  --proxy, --cacert, --retries, --retry-wait, --connect-timeout, --timeout,\n"
+"  --quiet       as for sending a report\n";
+
+static const char answer_usage[] =
+"usage: sealdrop-submit answer --server URL --authority A.pub\n"
+"                       [--code CODE | --code-file FILE] [--in-reply-to ID]\n"
+"                       [--attach FILE]... answer.txt\n"
+"       sealdrop-submit answer --channel channel.json --authority A.pub\n"
+"                       --out FILE [--force] ... answer.txt\n"
+"\n"
+"Sends an answer (the text of answer.txt, '-' for standard input) to the\n"
+"analysts, in the thread of the report the follow-up code belongs to. It is\n"
+"sealed like a report, so the intake server cannot read it nor tell which\n"
+"report it belongs to, and it never counts in statistics.\n"
+"  --in-reply-to ID  the id of the message you answer (from inbox)\n"
+"  --attach FILE     attach a file, up to 5 (repeat)\n";
+
 static const char template_usage[] =
 "usage: sealdrop-submit template [--explain | --json]\n"
 "\n"
@@ -100,6 +135,7 @@ enum {
 	OPT_DETAILS, OPT_ATTACH, OPT_INCIDENT, OPT_ORG, OPT_ANON, OPT_RECEIPTS,
 	OPT_PROXY, OPT_CACERT, OPT_RETRIES, OPT_WAIT, OPT_CTIMEOUT, OPT_TIMEOUT,
 	OPT_CHECK, OPT_VERSION, OPT_EXPLAIN, OPT_JSON, OPT_UPDATE,
+	OPT_CODE, OPT_CODE_FILE, OPT_SAVE, OPT_IN, OPT_REPLY_TO,
 };
 
 static const struct option submit_opts[] = {
@@ -215,6 +251,11 @@ path_opt(int c, const char *arg, struct sub_opts *o)
 	case OPT_RECEIPTS: o->receipts = arg; break;
 	case OPT_PROXY: o->proxy = arg; break;
 	case OPT_CACERT: o->cacert = arg; break;
+	case OPT_CODE: o->code = arg; break;
+	case OPT_CODE_FILE: o->code_file = arg; break;
+	case OPT_SAVE: o->save = arg; break;
+	case OPT_IN: o->in = arg; break;
+	case OPT_REPLY_TO: o->in_reply_to = arg; break;
 	case OPT_ATTACH:
 		if (o->n_attach >= SUB_ATTACH_ARGS_MAX)
 			return usage_error("too many --attach (at most 5 files)");
@@ -262,17 +303,95 @@ parse_submit(int argc, char **argv, struct sub_opts *o)
 	return 0;
 }
 
+static void
+opts_defaults(struct sub_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->tries = SUB_TRIES_DEFAULT;
+	o->wait_ms = 1000;
+	o->connect_timeout = 30;
+	o->timeout = 600;
+}
+
+/* inbox (answer = 0) and answer: their own options, the network ones
+ * shared with sending a report */
+static int
+cmd_followup(int argc, char **argv, int answer)
+{
+	static const struct option opts[] = {
+		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "authority", required_argument, NULL, OPT_AUTHORITY },
+		{ "channel", required_argument, NULL, OPT_CHANNEL },
+		{ "code", required_argument, NULL, OPT_CODE },
+		{ "code-file", required_argument, NULL, OPT_CODE_FILE },
+		{ "save", required_argument, NULL, OPT_SAVE },
+		{ "in", required_argument, NULL, OPT_IN },
+		{ "in-reply-to", required_argument, NULL, OPT_REPLY_TO },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "out", required_argument, NULL, OPT_OUT },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "proxy", required_argument, NULL, OPT_PROXY },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "retry-wait", required_argument, NULL, OPT_WAIT },
+		{ "connect-timeout", required_argument, NULL, OPT_CTIMEOUT },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = answer ? "answer" : "inbox";
+	char what[128];
+	struct sub_opts o;
+	int c, rc;
+
+	opts_defaults(&o);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
+		rc = 0;
+		switch (c) {
+		case 'h':
+			fputs(answer ? answer_usage : inbox_usage, stdout);
+			return SUB_EXIT_OK;
+		case 'q': o.quiet = 1; break;
+		case OPT_FORCE: o.force = 1; break;
+		case OPT_RETRIES: case OPT_WAIT: case OPT_CTIMEOUT: case OPT_TIMEOUT:
+			rc = numeric_opt(c, optarg, &o);
+			break;
+		case ':':
+		case '?':
+			return bad_option(c, argv[optind - 1]);
+		default: rc = path_opt(c, optarg, &o); break;
+		}
+		if (rc != 0)
+			return rc;
+	}
+	if (!answer && (o.in_reply_to || o.n_attach || o.out)) {
+		snprintf(what, sizeof(what), "--in-reply-to, --attach and --out "
+		    "are options of answer, not of %s", name);
+		return usage_error(what);
+	}
+	if (answer && (o.save || o.in)) {
+		snprintf(what, sizeof(what), "--save and --in are options of inbox, "
+		    "not of %s", name);
+		return usage_error(what);
+	}
+	if (answer ? argc - optind != 1 : argc != optind) {
+		snprintf(what, sizeof(what), answer ? "answer takes one file with "
+		    "the text of the answer" : "inbox takes no file argument");
+		return usage_error(what);
+	}
+	o.report = answer ? argv[optind] : NULL;
+	return answer ? sub_run_answer(&o) : sub_run_inbox(&o);
+}
+
 static int
 cmd_submit(int argc, char **argv)
 {
 	struct sub_opts o;
 	int rc;
 
-	memset(&o, 0, sizeof(o));
-	o.tries = SUB_TRIES_DEFAULT;
-	o.wait_ms = 1000;
-	o.connect_timeout = 30;
-	o.timeout = 600;
+	opts_defaults(&o);
 	if ((rc = parse_submit(argc, argv, &o)) != 0)
 		return rc < 0 ? SUB_EXIT_OK : rc;
 	if (o.incident_ref != NULL) {
@@ -374,7 +493,11 @@ main(int argc, char **argv)
 		sub_err("cannot initialise libcurl");
 		return SUB_EXIT_NETWORK;
 	}
-	rc = cmd_submit(argc, argv);
+	if (argc > 1 && (strcmp(argv[1], "inbox") == 0 ||
+	    strcmp(argv[1], "answer") == 0))
+		rc = cmd_followup(argc - 1, argv + 1, argv[1][0] == 'a');
+	else
+		rc = cmd_submit(argc, argv);
 	sub_net_global_cleanup();
 	return rc;
 }

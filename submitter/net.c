@@ -16,6 +16,7 @@
 
 #define PATH_CHANNEL "/api/v1/channel"
 #define PATH_REPORTS "/api/v1/reports"
+#define PATH_MAILBOX "/api/v1/mailbox"
 #define URL_MAX 4096
 
 struct sink {
@@ -216,16 +217,18 @@ transient_status(long st)
 	return st == 408 || st == 429 || st == 502 || st == 503 || st == 504;
 }
 
+/* type: the Content-Type of a post, NULL for a GET */
 static struct curl_slist *
-headers(int post)
+headers(const char *type)
 {
-	static const char *const h[] = { "Accept: application/json",
-		"Content-Type: application/octet-stream",
+	char ct[64];
+	const char *h[] = { "Accept: application/json", ct,
 		/* the envelope goes at once, without waiting for 100 Continue */
 		"Expect:" };
 	struct curl_slist *l = NULL, *t = NULL;
-	size_t i, n = post ? 3 : 1;
+	size_t i, n = type ? 3 : 1;
 
+	snprintf(ct, sizeof(ct), "Content-Type: %s", type ? type : "");
 	for (i = 0; i < n; i++) {
 		if ((t = curl_slist_append(l, h[i])) == NULL) {
 			curl_slist_free_all(l);
@@ -238,8 +241,8 @@ headers(int post)
 
 /* One attempt. On RETRY, *retry_after is the server's hint in seconds. */
 static enum outcome
-attempt(const struct sub_net *n, const char *url, const uint8_t *body,
-    size_t blen, struct sink *s, long *status, long *retry_after, char *why,
+attempt(const struct sub_net *n, const char *url, const char *type,
+    const uint8_t *body, size_t blen, struct sink *s, long *status, long *retry_after, char *why,
     size_t cap)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -255,7 +258,7 @@ attempt(const struct sub_net *n, const char *url, const uint8_t *body,
 		snprintf(why, cap, "cannot start libcurl");
 		goto out;
 	}
-	if ((hdrs = headers(body != NULL)) == NULL ||
+	if ((hdrs = headers(body != NULL ? type : NULL)) == NULL ||
 	    setup(h, n, url, s, hdrs, errbuf) != SD_OK) {
 		snprintf(why, cap, "cannot set up the request (libcurl)");
 		goto out;
@@ -318,8 +321,8 @@ back_off(const struct sub_net *n, unsigned int i, long retry_after,
 }
 
 static int
-request(const struct sub_net *n, const char *path, const uint8_t *body,
-    size_t blen, size_t max, struct sub_response *resp, char *why, size_t cap)
+request(const struct sub_net *n, const char *path, const char *type,
+    const uint8_t *body, size_t blen, size_t max, struct sub_response *resp, char *why, size_t cap)
 {
 	char url[URL_MAX];
 	struct sink s;
@@ -341,7 +344,7 @@ request(const struct sub_net *n, const char *path, const uint8_t *body,
 			back_off(n, i - 1, retry_after, why);
 		sd_buf_reset(&s.buf);
 		s.overflow = 0;
-		o = attempt(n, url, body, blen, &s, &resp->status, &retry_after,
+		o = attempt(n, url, type, body, blen, &s, &resp->status, &retry_after,
 		    why, cap);
 		if (o != RETRY)
 			break;
@@ -364,7 +367,7 @@ int
 sub_net_get_channel(const struct sub_net *n, struct sub_response *resp,
     char *why, size_t cap)
 {
-	return request(n, PATH_CHANNEL, NULL, 0, SUB_CHANNEL_RESPONSE_MAX, resp,
+	return request(n, PATH_CHANNEL, NULL, NULL, 0, SUB_CHANNEL_RESPONSE_MAX, resp,
 	    why, cap);
 }
 
@@ -372,6 +375,14 @@ int
 sub_net_post_report(const struct sub_net *n, const uint8_t *env, size_t len,
     struct sub_response *resp, char *why, size_t cap)
 {
-	return request(n, PATH_REPORTS, env, len, SUB_RECEIPT_RESPONSE_MAX, resp,
+	return request(n, PATH_REPORTS, "application/octet-stream", env, len, SUB_RECEIPT_RESPONSE_MAX, resp,
 	    why, cap);
+}
+
+int
+sub_net_post_mailbox(const struct sub_net *n, const char *id_hex,
+    struct sub_response *resp, char *why, size_t cap)
+{
+	return request(n, PATH_MAILBOX, "text/plain", (const uint8_t *)id_hex,
+	    strlen(id_hex), SUB_MAILBOX_RESPONSE_MAX, resp, why, cap);
 }

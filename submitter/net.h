@@ -10,6 +10,8 @@
 
 #define SUB_CHANNEL_RESPONSE_MAX (1024 * 1024)
 #define SUB_RECEIPT_RESPONSE_MAX 4096
+/* a mailbox's answer: what the server keeps for one mailbox, padded */
+#define SUB_MAILBOX_RESPONSE_MAX (128 * 1024 * 1024)
 #define SUB_TRIES_DEFAULT 4
 #define SUB_TRIES_MAX 11
 #define SUB_BACKOFF_CAP_MS 60000u
@@ -47,6 +49,10 @@ int sub_net_get_channel(const struct sub_net *n, struct sub_response *resp,
     char *why, size_t cap);
 int sub_net_post_report(const struct sub_net *n, const uint8_t *env,
     size_t len, struct sub_response *resp, char *why, size_t cap);
+/* POST /api/v1/mailbox with the mailbox id (32 hex): the padded answer of
+ * docs/followup.md in resp. The same outcomes as above. */
+int sub_net_post_mailbox(const struct sub_net *n, const char *id_hex,
+    struct sub_response *resp, char *why, size_t cap);
 void sub_response_free(struct sub_response *r);
 
 #endif

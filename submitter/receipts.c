@@ -84,6 +84,9 @@ parse_line(const char *line, struct sub_logged *l)
 	if (strcmp(l->reporter, "-") == 0)
 		l->reporter[0] = '\0';
 	l->has_identity = 1;
+	if (!field(line, 7, l->followup, sizeof(l->followup)) ||
+	    strncmp(l->followup, "FU-", 3) != 0)
+		l->followup[0] = '\0';
 	return 1;
 }
 
@@ -98,12 +101,15 @@ sub_receipts_append(const char *path, const struct sub_receipt *r,
 
 	if (!printable(server) || incident_ref == NULL ||
 	    !all_hex(incident_ref, SUB_INCIDENT_HEX - 1) ||
-	    (reporter != NULL && !all_hex(reporter, SUB_REPORTER_HEX - 1)))
+	    (reporter != NULL && !all_hex(reporter, SUB_REPORTER_HEX - 1)) ||
+	    memchr(r->followup, '\0', sizeof(r->followup)) == NULL ||
+	    !printable(r->followup[0] ? r->followup : "-"))
 		return SD_E_INVAL;
 	sd_hex_encode(cid, sizeof(cid), channel_id, SD_CHANNEL_ID_BYTES);
-	n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+	n = snprintf(line, sizeof(line), "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 	    r->receipt, r->day, r->signature, server, cid, incident_ref,
-	    reporter != NULL ? reporter : "-");
+	    reporter != NULL ? reporter : "-",
+	    r->followup[0] ? r->followup : "-");
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return SD_E_TOOBIG;
 	if ((rc = sub_make_parent(path)) != SD_OK)

@@ -10,6 +10,7 @@
 #include "sd_channel.h"
 #include "sd_encode.h"
 #include "sd_envelope.h"
+#include "sd_mailbox.h"
 
 #define SUB_SIG_B64 SD_B64_LEN(64)
 #define SUB_INCIDENT_HEX 33     /* 32 hex digits and the NUL */
@@ -20,12 +21,15 @@ struct sub_receipt {
 	char receipt[SD_RECEIPT_LEN + 1];
 	char day[11];
 	char signature[SUB_SIG_B64];
+	char followup[SD_FOLLOWUP_CODE_CAP];   /* the follow-up code, "" if none */
 };
 
 /* Append one line to path, tab-separated:
  *   receipt day signature server channel_id(hex) incident_ref reporter
+ *   followup
  * where reporter is the pseudonym sent, or "-" when the report carried none
- * (reporter NULL). The file is created 0600 (its directories 0700) if
+ * (reporter NULL), and followup the report's follow-up code or "-". The
+ * code reads the analysts' questions: the log is the reporter's alone. The file is created 0600 (its directories 0700) if
  * needed, tightened to 0600 if it was not, and synced before return. */
 int sub_receipts_append(const char *path, const struct sub_receipt *r,
     const char *server, const uint8_t channel_id[SD_CHANNEL_ID_BYTES],
@@ -38,6 +42,7 @@ struct sub_logged {
 	char incident_ref[SUB_INCIDENT_HEX];   /* "" on lines of older versions */
 	char reporter[SUB_REPORTER_HEX];       /* "" when sent without one */
 	int has_identity;                      /* incident_ref and reporter known */
+	char followup[SD_FOLLOWUP_CODE_CAP];   /* "" when the line has none */
 };
 
 /* The line of a receipt, given whole or as a prefix of at least

@@ -541,6 +541,16 @@ sub_report_finish(sub_report *r, const char *incident_ref,
 }
 
 int
+sub_report_set_mailbox(sub_report *r, const uint8_t pk[32])
+{
+	char b64[SD_B64_LEN(32)];
+
+	sd_b64_encode(b64, sizeof(b64), pk, 32);
+	return json_object_set_new(r->details, SD_DETAILS_MAILBOX,
+	    json_string(b64)) == 0 ? SD_OK : SD_E_NOMEM;
+}
+
+int
 sub_report_sections(sub_report *r, struct sd_section_in *sec, size_t *n)
 {
 	size_t i, k = 0;

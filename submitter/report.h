@@ -56,6 +56,9 @@ int sub_report_finish_as(sub_report *r, const struct sub_identity *id,
  * from the organisation secret. */
 int sub_report_finish(sub_report *r, const char *incident_ref,
     const char *reporter, const char *today, struct sd_errlist *errs);
+/* Put the mailbox public key in the details part (creating the part when
+ * the report has no details), after sub_report_finish. */
+int sub_report_set_mailbox(sub_report *r, const uint8_t pk[32]);
 const char *sub_report_incident_ref(const sub_report *r);
 /* the reporter pseudonym the report carries, or NULL */
 const char *sub_report_reporter(const sub_report *r);

@@ -21,6 +21,7 @@
 #include "sd_err.h"
 #include "sd_file.h"
 #include "sd_keys.h"
+#include "sd_mailbox.h"
 #include "sd_mem.h"
 
 #define PATH_CAP 4096
@@ -42,6 +43,8 @@ struct run {
 	struct sub_logged upd;
 	int updating;
 	char upd_origin[128];
+	/* the follow-up secret drawn for this report (guarded memory) */
+	struct sub_fu *fu;
 };
 
 void
@@ -57,8 +60,8 @@ sub_err(const char *fmt, ...)
 }
 
 /* A server's message is untrusted: printable ASCII only, bounded. */
-static void
-clean_text(char *out, size_t cap, const uint8_t *in, size_t len)
+void
+sub_clean_text(char *out, size_t cap, const uint8_t *in, size_t len)
 {
 	size_t i, k = 0;
 
@@ -388,7 +391,7 @@ fetch_channel(struct run *r)
 		return SUB_EXIT_CHANNEL;
 	}
 	if (rc != SD_OK) {
-		clean_text(msg, sizeof(msg), resp.body, resp.len);
+		sub_clean_text(msg, sizeof(msg), resp.body, resp.len);
 		sub_response_free(&resp);
 		sub_err("cannot fetch the channel from %s: %s%s%s; nothing was "
 		    "sent", r->o->server, why, msg[0] ? ": " : "", msg);
@@ -433,6 +436,38 @@ get_channel(struct run *r)
 	return rc;
 }
 
+/* Every sealed report gets a follow-up secret; its mailbox key goes into
+ * the details part, which is created when the report has none, so every
+ * report can be followed up. */
+static int
+add_mailbox(struct run *r)
+{
+	sd_mailbox *mb = NULL;
+	int rc;
+
+	if ((r->fu = sd_secret_alloc(sizeof(*r->fu))) == NULL)
+		return SD_E_NOMEM;
+	sd_followup_draw(r->fu->f);
+	sd_followup_format(r->fu->code, r->fu->f);
+	if ((rc = sd_mailbox_derive(r->fu->f, &mb)) != SD_OK)
+		return rc;
+	rc = sub_report_set_mailbox(r->report, sd_mailbox_pk(mb));
+	sd_mailbox_free(mb);
+	return rc;
+}
+
+void
+sub_print_followup(const char *code, const char *server, const char *log)
+{
+	printf("follow-up:    %s\n", code);
+	printf("  Keep this follow-up code secret. With it you can read "
+	    "questions from the\n  analysts and answer them without saying "
+	    "who you are:\n    sealdrop-submit inbox --server %s "
+	    "--authority A.pub\n  (it asks for the code). It is not shown "
+	    "again%s%s.\n", server ? server : "URL", log ? "; it is kept in " :
+	    "", log ? log : "");
+}
+
 static int
 seal(struct run *r)
 {
@@ -440,7 +475,9 @@ seal(struct run *r)
 	size_t n = 0;
 	int rc;
 
-	rc = sub_report_sections(r->report, sec, &n);
+	rc = add_mailbox(r);
+	if (rc == SD_OK)
+		rc = sub_report_sections(r->report, sec, &n);
 	if (rc == SD_OK)
 		rc = sd_envelope_seal(r->ch, sec, n, &r->env, &r->env_len);
 	if (rc != SD_OK) {
@@ -479,6 +516,7 @@ write_sealed(struct run *r)
 	    r->receipt);
 	printf("incident_ref: %s\n", sub_report_incident_ref(r->report));
 	print_corrects(r);
+	sub_print_followup(r->fu->code, NULL, NULL);
 	return SUB_EXIT_OK;
 }
 
@@ -495,9 +533,9 @@ json_field(json_t *o, const char *k, char *out, size_t cap)
 
 /* The answer must be the receipt of exactly our bytes, signed by the
  * channel's receipt key; anything else proves nothing. */
-static int
-check_receipt(struct run *r, const uint8_t *body, size_t len,
-    struct sub_receipt *rec)
+int
+sub_receipt_check(const sd_channel *ch, const char *receipt,
+    const uint8_t *body, size_t len, struct sub_receipt *rec)
 {
 	char msg[SD_RECEIPT_LEN + 64];
 	uint8_t sig[64];
@@ -513,7 +551,7 @@ check_receipt(struct run *r, const uint8_t *body, size_t len,
 	    !sd_date_valid(rec->day))
 		goto out;
 	rc = SD_E_CHANNEL;
-	if (strcmp(rec->receipt, r->receipt) != 0)
+	if (strcmp(rec->receipt, receipt) != 0)
 		goto out;
 	rc = SD_E_SIGNATURE;
 	if (sd_b64_decode(sig, sizeof(sig), &siglen, rec->signature,
@@ -521,7 +559,7 @@ check_receipt(struct run *r, const uint8_t *body, size_t len,
 	    sd_receipt_message(msg, sizeof(msg), rec->receipt, rec->day) < 0)
 		goto out;
 	if (crypto_sign_verify_detached(sig, (const uint8_t *)msg, strlen(msg),
-	    sd_channel_receipt_pk(r->ch)) == 0)
+	    sd_channel_receipt_pk(ch)) == 0)
 		rc = SD_OK;
 out:
 	json_decref(doc);
@@ -534,7 +572,7 @@ refused_by_server(struct run *r, int rc, const struct sub_response *resp,
 {
 	char msg[256];
 
-	clean_text(msg, sizeof(msg), resp->body, resp->len);
+	sub_clean_text(msg, sizeof(msg), resp->body, resp->len);
 	if (rc == SD_E_TOOBIG)
 		sub_err("%s: the server's answer is too large", r->o->server);
 	else if (rc == SD_E_INVAL)
@@ -547,11 +585,11 @@ refused_by_server(struct run *r, int rc, const struct sub_response *resp,
 	return SUB_EXIT_NETWORK;
 }
 
-static void
-log_receipt(struct run *r, const struct sub_receipt *rec)
+static const char *
+log_receipt(struct run *r, const struct sub_receipt *rec, char *path,
+    size_t cap)
 {
-	char path[PATH_CAP];
-	const char *p = log_path(r->o, path, sizeof(path));
+	const char *p = log_path(r->o, path, cap);
 	int rc = SD_E_INVAL;
 
 	if (p != NULL)
@@ -562,6 +600,7 @@ log_receipt(struct run *r, const struct sub_receipt *rec)
 		sub_err("warning: the receipt could not be added to the log %s "
 		    "(%s); keep the lines above", p ? p : "(no home directory)",
 		    rc == SD_E_IO ? strerror(errno) : sd_strerror(rc));
+	return rc == SD_OK ? p : NULL;
 }
 
 static int
@@ -570,7 +609,8 @@ send_report(struct run *r)
 	struct sub_net n = net_of(r->o);
 	struct sub_response resp = { 0, NULL, 0 };
 	struct sub_receipt rec;
-	char why[WHY_CAP];
+	char why[WHY_CAP], path[PATH_CAP];
+	const char *logged;
 	int rc;
 
 	memset(&rec, 0, sizeof(rec));
@@ -579,7 +619,7 @@ send_report(struct run *r)
 		rc = refused_by_server(r, rc, &resp, why);
 		goto out;
 	}
-	rc = check_receipt(r, resp.body, resp.len, &rec);
+	rc = sub_receipt_check(r->ch, r->receipt, resp.body, resp.len, &rec);
 	if (rc != SD_OK) {
 		sub_err("%s answered with a receipt that %s; do not rely on this "
 		    "submission (our receipt id: %s)", r->o->server,
@@ -589,11 +629,14 @@ send_report(struct run *r)
 		rc = SUB_EXIT_NETWORK;
 		goto out;
 	}
-	log_receipt(r, &rec);
+	memcpy(rec.followup, r->fu->code, sizeof(rec.followup));
+	logged = log_receipt(r, &rec, path, sizeof(path));
 	printf("receipt:      %s\nday:          %s\nsignature:    %s\n"
 	    "incident_ref: %s\n", rec.receipt, rec.day, rec.signature,
 	    sub_report_incident_ref(r->report));
 	print_corrects(r);
+	sub_print_followup(r->fu->code, r->o->server, logged);
+	sodium_memzero(&rec, sizeof(rec));
 	rc = SUB_EXIT_OK;
 out:
 	sub_response_free(&resp);
@@ -644,8 +687,34 @@ out:
 	sub_report_free(r.report);
 	sd_channel_free(r.ch);
 	free(r.env);
+	sd_secret_free(r.fu);
 	sodium_memzero(&r, sizeof(r));
 	return rc;
+}
+
+int
+sub_get_channel(const struct sub_opts *o, sd_channel **out)
+{
+	struct run r;
+	int rc;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	sd_today(r.today);
+	if ((rc = load_authority(&r)) == SUB_EXIT_OK &&
+	    (rc = get_channel(&r)) == SUB_EXIT_OK) {
+		*out = r.ch;
+		r.ch = NULL;
+	}
+	sd_channel_free(r.ch);
+	return rc;
+}
+
+const char *
+sub_log_path(const struct sub_opts *o, char *buf, size_t cap)
+{
+	return log_path(o, buf, cap);
 }
 
 static int

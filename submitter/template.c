@@ -20,6 +20,7 @@ type_hint(const struct sd_field *f)
 	case SD_FT_UINT: return "a whole number, 0 or more";
 	case SD_FT_BOOL: return "true or false";
 	case SD_FT_TEXT: return "text";
+	case SD_FT_KEY: return "filled in by sealdrop-submit; leave it out";
 	}
 	return "";
 }
@@ -80,6 +81,7 @@ example(const struct sd_field *f, const char *today)
 	case SD_FT_TEXT:
 		return json_string(SUB_TEMPLATE_TEXT);
 	case SD_FT_HEX:
+	case SD_FT_KEY:
 		break;
 	}
 	return NULL;

@@ -27,3 +27,19 @@ sd_add_test(test_analyst_progress
 target_include_directories(test_analyst_progress PRIVATE
   ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/tests/unit)
 add_dependencies(test_analyst_progress sealdrop-analyst)
+# The follow-up through the real binaries: codes, answers, reply, outbox,
+# inbox (and the intake host's messages step once the server has it).
+sd_add_test(test_followup_e2e
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_followup_e2e.c
+          ${CMAKE_CURRENT_LIST_DIR}/server_harness.c
+          ${CMAKE_SOURCE_DIR}/tests/unit/test_analyst_fixture.c
+  LIBS sd_crypto sd_common PkgConfig::CURL PkgConfig::SQLITE
+       PkgConfig::JANSSON
+  LABELS integration
+  TIMEOUT 300)
+target_include_directories(test_followup_e2e PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/tests/unit)
+add_dependencies(test_followup_e2e sealdrop-analyst sealdrop-submit)
+if(TARGET sealdrop-server)
+  add_dependencies(test_followup_e2e sealdrop-server)
+endif()

@@ -1,6 +1,6 @@
 # Integration tests of sealdrop-server: each starts the real binary on a
 # free loopback port with keys made by the real sealdrop-analyst.
-foreach(t api store form startup rotation sandbox)
+foreach(t api store form startup rotation sandbox mailbox)
   sd_add_test(test_server_${t}
     SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_server_${t}.c
             ${CMAKE_CURRENT_LIST_DIR}/server_harness.c

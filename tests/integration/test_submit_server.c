@@ -559,7 +559,7 @@ test_update_by_receipt(void **state)
 	    300000);
 	/* the log keeps the incident and the pseudonym of each */
 	log = h_read(log_path, NULL);
-	snprintf(line, sizeof(line), "\t%s\t%s\n", member(b, "incident_ref"),
+	snprintf(line, sizeof(line), "\t%s\t%s\tFU-", member(b, "incident_ref"),
 	    member(b, "reporter"));
 	assert_non_null(strstr(strstr(log, r2), line));
 	free(log);

@@ -9,3 +9,5 @@ sd_add_test(test_keys SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_keys.c
 # Needs the real libsodium randombytes hook, so no sd_testkit here.
 sd_add_test(test_vectors SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_vectors.c
   LIBS sd_open)
+sd_add_test(test_mailbox SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_mailbox.c
+  LIBS sd_crypto)

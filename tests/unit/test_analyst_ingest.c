@@ -428,6 +428,82 @@ test_decrypt_and_refusals(void **state)
 	astore_close(s);
 }
 
+/* Answers of reporters (sealdrop.followup/1) travel in the same batches
+ * but are no reports: they never reach a record set, a table or a report,
+ * and are not counted as refused either. */
+static void
+test_followups_never_count(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t *envs[N_ENV + 2], zero[32] = { 0 }, last[32];
+	size_t lens[N_ENV + 2], i;
+	struct ingest_result r;
+	struct dec_summary sum;
+	struct recset rs, base;
+	struct seen seen = { 0, 0, 1 };
+	astore *s = fresh_store("fu.db"), *s0 = fresh_store("fu0.db");
+
+	for (i = 0; i < N_ENV; i++) {
+		envs[i] = f->env[i];
+		lens[i] = f->len[i];
+	}
+	for (i = 0; i < 2; i++) {
+		envs[N_ENV + i] = fx_seal(f->tk.ch,
+		    "{\"schema\":\"sealdrop.followup/1\"}",
+		    "{\"schema\":\"sealdrop.followup/1\",\"mailbox\":"
+		    "\"DxgOYf9dB2fcPhPM74qACtISgajY6kjJkkT7NZviRhE=\","
+		    "\"text\":\"an answer\"}", NULL, NULL, 0, &lens[N_ENV + i]);
+		assert_non_null(envs[N_ENV + i]);
+	}
+	/* the answers in the middle of the chain */
+	{
+		uint8_t *t = envs[4];
+		size_t tl = lens[4];
+
+		envs[4] = envs[N_ENV];
+		lens[4] = lens[N_ENV];
+		envs[N_ENV] = t;
+		lens[N_ENV] = tl;
+	}
+	assert_int_equal(fx_batch_write("fu.sqlite", f->channel_hex, zero, 1,
+	    envs, lens, N_ENV + 2, last), 0);
+	assert_int_equal(ingest_batch(s, "fu.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, N_ENV + 2);
+	assert_int_equal(dec_run(s, f->tk.stats[0], "2026-06-01", 2, sink,
+	    &seen, &sum), SD_OK);
+	assert_int_equal(seen.n, N_ENV);
+	assert_int_equal(sum.total, N_ENV + 2);
+	assert_int_equal(sum.followups, 2);
+	assert_int_equal(sum.refused, 0);
+	/* the record set is that of the reports alone */
+	assert_int_equal(fx_batch_write("fu0.sqlite", f->channel_hex, zero, 1,
+	    f->env, f->len, N_ENV, last), 0);
+	assert_int_equal(ingest_batch(s0, "fu0.sqlite", &r), SD_OK);
+	assert_int_equal(recset_load(s, f->tk.stats[0], "2026-06-01", 2, NULL,
+	    &rs, &sum), SD_OK);
+	assert_int_equal(recset_load(s0, f->tk.stats[0], "2026-06-01", 2, NULL,
+	    &base, &sum), SD_OK);
+	assert_int_equal(rs.n, N_ENV);
+	assert_int_equal(rs.n, base.n);
+	{
+		/* the same reports (in another order: one answer's place moved
+		 * a report to the end) */
+		int64_t a = 0, b = 0;
+
+		for (i = 0; i < rs.n; i++) {
+			a += rs.r[i].loss_eur * 131 + rs.r[i].member_state;
+			b += base.r[i].loss_eur * 131 + base.r[i].member_state;
+		}
+		assert_int_equal(a, b);
+	}
+	recset_free(&rs);
+	recset_free(&base);
+	free(envs[4]);                  /* the two answers */
+	free(envs[N_ENV + 1]);
+	astore_close(s);
+	astore_close(s0);
+}
+
 static void
 test_store_refuses_foreign_file(void **state)
 {
@@ -490,6 +566,7 @@ main(void)
 		cmocka_unit_test(test_bad_batches),
 		cmocka_unit_test(test_first_batch_mid_chain),
 		cmocka_unit_test(test_decrypt_and_refusals),
+		cmocka_unit_test(test_followups_never_count),
 		cmocka_unit_test(test_store_refuses_foreign_file),
 		cmocka_unit_test(test_batch_left_untouched),
 		cmocka_unit_test(test_store_files_private),

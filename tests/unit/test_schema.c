@@ -636,6 +636,108 @@ test_details(void **state)
 	json_decref(o);
 }
 
+#define PK64 "DxgOYf9dB2fcPhPM74qACtISgajY6kjJkkT7NZviRhE="
+
+static void
+test_details_mailbox(void **state)
+{
+	struct sd_errlist e;
+	json_t *o;
+
+	(void)state;
+	o = json_pack("{s:s, s:s}", "narrative", "n", "mailbox", PK64);
+	assert_int_equal(sd_schema_validate(SD_PART_DETAILS, o, TODAY, &e), 0);
+	json_decref(o);
+	/* a report sent without details still has a mailbox: no narrative */
+	o = json_pack("{s:s}", "mailbox", PK64);
+	assert_int_equal(sd_schema_validate(SD_PART_DETAILS, o, TODAY, &e), 0);
+	json_decref(o);
+	/* but an empty details section or one with contact only is not that */
+	o = json_pack("{s:s, s:s}", "mailbox", PK64, "contact", "c");
+	assert_int_equal(sd_schema_validate(SD_PART_DETAILS, o, TODAY, &e), 1);
+	assert_string_equal(e.msg[0], "narrative: required");
+	json_decref(o);
+	o = json_pack("{s:s, s:s}", "narrative", "n", "mailbox",
+	    "DxgOYf9dB2fcPhPM74qACtISgajY6kjJkkT7NZviRg==");     /* 31 bytes */
+	assert_int_equal(sd_schema_validate(SD_PART_DETAILS, o, TODAY, &e), 1);
+	assert_string_equal(e.msg[0],
+	    "mailbox: must be the base64 of a 32-byte key");
+	json_object_set_new(o, "mailbox", json_integer(1));
+	assert_int_equal(sd_schema_validate(SD_PART_DETAILS, o, TODAY, &e), 1);
+	json_decref(o);
+	/* the mailbox is filled by the sealer: never a form or prompt field */
+	assert_null(sd_schema_field(SD_PART_DETAILS, "mailbox"));
+	/* and it belongs to details only */
+	o = json_pack("{s:s}", "mailbox", PK64);
+	assert_true(sd_schema_validate(SD_PART_STATS, o, TODAY, &e) > 0);
+	json_decref(o);
+}
+
+static void
+test_followup(void **state)
+{
+	static const char stats[] = "{\"schema\":\"sealdrop.followup/1\"}";
+	struct sd_errlist e;
+	struct sd_report r;
+	json_t *o;
+
+	(void)state;
+	o = json_pack("{s:s}", "schema", SD_FOLLOWUP_SCHEMA_ID);
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_STATS, o, TODAY, &e),
+	    0);
+	/* nothing else, so that it can never count */
+	json_object_set_new(o, "member_state", json_string("BE"));
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_STATS, o, TODAY, &e),
+	    1);
+	assert_string_equal(e.msg[0], "member_state: unknown field");
+	json_decref(o);
+	assert_true(sd_followup_stats_is(stats, strlen(stats)));
+	{
+		static const char *const no[] = {
+		    "{\"schema\":\"sealdrop.report/1\"}",
+		    "{\"schema\":\"sealdrop.followup/1\",\"x\":1}",
+		    "[\"sealdrop.followup/1\"]" };
+		size_t i;
+
+		for (i = 0; i < 3; i++)
+			assert_false(sd_followup_stats_is(no[i], strlen(no[i])));
+	}
+	assert_false(sd_followup_stats_is("{\"schema\":\"sealdrop.followup/1\\u0000\"}",
+	    strlen("{\"schema\":\"sealdrop.followup/1\\u0000\"}")));
+	/* and it is not a report */
+	assert_int_equal(sd_report_parse(stats, strlen(stats), TODAY, &r, &e),
+	    SD_E_FORMAT);
+
+	o = json_pack("{s:s, s:s, s:s, s:s}", "schema", SD_FOLLOWUP_SCHEMA_ID,
+	    "mailbox", PK64, "in_reply_to", "0123456789abcdef0123456789abcdef",
+	    "text", "The port of Antwerp.");
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, o, TODAY,
+	    &e), 0);
+	json_object_del(o, "in_reply_to");      /* optional */
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, o, TODAY,
+	    &e), 0);
+	json_object_del(o, "mailbox");          /* without it, no thread */
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, o, TODAY,
+	    &e), 1);
+	assert_string_equal(e.msg[0], "mailbox: required");
+	json_object_set_new(o, "mailbox", json_string(PK64));
+	json_object_set_new(o, "in_reply_to", json_string("0123"));
+	json_object_set_new(o, "narrative", json_string("n"));
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, o, TODAY,
+	    &e), 2);
+	json_object_del(o, "narrative");
+	json_object_del(o, "in_reply_to");
+	json_object_set_new(o, "text", text_of(100001));
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, o, TODAY,
+	    &e), 1);
+	json_object_set_new(o, "schema", json_string(SD_SCHEMA_ID));
+	json_object_set_new(o, "text", json_string("x"));
+	assert_int_equal(sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, o, TODAY,
+	    &e), 1);
+	assert_string_equal(e.msg[0], "schema: must be \"sealdrop.followup/1\"");
+	json_decref(o);
+}
+
 static void
 test_invalid_utf8(void **state)
 {
@@ -864,6 +966,8 @@ main(void)
 		cmocka_unit_test(test_error_list_capped),
 		cmocka_unit_test(test_errlist_add),
 		cmocka_unit_test(test_details),
+		cmocka_unit_test(test_details_mailbox),
+		cmocka_unit_test(test_followup),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_parse_fills_report),
 		cmocka_unit_test(test_parse_rejects),

@@ -355,7 +355,8 @@ static void
 test_receipt_log(void **state)
 {
 	struct sub_receipt r = { "abcdefghijklmnopqrstuvwxyz234567",
-		"2026-03-04", "c2lnbmF0dXJl" };
+		"2026-03-04", "c2lnbmF0dXJl",
+		"FU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT" };
 	uint8_t cid[SD_CHANNEL_ID_BYTES];
 	struct stat st;
 	char *text, *second;
@@ -374,7 +375,8 @@ test_receipt_log(void **state)
 	text = slurp("logs/receipts.log");
 	assert_non_null(strstr(text, "abcdefghijklmnopqrstuvwxyz234567\t"
 	    "2026-03-04\tc2lnbmF0dXJl\thttps://intake.example.eu\t"
-	    "abababababababababababababababab\t" REF "\t" REP "\n"));
+	    "abababababababababababababababab\t" REF "\t" REP
+	    "\tFU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT\n"));
 	second = strchr(text, '\n');
 	assert_non_null(second);
 	/* two appends, two identical whole lines */
@@ -388,7 +390,7 @@ test_receipt_log(void **state)
 	assert_int_equal(st.st_mode & 0777, 0600);
 	text = slurp("pre.log");
 	/* no pseudonym is written as "-" */
-	assert_non_null(strstr(text, "\t" REF "\t-\n"));
+	assert_non_null(strstr(text, "\t" REF "\t-\tFU-"));
 	free(text);
 	/* a line break in the URL would forge a second line */
 	assert_int_equal(sub_receipts_append("pre.log", &r, "https://x.eu/\nz",
@@ -407,9 +409,9 @@ static void
 test_receipt_find(void **state)
 {
 	struct sub_receipt a = { "aaaaaaaabbbbbbbbccccccccdddddddd", "2026-03-04",
-		"c2ln" };
+		"c2ln", "FU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT" };
 	struct sub_receipt b = { "aaaaaaaabbbbbbbbcccccccceeeeeeee", "2026-03-05",
-		"c2ln" };
+		"c2ln", "" };
 	uint8_t cid[SD_CHANNEL_ID_BYTES];
 	struct sub_logged l;
 	char big[9000];
@@ -441,11 +443,14 @@ test_receipt_find(void **state)
 	assert_string_equal(l.incident_ref, REF);
 	assert_string_equal(l.reporter, REP);
 	assert_int_equal(l.has_identity, 1);
+	/* the follow-up code is kept next to the receipt */
+	assert_string_equal(l.followup, a.followup);
 	/* upper case, as a person may type it */
 	assert_int_equal(sub_receipts_find("find.log",
 	    "AAAAAAAABBBBBBBBCCCCCCCCEEEEEEEE", &l), SD_OK);
 	assert_string_equal(l.incident_ref, "ffffffffffffffffffffffffffffffff");
 	assert_string_equal(l.reporter, "");
+	assert_string_equal(l.followup, "");
 	/* a unique prefix; an ambiguous one; one too short */
 	assert_int_equal(sub_receipts_find("find.log", "aaaaaaaabbbbbbbbccccccccd",
 	    &l), SD_OK);
