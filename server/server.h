@@ -112,7 +112,6 @@ extern const struct sd_route sd_route_health;     /* GET /healthz */
 extern const struct sd_route sd_route_static;     /* GET /static/... */
 extern const struct sd_route sd_route_receipt;    /* POST /receipt */
 extern const struct sd_route sd_route_mailbox;    /* POST /api/v1/mailbox */
-extern const struct sd_route sd_route_followup;   /* GET, POST /followup */
 
 /* 1 when a mailbox lookup from this request's sender may go ahead (the
  * limits by sender and in all); 0: answer 429. */
