@@ -29,7 +29,7 @@ static const char usage_main[] =
 "\n"
 "Serves the report form (GET /, POST /submit) and the API\n"
 "(POST /api/v1/reports, GET /api/v1/channel, GET /healthz), and the\n"
-"follow-up: GET and POST /followup, POST /api/v1/mailbox.\n"
+"follow-up mailbox: POST /api/v1/mailbox.\n"
 "\n"
 "options (also as `key = value` lines in --config FILE):\n"
 "  --listen ADDR:PORT       address to listen on (default 127.0.0.1:8080)\n"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The programs are built as the build promises: position independent, full
-# RELRO, no executable stack, and the intake server links nothing that opens
-# a sealed box. usage: hardening.sh BINARY_DIR
+# RELRO, no executable stack, and neither the intake server nor the
+# submitter can open an envelope. usage: hardening.sh BINARY_DIR
 set -u
 pass=0 fail=0
 check() { if eval "$2"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1" >&2; fi; }
@@ -12,7 +12,32 @@ for b in server/sealdrop-server analyst/sealdrop-analyst submitter/sealdrop-subm
 	check "$b has no executable stack" "readelf -l '$f' | grep -A1 GNU_STACK | grep -qv RWE"
 	check "$b uses the stack protector" "nm -D '$f' | grep -q __stack_chk_fail"
 done
-check "the submitter cannot open a sealed box" \
-	"! nm -D '$1/submitter/sealdrop-submit' | grep -Eq 'crypto_box_seal_open|secretstream_xchacha20poly1305_pull'"
+# Neither the intake server nor the submitter can open an envelope: no
+# secretstream pull and no envelope opener at all. Each opens one kind of
+# sealed box, a follow-up message sealed to a mailbox key derived from the
+# reporter's follow-up code (PRODUCT.md section 8), and only in sd_msg_open.
+# Every call site of the box opener is listed from the machine code, so a
+# new caller anywhere in these programs fails here.
+openers() {
+	objdump -d --no-show-raw-insn "$1" | awk '
+	    /^[0-9a-f]+ <.*>:$/ { f = $2 }
+	    /(call|jmp).*<crypto_box_(seal_)?open[a-z_]*@plt>/ { print f }' |
+	    sort -u | tr -d '<>:' | tr '\n' ' '
+}
+for b in server/sealdrop-server submitter/sealdrop-submit; do
+	f=$1/$b
+	check "$b links no secretstream pull" \
+	    "! nm -D '$f' | grep -q 'secretstream_xchacha20poly1305.*pull'"
+	check "$b holds no envelope opener" \
+	    "! nm '$f' | grep -Eq ' (sd_envelope_open|sd_open_)'"
+	sites=$(openers "$f")
+	check "$b opens boxes only in sd_msg_open (found: $sites)" \
+	    "[ '$sites' = 'sd_msg_open ' ]"
+done
+# the listing must see a caller where there is one, or the checks above
+# would pass on a listing that sees nothing
+sites=$(openers "$1/analyst/sealdrop-analyst")
+check "the call-site listing sees the analyst's envelope opener" \
+    "echo '$sites' | grep -q sd_envelope_open"
 echo "hardening: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -95,7 +95,7 @@ for c in $cmds; do
 	printf '%s\n' "$apage" | grep -qx ".B $c" && ok ||
 		bad "sealdrop-analyst.1 has no entry for the command $c"
 done
-for c in keygen export purge; do
+for c in keygen export purge messages; do
 	grep -qx ".B $c" "$P/share/man/man8/sealdrop-server.8" && ok ||
 		bad "sealdrop-server.8 has no entry for the command $c"
 done

@@ -62,7 +62,9 @@ run(const char *log, const char *prog, ...)
 #define SUBMIT "submitter/sealdrop-submit"
 #define ANALYST "analyst/sealdrop-analyst"
 
-static char *
+/* not inlined: gcc 12 otherwise takes &p given to sd_file_read for a
+ * pointer that may point to p itself and warns of a dangling pointer */
+__attribute__((noinline)) static char *
 slurp(const char *path)
 {
 	uint8_t *p = NULL;
@@ -97,17 +99,21 @@ expect_not_in(const char *path, const char *needle)
 static void
 field(const char *path, const char *name, char *out, size_t cap)
 {
-	char *t = slurp(path), *p = strstr(t, name);
-	size_t n;
+	char *t = slurp(path);
+	const char *hit = strstr(t, name);
+	size_t at, n;
 
-	if (p == NULL)
+	if (hit == NULL) {
 		fail_msg("%s has no %s:\n%s", path, name, t);
-	p += strlen(name);
-	while (*p == ' ' || *p == ':')
-		p++;
-	n = strcspn(p, " \n");
+		free(t);
+		return;
+	}
+	at = (size_t)(hit - t) + strlen(name);
+	while (t[at] == ' ' || t[at] == ':')
+		at++;
+	n = strcspn(t + at, " \n");
 	assert_true(n < cap);
-	memcpy(out, p, n);
+	memcpy(out, t + at, n);
 	out[n] = '\0';
 	free(t);
 }
