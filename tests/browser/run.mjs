@@ -473,7 +473,10 @@ async function noJsFlow() {
   await axe(page, 'nojs step 1 (en)');
   await next(page);
   check((await page.title()).startsWith('Error: Step 1 of 5'), 'nojs: "Error:" in the title', await page.title());
-  check(await page.evaluate(() => document.activeElement.id) === 'error-summary', 'nojs: the error summary receives focus');
+  // autofocus is applied after the page has loaded, not at once: wait for
+  // it (bounded), a page without it still fails here
+  check(await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'error-summary',
+    null, { timeout: 5000 }).then(() => true, () => false), 'nojs: the error summary receives focus');
   check(await page.isVisible('#e-member_state'), 'nojs: the server\'s message is next to the field');
   await shots(page, 'nojs-error');
   await axe(page, 'nojs errors (en)');
