@@ -99,21 +99,17 @@ expect_not_in(const char *path, const char *needle)
 static void
 field(const char *path, const char *name, char *out, size_t cap)
 {
-	char *t = slurp(path);
-	const char *hit = strstr(t, name);
-	size_t at, n;
+	char *t = slurp(path), *p = strstr(t, name);
+	size_t n;
 
-	if (hit == NULL) {
+	if (p == NULL)
 		fail_msg("%s has no %s:\n%s", path, name, t);
-		free(t);
-		return;
-	}
-	at = (size_t)(hit - t) + strlen(name);
-	while (t[at] == ' ' || t[at] == ':')
-		at++;
-	n = strcspn(t + at, " \n");
+	p += strlen(name);
+	while (*p == ' ' || *p == ':')
+		p++;
+	n = strcspn(p, " \n");
 	assert_true(n < cap);
-	memcpy(out, t + at, n);
+	memcpy(out, p, n);
 	out[n] = '\0';
 	free(t);
 }
