@@ -1,9 +1,14 @@
 /* sealdrop-analyst: the offline tool of the analysts. It holds the only
  * secret keys of the channel, so it has no network code at all. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "main.h"
+#include "sandbox.h"
+#include "sd_err.h"
 #include "sd_mem.h"
 
 static const struct {
@@ -35,18 +40,65 @@ usage(FILE *f)
 	    "Commands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
-	fprintf(f, "\nRun 'sealdrop-analyst COMMAND --help' for the options of "
+	fprintf(f, "\nOptions (before the command):\n"
+	    "  --no-sandbox  do not apply the seccomp sandbox (debugging; "
+	    "see sealdrop-analyst(1))\n"
+	    "\nRun 'sealdrop-analyst COMMAND --help' for the options of "
 	    "a command.\n");
+}
+
+/* The hidden command of the sandbox tests: "socket" must fail with EPERM
+ * (exit 3 then), "exec" must end the process with SIGSYS, "other" (a call
+ * on no list) with exit 70 and a message. */
+static int
+test_sandbox(int argc, char **argv)
+{
+	static char prog[] = "/bin/true";
+	char *const args[] = { prog, NULL };
+	int fd;
+
+	if (argc == 2 && strcmp(argv[1], "socket") == 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0) {
+			close(fd);
+			printf("socket: opened\n");
+			return 0;
+		}
+		printf("socket: %s\n", strerror(errno));
+		return 3;
+	}
+	if (argc == 2 && strcmp(argv[1], "other") == 0) {
+		if (chdir("/") != 0) {
+			printf("other: %s\n", strerror(errno));
+			return 3;
+		}
+		printf("other: allowed\n");
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "exec") == 0) {
+		execv(args[0], args);
+		printf("exec: %s\n", strerror(errno));
+		return 3;
+	}
+	return 1;
 }
 
 int
 main(int argc, char **argv)
 {
+	int (*fn)(int, char **) = NULL;
+	int sandbox = 1;
 	size_t i;
 
 	if (sd_crypto_init() != 0) {
 		fprintf(stderr, "sealdrop-analyst: cannot initialise libsodium\n");
 		return 1;
+	}
+	sd_secret_lock_check("sealdrop-analyst");
+	if (argc >= 2 && strcmp(argv[1], "--no-sandbox") == 0) {
+		sandbox = 0;
+		argc--;
+		argv++;
 	}
 	if (argc < 2) {
 		usage(stderr);
@@ -59,7 +111,18 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].fn(argc - 1, argv + 1);
+			fn = commands[i].fn;
+	if (fn == NULL && strcmp(argv[1], "test-sandbox") == 0)
+		fn = test_sandbox;
+	if (fn != NULL) {
+		if (sandbox && analyst_sandbox_apply() != SD_OK) {
+			fprintf(stderr, "sealdrop-analyst: cannot apply the "
+			    "seccomp sandbox; run with --no-sandbox only if this "
+			    "kernel has no seccomp\n");
+			return 1;
+		}
+		return fn(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "sealdrop-analyst: unknown command '%s'; run "
 	    "'sealdrop-analyst --help' for the list\n", argv[1]);
 	return 1;

@@ -2,7 +2,10 @@
 #include "sd_err.h"
 #include "sd_file.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <string.h>
 #include <sodium.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -21,6 +24,24 @@ sd_crypto_init(void)
 	if (sodium_init() < 0)
 		return SD_E_INVAL;
 	return SD_OK;
+}
+
+void
+sd_secret_lock_check(const char *prog)
+{
+	void *probe = NULL;
+
+	/* sodium_malloc() goes on when mlock() fails, and the secrets may then
+	 * reach swap: say so once, at start, where the operator can act. */
+	probe = sodium_malloc(SD_SECRET_BLOCK);
+	if (probe == NULL)
+		return;
+	if (sodium_mlock(probe, SD_SECRET_BLOCK) != 0)
+		fprintf(stderr, "%s: warning: secret memory cannot be locked "
+		    "(%s); keys and reports may be written to swap: raise "
+		    "the locked-memory limit (ulimit -l, LimitMEMLOCK=)\n",
+		    prog, strerror(errno));
+	sodium_free(probe);
 }
 
 void *

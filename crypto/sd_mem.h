@@ -8,6 +8,10 @@
  * Call first in every main(). Returns SD_OK or SD_E_INVAL. */
 int sd_crypto_init(void);
 
+/* Warns once on stderr, as PROG, when guarded memory cannot be locked
+ * (RLIMIT_MEMLOCK too low), since secrets could then reach swap. */
+void sd_secret_lock_check(const char *prog);
+
 /* sodium_malloc'ed memory: guard pages, mlock'ed, wiped on free. */
 void *sd_secret_alloc(size_t n);
 void sd_secret_free(void *p);   /* NULL is fine */

@@ -13,6 +13,7 @@
 #include <seccomp.h>
 
 #include "sd_err.h"
+#include "sd_sigsys.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /* LeakSanitizer runs a ptrace'd helper thread at exit, which no allow-list
@@ -62,40 +63,14 @@ static const int allowed[] = {
 	SCMP_SYS(membarrier),
 };
 
-static void on_sigsys(int sig, siginfo_t *info, void *uctx)
-{
-	static const char pre[] = "sealdrop-server: sandbox: system call ";
-	static const char post[] = " refused; run with --no-sandbox to "
-	    "debug and report it\n";
-	char num[16];
-	int n = info->si_syscall;
-	size_t i = sizeof(num);
-
-	(void)sig;
-	(void)uctx;
-	do {
-		num[--i] = (char)('0' + n % 10);
-		n /= 10;
-	} while (n > 0 && i > 0);
-	if (write(STDERR_FILENO, pre, sizeof(pre) - 1) < 0 ||
-	    write(STDERR_FILENO, num + i, sizeof(num) - i) < 0 ||
-	    write(STDERR_FILENO, post, sizeof(post) - 1) < 0)
-		_exit(70);
-	_exit(70);
-}
-
 int sd_sandbox_apply(void)
 {
-	struct sigaction sa;
 	struct rlimit none = { 0, 0 };
 	scmp_filter_ctx ctx = NULL;
 	size_t i;
 	int rc = SD_E_INVAL;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = on_sigsys;
-	sa.sa_flags = SA_SIGINFO;
-	if (sigaction(SIGSYS, &sa, NULL) != 0)
+	if (sd_sigsys_install("sealdrop-server") != SD_OK)
 		return SD_E_INVAL;
 	/* no new processes: the threads exist already */
 	if (setrlimit(RLIMIT_NPROC, &none) != 0)

@@ -485,6 +485,7 @@ main(int argc, char **argv)
 		sub_err("cannot initialise libsodium");
 		return SUB_EXIT_INPUT;
 	}
+	sd_secret_lock_check("sealdrop-submit");
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return cmd_init(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "template") == 0)

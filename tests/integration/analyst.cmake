@@ -43,3 +43,11 @@ add_dependencies(test_followup_e2e sealdrop-analyst sealdrop-submit)
 if(TARGET sealdrop-server)
   add_dependencies(test_followup_e2e sealdrop-server)
 endif()
+# The sandbox of the analyst tool: seccomp, no network, no exec, no core.
+if(SD_SANITIZE)
+  set(sd_sandbox_mode sanitized)
+endif()
+add_test(NAME analyst_sandbox
+  COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/analyst_sandbox.sh ${CMAKE_BINARY_DIR}
+          ${sd_sandbox_mode})
+set_tests_properties(analyst_sandbox PROPERTIES LABELS integration TIMEOUT 60)
