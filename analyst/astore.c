@@ -18,6 +18,17 @@ struct astore_iter {
 	int with_data;
 };
 
+/* One intake chain per intake store (its store_id; '' for batches written
+ * before stores had one), and every row of every chain: an envelope sent to
+ * two intake servers is kept once in envelopes but linked in both chains. */
+#define CHAINS_SQL \
+    "CREATE TABLE IF NOT EXISTS chains(id TEXT PRIMARY KEY," \
+    "  tip_seq INTEGER NOT NULL, tip_chain BLOB NOT NULL," \
+    "  channel_id TEXT NOT NULL);" \
+    "CREATE TABLE IF NOT EXISTS links(chain TEXT NOT NULL," \
+    "  seq INTEGER NOT NULL, receipt TEXT NOT NULL, hash BLOB NOT NULL," \
+    "  PRIMARY KEY(chain, seq)) WITHOUT ROWID;"
+
 static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, "
     "  value TEXT NOT NULL);"
@@ -29,7 +40,8 @@ static const char *const schema_sql =
     "  seq INTEGER PRIMARY KEY, receipt TEXT NOT NULL UNIQUE,"
     "  day TEXT NOT NULL, envelope BLOB NOT NULL,"
     "  stats_end INTEGER NOT NULL, chain BLOB NOT NULL,"
-    "  ingest INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0);";
+    "  ingest INTEGER NOT NULL, acked INTEGER NOT NULL DEFAULT 0);"
+    CHAINS_SQL;
 
 int
 astore_harden(struct sqlite3 *db)
@@ -66,6 +78,66 @@ prepare(astore *s, const char *sql, sqlite3_stmt **st)
 {
 	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ?
 	    SD_OK : SD_E_IO;
+}
+
+static int meta_get(astore *s, const char *key, char *out, size_t cap,
+    int *found);
+static int meta_set(astore *s, const char *key, const char *value);
+
+/* A store made before several intake chains were kept has one chain, that
+ * of its tip in meta; its rows' seq are that chain's. It gets the chains
+ * and links of that chain, under the id ''. */
+static int
+migrate_chains(astore *s)
+{
+	char done[8], seqs[32], chain[2 * ASTORE_CHAIN_BYTES + 1];
+	char channel[2 * SD_CHANNEL_ID_BYTES + 1];
+	uint8_t hash[ASTORE_CHAIN_BYTES];
+	sqlite3_stmt *st = NULL;
+	int f = 0, f1 = 0, f2 = 0, f3 = 0, rc;
+	size_t n = 0;
+
+	if ((rc = meta_get(s, "chains", done, sizeof(done), &f)) != SD_OK)
+		return rc;
+	if (f)
+		return SD_OK;
+	if (exec(s, "BEGIN IMMEDIATE") != SD_OK)
+		return SD_E_IO;
+	rc = SD_E_IO;
+	if (exec(s, CHAINS_SQL) != SD_OK ||
+	    exec(s, "INSERT OR IGNORE INTO links SELECT '', seq, receipt, "
+	    "chain FROM envelopes") != SD_OK)
+		goto fail;
+	if ((rc = meta_get(s, "tip_seq", seqs, sizeof(seqs), &f1)) != SD_OK ||
+	    (rc = meta_get(s, "tip_chain", chain, sizeof(chain), &f2)) !=
+	    SD_OK ||
+	    (rc = meta_get(s, "channel_id", channel, sizeof(channel), &f3)) !=
+	    SD_OK)
+		goto fail;
+	if (f1 && f2) {
+		rc = SD_E_FORMAT;
+		if (sd_hex_decode(hash, sizeof(hash), &n, chain,
+		    strlen(chain)) != SD_OK || n != sizeof(hash))
+			goto fail;
+		rc = SD_E_IO;
+		if (prepare(s, "INSERT OR IGNORE INTO chains VALUES('', ?1, "
+		    "?2, ?3)", &st) != SD_OK)
+			goto fail;
+		sqlite3_bind_int64(st, 1, strtoll(seqs, NULL, 10));
+		sqlite3_bind_blob(st, 2, hash, sizeof(hash), SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f3 ? channel : "", -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail;
+	}
+	if (meta_set(s, "chains", "1") != SD_OK ||
+	    exec(s, "COMMIT") != SD_OK)
+		goto fail;
+	sqlite3_finalize(st);
+	return SD_OK;
+fail:
+	sqlite3_finalize(st);
+	(void)exec(s, "ROLLBACK");
+	return rc;
 }
 
 /* A new store gets its format mark; an existing file must carry it. */
@@ -121,6 +193,8 @@ astore_open(const char *path, enum astore_mode mode, astore **out)
 	    exec(s, "PRAGMA synchronous=FULL") != SD_OK))
 		goto done;
 	if ((rc = check_format(s, mode)) != SD_OK)
+		goto done;
+	if (mode != ASTORE_READ && (rc = migrate_chains(s)) != SD_OK)
 		goto done;
 	*out = s;
 	s = NULL;
@@ -232,36 +306,102 @@ astore_set_tip(astore *s, int64_t seq, const uint8_t chain[ASTORE_CHAIN_BYTES],
 }
 
 int
-astore_begin(astore *s)
+astore_chain_tip(astore *s, const char *chain_id, struct astore_tip *t)
 {
-	return exec(s, "BEGIN IMMEDIATE");
+	sqlite3_stmt *st = NULL;
+	const unsigned char *ch;
+	int rc = SD_E_IO, step;
+
+	memset(t, 0, sizeof(*t));
+	t->empty = 1;
+	if (prepare(s, "SELECT tip_seq, tip_chain, channel_id FROM chains "
+	    "WHERE id = ?1", &st) != SD_OK)
+		goto done;
+	sqlite3_bind_text(st, 1, chain_id, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		rc = SD_OK;
+		goto done;
+	}
+	if (step != SQLITE_ROW)
+		goto done;
+	rc = SD_E_FORMAT;
+	ch = sqlite3_column_text(st, 2);
+	if (sqlite3_column_bytes(st, 1) != ASTORE_CHAIN_BYTES || ch == NULL ||
+	    (size_t)sqlite3_column_bytes(st, 2) >= sizeof(t->channel_id))
+		goto done;
+	t->seq = sqlite3_column_int64(st, 0);
+	memcpy(t->chain, sqlite3_column_blob(st, 1), ASTORE_CHAIN_BYTES);
+	memcpy(t->channel_id, ch, (size_t)sqlite3_column_bytes(st, 2) + 1);
+	t->empty = 0;
+	rc = SD_OK;
+done:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int
-astore_commit(astore *s)
+astore_set_chain_tip(astore *s, const char *chain_id, int64_t seq,
+    const uint8_t chain[ASTORE_CHAIN_BYTES], const char *channel_id)
 {
-	return exec(s, "COMMIT");
-}
+	sqlite3_stmt *st = NULL;
+	int rc = SD_E_IO;
 
-void
-astore_rollback(astore *s)
-{
-	if (!sqlite3_get_autocommit(s->db))
-		(void)exec(s, "ROLLBACK");
+	if (prepare(s, "INSERT OR REPLACE INTO chains VALUES(?1, ?2, ?3, ?4)",
+	    &st) != SD_OK)
+		goto done;
+	sqlite3_bind_text(st, 1, chain_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
+	sqlite3_bind_blob(st, 3, chain, ASTORE_CHAIN_BYTES, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, channel_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		goto done;
+	/* the store's tip is that of the chain ingested last */
+	rc = astore_set_tip(s, seq, chain, channel_id);
+done:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int
-astore_row_at(astore *s, int64_t seq, char receipt[SD_RECEIPT_LEN + 1],
-    uint8_t chain[ASTORE_CHAIN_BYTES], int *found)
+astore_chain_rename(astore *s, const char *from, const char *to)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SD_E_IO;
+	int i;
+	static const char *const sql[] = {
+		"UPDATE chains SET id = ?2 WHERE id = ?1",
+		"UPDATE links SET chain = ?2 WHERE chain = ?1",
+	};
+
+	for (i = 0; i < 2; i++) {
+		if (prepare(s, sql[i], &st) != SD_OK)
+			return SD_E_IO;
+		sqlite3_bind_text(st, 1, from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, to, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SD_OK : SD_E_IO;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (rc != SD_OK)
+			return rc;
+	}
+	return SD_OK;
+}
+
+int
+astore_link_at(astore *s, const char *chain_id, int64_t seq,
+    char receipt[SD_RECEIPT_LEN + 1], uint8_t chain[ASTORE_CHAIN_BYTES],
+    int *found)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = SD_E_IO, step;
 
 	*found = 0;
-	if (prepare(s, "SELECT receipt, chain FROM envelopes WHERE seq = ?1",
-	    &st) != SD_OK)
+	if (prepare(s, "SELECT receipt, hash FROM links WHERE chain = ?1 AND "
+	    "seq = ?2", &st) != SD_OK)
 		goto done;
-	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 1, chain_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, seq);
 	step = sqlite3_step(st);
 	if (step == SQLITE_DONE) {
 		rc = SD_OK;
@@ -278,6 +418,47 @@ astore_row_at(astore *s, int64_t seq, char receipt[SD_RECEIPT_LEN + 1],
 done:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+astore_link_put(astore *s, const char *chain_id,
+    const struct astore_row *row)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = SD_E_IO;
+
+	if (prepare(s, "INSERT INTO links VALUES(?1, ?2, ?3, ?4)", &st) !=
+	    SD_OK)
+		goto done;
+	sqlite3_bind_text(st, 1, chain_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, row->seq);
+	sqlite3_bind_text(st, 3, row->receipt, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, row->chain, ASTORE_CHAIN_BYTES,
+	    SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_DONE)
+		rc = SD_OK;
+done:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+astore_begin(astore *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+int
+astore_commit(astore *s)
+{
+	return exec(s, "COMMIT");
+}
+
+void
+astore_rollback(astore *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		(void)exec(s, "ROLLBACK");
 }
 
 int
@@ -304,14 +485,16 @@ done:
 int
 astore_put(astore *s, const struct astore_row *row, int64_t ingest_id)
 {
+	/* seq is the store's own order of arrival: several intake chains
+	 * each have their own seq, kept in links */
 	static const char sql[] = "INSERT INTO envelopes(seq, receipt, day, "
-	    "envelope, stats_end, chain, ingest) VALUES(?1,?2,?3,?4,?5,?6,?7)";
+	    "envelope, stats_end, chain, ingest) VALUES(NULL,?2,?3,?4,?5,?6,"
+	    "?7)";
 	sqlite3_stmt *st = NULL;
 	int rc = SD_E_IO;
 
 	if (prepare(s, sql, &st) != SD_OK)
 		goto done;
-	sqlite3_bind_int64(st, 1, row->seq);
 	sqlite3_bind_text(st, 2, row->receipt, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, row->day, -1, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 4, row->envelope, row->len, SQLITE_STATIC);

@@ -33,7 +33,9 @@ void astore_close(astore *s);
 /* SQLite's last message, for error lines */
 const char *astore_errmsg(const astore *s);
 
-/* End of the ingested chain: the last sequence number and chain hash. */
+/* End of an ingested chain: the last sequence number and chain hash, and
+ * the channel of its last batch. astore_tip() gives that of the chain
+ * ingested last (its channel_id is the store's current channel). */
 struct astore_tip {
 	int empty;
 	int64_t seq;
@@ -47,7 +49,7 @@ int astore_commit(astore *s);
 void astore_rollback(astore *s);
 
 struct astore_row {
-	int64_t seq;
+	int64_t seq;             /* intake seq; the store numbers its own */
 	char receipt[SD_RECEIPT_LEN + 1];
 	char day[11];
 	const uint8_t *envelope;
@@ -55,13 +57,27 @@ struct astore_row {
 	size_t stats_end;        /* bytes of header and stats section */
 	uint8_t chain[ASTORE_CHAIN_BYTES];
 };
-/* *found = 0 when no row has this seq */
-int astore_row_at(astore *s, int64_t seq, char receipt[SD_RECEIPT_LEN + 1],
-    uint8_t chain[ASTORE_CHAIN_BYTES], int *found);
 int astore_has_receipt(astore *s, const char *receipt, int *found);
 int astore_put(astore *s, const struct astore_row *row, int64_t ingest_id);
 int astore_set_tip(astore *s, int64_t seq,
     const uint8_t chain[ASTORE_CHAIN_BYTES], const char *channel_id);
+
+/* Several intake stores: each is a chain of its own, named by the store_id
+ * of its batches ('' for batches without one). envelopes holds each
+ * envelope once (receipts are content addresses); links holds every row of
+ * every chain, with the intake seq and chain hash of that chain. */
+int astore_chain_tip(astore *s, const char *chain_id, struct astore_tip *t);
+/* Also moves the store's tip (astore_tip) to this chain's. */
+int astore_set_chain_tip(astore *s, const char *chain_id, int64_t seq,
+    const uint8_t chain[ASTORE_CHAIN_BYTES], const char *channel_id);
+int astore_chain_rename(astore *s, const char *from, const char *to);
+/* *found = 0 when the chain has no row with this intake seq */
+int astore_link_at(astore *s, const char *chain_id, int64_t seq,
+    char receipt[SD_RECEIPT_LEN + 1], uint8_t chain[ASTORE_CHAIN_BYTES],
+    int *found);
+/* row->seq is the intake seq, row->chain its hash in this chain */
+int astore_link_put(astore *s, const char *chain_id,
+    const struct astore_row *row);
 
 /* Ingest log; refused is NULL for an accepted batch. */
 int astore_log(astore *s, const char *source, const char *channel_id,

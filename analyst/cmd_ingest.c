@@ -20,13 +20,19 @@ usage(void)
 	    "structure and receipt\nof every envelope) and keeps the envelopes "
 	    "sealed in the store. A batch\nis taken whole or refused whole; "
 	    "envelopes already in the store are\nskipped. Give batches in the "
-	    "order they were exported.\n\n"
+	    "order they were exported. Batches of\nseveral intake servers of "
+	    "one channel may go into one store: each\nserver's chain is "
+	    "followed by its store id, and an envelope sent to\nseveral is "
+	    "kept once.\n\n"
 	    "  --store FILE   the analyst store (created when missing)\n");
 }
 
 static void
 print_result(const char *path, const struct ingest_result *r)
 {
+	if (r->new_chain && r->rows > 0)
+		printf("%s: the first batch of intake store %s\n", path,
+		    r->store_id[0] != '\0' ? r->store_id : "(no id)");
 	if (r->rows == 0)
 		printf("%s: empty batch, nothing to add\n", path);
 	else

@@ -11,8 +11,11 @@
 #include "sd_err.h"
 #include "sd_progress.h"
 
+#define STORE_ID_HEX 32
+
 struct batch_meta {
 	char channel_id[2 * SD_CHANNEL_ID_BYTES + 1];
+	char store_id[STORE_ID_HEX + 1];   /* '' in batches without one */
 	uint8_t prev_chain[ASTORE_CHAIN_BYTES];
 	int64_t first_seq, last_seq, count;
 };
@@ -20,7 +23,8 @@ struct batch_meta {
 /* State of the pass over a batch's rows. */
 struct pass {
 	astore *s;
-	struct astore_tip tip;
+	const char *chain_id;     /* the batch's intake store */
+	struct astore_tip tip;    /* of that chain */
 	uint8_t prev[ASTORE_CHAIN_BYTES];
 	int64_t expect;
 	int64_t ingest_id;
@@ -114,6 +118,14 @@ read_meta(sqlite3 *db, struct batch_meta *m, struct ingest_result *res)
 	    !is_hex(m->channel_id, 2 * SD_CHANNEL_ID_BYTES))
 		return refuse(res, SD_E_FORMAT, "batch meta 'channel_id' is "
 		    "missing or not 32 hex digits");
+	/* optional: batches of stores made before stores had an id */
+	m->store_id[0] = '\0';
+	if (meta_value(db, "store_id", m->store_id, sizeof(m->store_id)) !=
+	    SD_OK)
+		m->store_id[0] = '\0';
+	if (m->store_id[0] != '\0' && !is_hex(m->store_id, STORE_ID_HEX))
+		return refuse(res, SD_E_FORMAT, "batch meta 'store_id' is not "
+		    "32 hex digits");
 	if (meta_value(db, "prev_chain", prev, sizeof(prev)) != SD_OK ||
 	    !is_hex(prev, 2 * ASTORE_CHAIN_BYTES) ||
 	    sd_hex_decode(m->prev_chain, sizeof(m->prev_chain), &n, prev,
@@ -227,7 +239,9 @@ row_verify(struct pass *p, struct astore_row *row)
 	return SD_OK;
 }
 
-/* A row the store already holds must be the very same row. */
+/* A row this intake chain already has must be the very same row; an
+ * envelope the store holds from another chain is linked, not stored
+ * again. *skip: 1 known in this chain, 2 envelope known from another. */
 static int
 row_known(struct pass *p, const struct astore_row *row, int *skip)
 {
@@ -236,30 +250,28 @@ row_known(struct pass *p, const struct astore_row *row, int *skip)
 	int found = 0, rc;
 
 	*skip = 0;
-	if (!p->tip.empty && row->seq <= p->tip.seq) {
-		if ((rc = astore_row_at(p->s, row->seq, receipt, chain,
-		    &found)) != SD_OK)
-			return refuse(p->res, rc, "cannot read the store: %s",
-			    astore_errmsg(p->s));
-		if (found && (strcmp(receipt, row->receipt) != 0 ||
-		    sodium_memcmp(chain, row->chain, sizeof(chain)) != 0))
-			return refuse(p->res, SD_E_FORMAT, "row seq %lld "
-			    "differs from the row already ingested with that "
-			    "seq: this batch is from another intake chain",
-			    (long long)row->seq);
-		if (found) {
-			*skip = 1;
-			return SD_OK;
-		}
-	}
-	if ((rc = astore_has_receipt(p->s, row->receipt, &found)) != SD_OK)
+	if ((rc = astore_link_at(p->s, p->chain_id, row->seq, receipt, chain,
+	    &found)) != SD_OK)
 		return refuse(p->res, rc, "cannot read the store: %s",
 		    astore_errmsg(p->s));
-	if (!found && !p->tip.empty && row->seq <= p->tip.seq)
+	if (found && (strcmp(receipt, row->receipt) != 0 ||
+	    sodium_memcmp(chain, row->chain, sizeof(chain)) != 0))
+		return refuse(p->res, SD_E_FORMAT, "row seq %lld differs from "
+		    "the row already ingested with that seq from this intake "
+		    "store: the batch was forged, or the store was replaced "
+		    "(a new store has a new store_id)", (long long)row->seq);
+	if (found) {
+		*skip = 1;
+		return SD_OK;
+	}
+	if (!p->tip.empty && row->seq <= p->tip.seq)
 		return refuse(p->res, SD_E_FORMAT, "row seq %lld precedes the "
 		    "ingested chain and cannot be linked to it",
 		    (long long)row->seq);
-	*skip = found;
+	if ((rc = astore_has_receipt(p->s, row->receipt, &found)) != SD_OK)
+		return refuse(p->res, rc, "cannot read the store: %s",
+		    astore_errmsg(p->s));
+	*skip = found ? 2 : 0;
 	return SD_OK;
 }
 
@@ -278,14 +290,18 @@ row_take(struct pass *p, struct astore_row *row)
 		return rc;
 	if ((rc = row_known(p, row, &skip)) != SD_OK)
 		return rc;
-	if (skip) {
+	if (skip == 1) {
 		p->res->skipped++;
 		return SD_OK;
 	}
-	if ((rc = astore_put(p->s, row, p->ingest_id)) != SD_OK)
+	if ((skip == 0 && (rc = astore_put(p->s, row, p->ingest_id)) !=
+	    SD_OK) || (rc = astore_link_put(p->s, p->chain_id, row)) != SD_OK)
 		return refuse(p->res, rc, "cannot store row seq %lld: %s",
 		    (long long)row->seq, astore_errmsg(p->s));
-	p->res->added++;
+	if (skip == 2)
+		p->res->skipped++;
+	else
+		p->res->added++;
 	return SD_OK;
 }
 
@@ -446,6 +462,40 @@ progress_label(char *out, size_t cap, const char *path, const char *then)
 	return out;
 }
 
+/* The chain the batch continues, by its store_id. A store that got its id
+ * after earlier batches had none continues the chain '' of those: that
+ * chain becomes its own when the batch's prev_chain is the hash ingested
+ * at first_seq - 1. */
+static int
+chain_of(astore *s, struct pass *p, const struct batch_meta *m)
+{
+	struct astore_tip legacy;
+	char receipt[SD_RECEIPT_LEN + 1];
+	uint8_t hash[ASTORE_CHAIN_BYTES];
+	int found = 0, rc;
+
+	if ((rc = astore_chain_tip(s, p->chain_id, &p->tip)) != SD_OK)
+		return refuse(p->res, rc, "cannot read the store: %s",
+		    astore_errmsg(s));
+	if (!p->tip.empty || p->chain_id[0] == '\0' || m->first_seq <= 1)
+		return SD_OK;
+	if ((rc = astore_chain_tip(s, "", &legacy)) != SD_OK ||
+	    (!legacy.empty && (rc = astore_link_at(s, "", m->first_seq - 1,
+	    receipt, hash, &found)) != SD_OK))
+		return refuse(p->res, rc, "cannot read the store: %s",
+		    astore_errmsg(s));
+	if (legacy.empty || !found ||
+	    sodium_memcmp(hash, m->prev_chain, sizeof(hash)) != 0)
+		return SD_OK;
+	if (astore_chain_rename(s, "", p->chain_id) != SD_OK)
+		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
+		    astore_errmsg(s));
+	if ((rc = astore_chain_tip(s, p->chain_id, &p->tip)) != SD_OK)
+		return refuse(p->res, rc, "cannot read the store: %s",
+		    astore_errmsg(s));
+	return SD_OK;
+}
+
 /* Verify and store inside one transaction of the store. */
 static int
 take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
@@ -460,6 +510,11 @@ take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
 	memcpy(p->res->channel_id, m.channel_id, sizeof(m.channel_id));
 	p->res->first_seq = m.first_seq;
 	p->res->last_seq = m.last_seq;
+	memcpy(p->res->store_id, m.store_id, sizeof(m.store_id));
+	p->chain_id = p->res->store_id;
+	if ((rc = chain_of(s, p, &m)) != SD_OK)
+		return rc;
+	p->res->new_chain = p->tip.empty;
 	if ((rc = continuity(p, &m)) != SD_OK)
 		return rc;
 	memcpy(p->prev, m.prev_chain, sizeof(p->prev));
@@ -476,7 +531,8 @@ take_batch(astore *s, sqlite3 *db, const char *path, struct pass *p)
 	if (rc != SD_OK)
 		return rc;
 	if (m.count > 0 && (p->tip.empty || m.last_seq > p->tip.seq) &&
-	    astore_set_tip(s, m.last_seq, p->prev, m.channel_id) != SD_OK)
+	    astore_set_chain_tip(s, p->chain_id, m.last_seq, p->prev,
+	    m.channel_id) != SD_OK)
 		return refuse(p->res, SD_E_IO, "cannot write the store: %s",
 		    astore_errmsg(s));
 	if (astore_log_update(s, p->ingest_id, p->res->added,
@@ -511,10 +567,6 @@ ingest_batch(astore *s, const char *path, struct ingest_result *res)
 		rc = refuse(res, SD_E_IO, "cannot write the store: %s",
 		    astore_errmsg(s));
 		goto done;
-	}
-	if ((rc = astore_tip(s, &p.tip)) != SD_OK) {
-		refuse(res, rc, "cannot read the store: %s", astore_errmsg(s));
-		goto rollback;
 	}
 	if ((rc = take_batch(s, db, path, &p)) != SD_OK)
 		goto rollback;

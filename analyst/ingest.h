@@ -18,6 +18,8 @@ struct ingest_result {
 	size_t rows;            /* rows in the batch */
 	size_t added;           /* new envelopes stored */
 	size_t skipped;         /* already in the store */
+	char store_id[33];      /* the intake store's id; "" in old batches */
+	int new_chain;          /* the first batch taken from that store */
 	char refused[320];      /* why the batch was refused; "" if taken */
 };
 

@@ -116,7 +116,8 @@ static int batch_row(struct batch *b, sqlite3_stmt *row)
 	return SD_OK;
 }
 
-static int batch_finish(struct batch *b, const char *channel_id)
+static int batch_finish(struct batch *b, const char *channel_id,
+    const char *store_id)
 {
 	char num[24];
 	char hex[2 * SD_CHAIN_BYTES + 1];
@@ -126,6 +127,7 @@ static int batch_finish(struct batch *b, const char *channel_id)
 	sd_hex_encode(hex, sizeof(hex), b->prev_chain, SD_CHAIN_BYTES);
 	if (batch_meta(b, "format", SD_BATCH_FORMAT) != SD_OK ||
 	    batch_meta(b, "channel_id", channel_id) != SD_OK ||
+	    batch_meta(b, "store_id", store_id) != SD_OK ||
 	    batch_meta(b, "prev_chain", hex) != SD_OK)
 		return SD_E_IO;
 	snprintf(num, sizeof(num), "%lld", b->first_seq);
@@ -166,6 +168,7 @@ out:
 static int write_batch(sd_store *s, const char *tmp, struct batch *b)
 {
 	char channel_id[2 * SD_CHANNEL_ID_BYTES + 1];
+	char store_id[2 * SD_STORE_ID_BYTES + 1];
 	int rc;
 
 	if (sd_store_exec(s->db, "BEGIN") != SD_OK)
@@ -182,13 +185,16 @@ static int write_batch(sd_store *s, const char *tmp, struct batch *b)
 		    "first\n");
 		rc = SD_E_FORMAT;
 	}
+	if (rc == SD_OK)
+		rc = sd_store_meta_get(s, "store_id", store_id,
+		    sizeof(store_id));
 	if (rc != SD_OK)
 		goto out;
 	rc = batch_open(b, tmp);
 	if (rc == SD_OK)
 		rc = copy_rows(s, b, b->last_seq);
 	if (rc == SD_OK)
-		rc = batch_finish(b, channel_id);
+		rc = batch_finish(b, channel_id, store_id);
 out:
 	sd_store_exec(s->db, "COMMIT");
 	return rc;

@@ -166,6 +166,24 @@ static int init_meta(sd_store *s)
 	return rc;
 }
 
+/* A random id per intake store, carried in its batches: the analysts'
+ * store follows each store's chain by it (several intake servers, one
+ * channel). A store made before ids gets one the first time it is opened. */
+static int init_store_id(sd_store *s)
+{
+	char hex[2 * SD_STORE_ID_BYTES + 1];
+	uint8_t id[SD_STORE_ID_BYTES];
+	int rc;
+
+	rc = sd_store_meta_get(s, "store_id", hex, sizeof(hex));
+	if (rc != SD_E_INVAL)
+		return rc;
+	randombytes_buf(id, sizeof(id));
+	if (sd_hex_encode(hex, sizeof(hex), id, sizeof(id)) != SD_OK)
+		return SD_E_INVAL;
+	return sd_store_meta_set(s, "store_id", hex);
+}
+
 static int prepare(sd_store *s)
 {
 	if (sqlite3_prepare_v3(s->db,
@@ -205,6 +223,8 @@ int sd_store_open(const char *path, sd_store **out)
 	    prepare(s) != SD_OK)
 		goto fail;
 	rc = init_meta(s);
+	if (rc == SD_OK)
+		rc = init_store_id(s);
 	if (rc != SD_OK)
 		goto fail;
 	rc = sd_store_meta_seq(s, "last", &s->last_seq, s->last_chain);

@@ -10,6 +10,7 @@
 #include "sd_envelope.h"
 
 #define SD_CHAIN_BYTES 32
+#define SD_STORE_ID_BYTES 16   /* meta store_id: 32 hex digits */
 #define SD_STORE_FORMAT "sealdrop.intake/1"
 #define SD_BATCH_FORMAT "sealdrop.batch/1"
 #define SD_ACK_FORMAT "sealdrop.ack/1"

@@ -2,12 +2,14 @@
 # Several intake servers: two on loopback, each with its own store, serve the
 # same channel (one authority, one channel.json, one receipt key, as the
 # channel names a single receipt_key). One envelope is posted to both, others
-# to one each, and both stores are exported. What holds today: an envelope
-# has the same receipt on every server (receipts are content addresses); an
-# analyst store follows one intake chain, so the batch of the second server
-# is refused whole, naming the other chain, and nothing of it is stored; a
-# store of its own takes it, and every store counts each report once.
-# (docs/operations.md, "Several intake servers".) The servers start from the
+# to one each, and both stores are exported. An envelope has the same
+# receipt on every server (receipts are content addresses); each intake
+# store has an id of its own, carried in its batches, and the analyst store
+# follows each store's chain by it: both servers' batches are ingested, the
+# shared report is kept and counted once, a batch that claims the other
+# store's id is refused whole, later batches continue each chain, and one
+# ack purges each server of its own rows. (docs/operations.md, "Several
+# intake servers".) The servers start from the
 # sample configuration dist/sealdrop-server.conf.
 # usage: scaleout.sh BINARY_DIR SOURCE_DIR
 set -u
@@ -90,25 +92,34 @@ for n in b1 b2 b3; do [ -n "$(post "$PB" $n)" ] && ok || bad "post $n to b"; don
 [ "$(sqlite3 b-1.sqlite 'SELECT count(*) FROM envelopes')" = 4 ] && ok || bad "batch b rows"
 
 rows() { "$AN" list --store "$1" | grep -c '^[a-z0-9]\{32\} '; }
+ida=$(sqlite3 a-1.sqlite "SELECT value FROM meta WHERE key = 'store_id'")
+idb=$(sqlite3 b-1.sqlite "SELECT value FROM meta WHERE key = 'store_id'")
+[ ${#ida} = 32 ] && [ ${#idb} = 32 ] && [ "$ida" != "$idb" ] && ok ||
+	bad "the two intake stores have no ids of their own: '$ida' '$idb'"
 out=$("$AN" ingest --store analyst.db a-1.sqlite 2>&1)
 case "$out" in *"3 envelopes added, 0 skipped"*) ok ;; *) bad "ingest a-1: $out" ;; esac
-out=$("$AN" ingest --store analyst.db b-1.sqlite 2>&1)
+# a batch that claims a's store but holds other rows is refused whole
+cp b-1.sqlite forged.sqlite
+sqlite3 forged.sqlite "UPDATE meta SET value = '$ida' WHERE key = 'store_id'"
+out=$("$AN" ingest --store analyst.db forged.sqlite 2>&1)
 st=$?
-[ "$st" != 0 ] && ok || bad "a batch of another intake chain was taken: $out"
-case "$out" in
-*"b-1.sqlite refused, nothing stored from it"*"another intake chain"*) ok ;;
-*) bad "the refusal does not name the other chain: $out" ;;
-esac
+[ "$st" != 0 ] && ok || bad "a batch forged with a's store id was taken: $out"
+case "$out" in *"refused, nothing stored"*"differs from the row already ingested"*) ok ;;
+*) bad "the forged batch's refusal: $out" ;; esac
 [ "$(rows analyst.db)" = 3 ] && ok || bad "the refused batch changed the store"
+# the other server's batch is a chain of its own: the shared envelope once
+out=$("$AN" ingest --store analyst.db b-1.sqlite 2>&1)
+case "$out" in *"3 envelopes added, 1 skipped"*) ok ;; *) bad "ingest b-1: $out" ;; esac
+[ "$(rows analyst.db)" = 6 ] && ok || bad "after both batches: $(rows analyst.db) reports, not 6"
 [ "$("$AN" list --store analyst.db | grep -c "^$ra ")" = 1 ] && ok ||
 	bad "the shared report is not listed once"
-# each store counts its reports once: a (shared DE, a1 DE, a2 FR)
+# both batches again: nothing new, in either order
+out=$("$AN" ingest --store analyst.db b-1.sqlite a-1.sqlite 2>&1)
+case "$out" in *"0 envelopes added, 7 skipped"*) ok ;; *) bad "ingest both again: $out" ;; esac
+# DE: shared, a1, b2; FR: a2, b1, b3 -- the shared report counts once
 tab=$("$AN" table --store analyst.db --key stats.key --rows member_state \
     --format csv --no-ledger --threshold 1 2>&1)
-printf '%s\n' "$tab" | grep -q "^DE,Germany,2," && printf "%s\n" "$tab" | grep -q "^FR,France,1," && ok || bad "table of a: $tab"
-out=$("$AN" ingest --store analyst-b.db b-1.sqlite 2>&1)
-case "$out" in *"4 envelopes added, 0 skipped"*) ok ;; *) bad "ingest b-1 alone: $out" ;; esac
-[ "$(rows analyst-b.db)" = 4 ] && ok || bad "store b rows"
+printf '%s\n' "$tab" | grep -q "^DE,Germany,3," && printf "%s\n" "$tab" | grep -q "^FR,France,3," && ok || bad "table of both: $tab"
 # the later batches of each server continue its own chain
 seal a3 DE
 seal b4 FR
@@ -116,10 +127,27 @@ seal b4 FR
 [ -n "$(post "$PB" b4)" ] && ok || bad "post b4"
 "$SRV" export --db a/intake.db --out a-2.sqlite >/dev/null && ok || bad "export a 2"
 "$SRV" export --db b/intake.db --out b-2.sqlite >/dev/null && ok || bad "export b 2"
-"$AN" ingest --store analyst.db a-2.sqlite >/dev/null 2>&1 && ok || bad "ingest a-2"
-"$AN" ingest --store analyst-b.db b-2.sqlite >/dev/null 2>&1 && ok || bad "ingest b-2"
-[ "$(rows analyst.db)" = 4 ] && [ "$(rows analyst-b.db)" = 5 ] && ok ||
-	bad "after the second round: $(rows analyst.db) and $(rows analyst-b.db) reports"
+# b's second batch cannot be passed off as a's: its prev_chain is b's
+cp b-2.sqlite forged-2.sqlite
+sqlite3 forged-2.sqlite "UPDATE meta SET value = '$ida' WHERE key = 'store_id'"
+"$AN" ingest --store analyst.db forged-2.sqlite >/dev/null 2>&1 &&
+	bad "b's second batch was taken as a's" || ok
+"$AN" ingest --store analyst.db b-2.sqlite a-2.sqlite >/dev/null 2>&1 && ok ||
+	bad "ingest a-2 and b-2"
+[ "$(rows analyst.db)" = 8 ] && ok || bad "after the second round: $(rows analyst.db) reports, not 8"
+# one ack purges each server of what it holds, and of nothing else
+"$AN" ack --store analyst.db --key ack.key --out ack.sig >/dev/null 2>&1 && ok ||
+	bad "ack"
+for n in a b; do
+	"$SRV" purge --db $n/intake.db --ack ack.sig >purge.$n 2>&1 && ok ||
+		bad "purge $n: $(cat purge.$n)"
+	[ "$(sqlite3 $n/intake.db 'SELECT count(*) FROM envelopes')" = 0 ] && ok ||
+		bad "purge $n left rows"
+done
+[ "$(sqlite3 a/intake.db 'SELECT count(*) FROM purged')" = 4 ] &&
+    [ "$(sqlite3 b/intake.db 'SELECT count(*) FROM purged')" = 5 ] && ok ||
+	bad "purged rows: a $(sqlite3 a/intake.db 'SELECT count(*) FROM purged')," \
+	    "b $(sqlite3 b/intake.db 'SELECT count(*) FROM purged')"
 
 echo "scale-out: $pass passed, $fail failed"
 [ "$fail" = 0 ]

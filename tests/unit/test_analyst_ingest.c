@@ -109,6 +109,123 @@ batch(struct fixture *f, const char *path, const uint8_t prev[32],
 	    f->env + from, f->len + from, n, last), 0);
 }
 
+
+static void
+set_store_id(const char *batch_path, const char *id)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta VALUES("
+	    "'store_id', '%s')", id);
+	assert_int_equal(fx_sql(batch_path, sql), 0);
+}
+
+static int64_t
+db_count(const char *db, const char *sql)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return n;
+}
+
+#define ID_A "0123456789abcdef0123456789abcdef"
+#define ID_B "fedcba9876543210fedcba9876543210"
+
+/* Two intake stores of one channel: each batch names its store, each store
+ * is a chain of its own; an envelope both took is kept once. A store that
+ * had batches before it had an id continues its chain under the id. */
+static void
+test_several_intake_stores(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t zero[32] = { 0 }, c1[32], c2[32], cb[32], cx[32];
+	struct ingest_result r;
+	astore *s = fresh_store("several.db");
+
+	/* store A's first batch, before A had an id */
+	batch(f, "a1.sqlite", zero, 1, 0, 6, c1);
+	assert_int_equal(ingest_batch(s, "a1.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 6);
+	/* A's next batch carries its id: the chain is A's from now on */
+	batch(f, "a2.sqlite", c1, 7, 6, 4, c2);
+	set_store_id("a2.sqlite", ID_A);
+	assert_int_equal(ingest_batch(s, "a2.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 4);
+	assert_int_equal(db_count("several.db", "SELECT count(*) FROM chains "
+	    "WHERE id = ''"), 0);
+	assert_int_equal(db_count("several.db", "SELECT count(*) FROM links "
+	    "WHERE chain = '" ID_A "'"), 10);
+	/* store B from its start: rows 1..4 are envelopes A also has, 5..6
+	 * are new */
+	assert_int_equal(fx_batch_write("b1.sqlite", f->channel_hex, zero, 1,
+	    f->env + 6, f->len + 6, 6, cb), 0);
+	set_store_id("b1.sqlite", ID_B);
+	assert_int_equal(ingest_batch(s, "b1.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 2);
+	assert_int_equal(r.skipped, 4);
+	assert_int_equal(count(s), 12);
+	/* again, both: nothing new, nothing refused */
+	assert_int_equal(ingest_batch(s, "b1.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 0);
+	assert_int_equal(r.skipped, 6);
+	assert_int_equal(ingest_batch(s, "a2.sqlite", &r), SD_OK);
+	assert_int_equal(r.skipped, 4);
+	/* B's rows under A's id: refused, nothing changed */
+	set_store_id("b1.sqlite", ID_A);
+	assert_int_not_equal(ingest_batch(s, "b1.sqlite", &r), SD_OK);
+	assert_non_null(strstr(r.refused, "differs from the row already "
+	    "ingested"));
+	assert_int_equal(count(s), 12);
+	/* a batch of a third store that does not start its chain, with a
+	 * prev_chain A never had: a chain of its own from there */
+	memset(cx, 7, sizeof(cx));
+	batch(f, "x.sqlite", cx, 3, 0, 2, c1);
+	set_store_id("x.sqlite", "00000000000000000000000000000001");
+	assert_int_equal(ingest_batch(s, "x.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 0);
+	assert_int_equal(r.skipped, 2);
+	assert_int_equal(db_count("several.db", "SELECT count(*) FROM chains"),
+	    3);
+	astore_close(s);
+}
+
+/* A store written before several chains were kept is given them when it
+ * is opened for writing: its chain continues, its rows stay known. */
+static void
+test_store_of_one_chain_migrates(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t zero[32] = { 0 }, c1[32], c2[32];
+	struct ingest_result r;
+	astore *s = fresh_store("old.db");
+
+	batch(f, "o1.sqlite", zero, 1, 0, 6, c1);
+	assert_int_equal(ingest_batch(s, "o1.sqlite", &r), SD_OK);
+	astore_close(s);
+	/* as an earlier version left it */
+	assert_int_equal(fx_sql("old.db", "DROP TABLE links; DROP TABLE "
+	    "chains; DELETE FROM meta WHERE key = 'chains'"), 0);
+	assert_int_equal(astore_open("old.db", ASTORE_CREATE, &s), SD_OK);
+	assert_int_equal(db_count("old.db", "SELECT count(*) FROM links WHERE "
+	    "chain = ''"), 6);
+	assert_int_equal(ingest_batch(s, "o1.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 0);
+	assert_int_equal(r.skipped, 6);
+	batch(f, "o2.sqlite", c1, 7, 6, 6, c2);
+	assert_int_equal(ingest_batch(s, "o2.sqlite", &r), SD_OK);
+	assert_int_equal(r.added, 6);
+	assert_int_equal(count(s), 12);
+	astore_close(s);
+}
+
 static void
 test_ingest_continue_and_dedup(void **state)
 {
@@ -144,7 +261,8 @@ test_ingest_continue_and_dedup(void **state)
 		int found = 0;
 
 		(void)tmp;
-		assert_int_equal(astore_row_at(s, 4, receipt, chain, &found),
+		assert_int_equal(astore_link_at(s, "", 4, receipt, chain,
+		    &found),
 		    SD_OK);
 		assert_true(found);
 		sodium_bin2hex(hex, sizeof(hex), chain, 32);
@@ -559,6 +677,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ingest_continue_and_dedup),
+		cmocka_unit_test(test_several_intake_stores),
+		cmocka_unit_test(test_store_of_one_chain_migrates),
 		cmocka_unit_test(test_tampered_chain),
 		cmocka_unit_test(test_gap),
 		cmocka_unit_test(test_modified_envelope),
