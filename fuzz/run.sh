@@ -16,7 +16,7 @@
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${SD_FUZZ_BUILD:-$src/build-fuzz}
-targets="envelope sealed channel seckey pubkey report form lang tmpl po config ack batch"
+targets="envelope sealed channel seckey pubkey report form lang tmpl po config ack batch outbox message"
 
 usage() {
 	echo "usage: fuzz/run.sh TARGET SECONDS [libFuzzer options...]" >&2
