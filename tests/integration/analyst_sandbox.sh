@@ -86,20 +86,23 @@ out=$("$AN" --no-sandbox test-sandbox socket 2>&1)
 "$AN" --no-sandbox test-sandbox exec >exec.out 2>&1 && ok ||
     bad "--no-sandbox still refuses execve(2): $(cat exec.out)"
 
-# 3. secrets that cannot be locked are said once, at start
-if [ "$(id -u)" -eq 0 ]; then
-	drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
-else
-	drop=""
-fi
-err=$(prlimit --memlock=0:0 $drop "$AN" --help 2>&1 >/dev/null)
-[ "$(echo "$err" | grep -c 'secret memory cannot be locked')" -eq 1 ] && ok ||
-    bad "no warning about unlockable secret memory: '$err'"
-SUB=$1/submitter/sealdrop-submit
-if [ -x "$SUB" ]; then
-	err=$(prlimit --memlock=0:0 $drop "$SUB" --help 2>&1 >/dev/null)
-	echo "$err" | grep -q 'sealdrop-submit: warning: secret memory cannot be locked' &&
-	    ok || bad "sealdrop-submit: no warning about unlockable memory: '$err'"
+# 3. secrets that cannot be locked are said once, at start (AddressSanitizer
+# makes mlock(2) a no-op that succeeds: nothing to see there)
+if [ -z "$SANITIZED" ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		drop="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	else
+		drop=""
+	fi
+	err=$(prlimit --memlock=0:0 $drop "$AN" --help 2>&1 >/dev/null)
+	[ "$(echo "$err" | grep -c 'secret memory cannot be locked')" -eq 1 ] && ok ||
+	    bad "no warning about unlockable secret memory: '$err'"
+	SUB=$1/submitter/sealdrop-submit
+	if [ -x "$SUB" ]; then
+		err=$(prlimit --memlock=0:0 $drop "$SUB" --help 2>&1 >/dev/null)
+		echo "$err" | grep -q 'sealdrop-submit: warning: secret memory cannot be locked' &&
+		    ok || bad "sealdrop-submit: no warning about unlockable memory: '$err'"
+	fi
 fi
 err=$("$AN" --help 2>&1 >/dev/null)
 [ -z "$err" ] && ok || bad "a warning with a usable limit: '$err'"
