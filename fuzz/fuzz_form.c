@@ -103,7 +103,8 @@ build(const char *lang, const sd_form_input *in)
 	sd_buf_init(&stats, SD_STATS_MAX);
 	sd_buf_init(&details, SD_DETAILS_MAX);
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	rc = sd_form_build(web(), lang, in, FZ_TODAY, &stats, &details, &errs);
+	rc = sd_form_build(web(), lang, in, FZ_TODAY, NULL, &stats, &details,
+	    &errs);
 	if (rc == SD_OK) {
 		el.n = 0;
 		if (sd_report_parse((const char *)stats.data, stats.len, FZ_TODAY,

@@ -161,16 +161,18 @@ enum sd_form_next sd_form_navigate(const sd_web *w, const char *lang,
 int sd_form_step_of_errors(const struct sd_form_errors *errs);
 
 /* Build the report from the fields. today is "YYYY-MM-DD" or NULL for
- * sd_today(). On SD_OK stats_json holds the compact stats JSON (members in
- * schema order, incident_ref generated when the form carries none) and
- * details_json the details JSON, or nothing (len 0) when the form carries
- * no details; both pass sd_schema_validate. SD_FORM_INVALID: errs says
+ * sd_today(). mailbox_pk (32 bytes, or NULL) is the follow-up mailbox key
+ * the details carry as "mailbox" (docs/followup.md). On SD_OK stats_json
+ * holds the compact stats JSON (members in schema order, incident_ref
+ * generated when the form carries none) and details_json the details JSON,
+ * or nothing (len 0) when there are no details and no mailbox; both pass
+ * sd_schema_validate. SD_FORM_INVALID: errs says
  * what is wrong, field by field, and both buffers are empty.
  * SD_FORM_HONEYPOT: the hidden field was filled; nothing was built. Every
  * intermediate copy of the plaintext is wiped. */
 int sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
-    const char *today, sd_buf *stats_json, sd_buf *details_json,
-    struct sd_form_errors *errs);
+    const char *today, const uint8_t *mailbox_pk, sd_buf *stats_json,
+    sd_buf *details_json, struct sd_form_errors *errs);
 
 /* A receipt as the reader keeps it. */
 struct sd_receipt_view {
@@ -179,6 +181,7 @@ struct sd_receipt_view {
 	const char *incident_ref;   /* 32 hex digits, or "" */
 	const char *signature_b64;
 	const char *receipt_key_b64;  /* the channel's receipt key */
+	const char *followup_code;    /* shown once; "" or NULL for none */
 };
 
 /* The receipt page after a successful submission (or shown again in

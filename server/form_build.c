@@ -497,9 +497,10 @@ today_parts(struct build *b, const char *today, char buf[11])
 
 int
 sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
-    const char *today, sd_buf *stats_json, sd_buf *details_json,
-    struct sd_form_errors *errs)
+    const char *today, const uint8_t *mailbox_pk, sd_buf *stats_json,
+    sd_buf *details_json, struct sd_form_errors *errs)
 {
+	char pk64[SD_B64_LEN(32)];
 	struct build b;
 	json_t *stats = json_object(), *details = json_object();
 	char tbuf[11];
@@ -521,6 +522,13 @@ sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
 	    (rc = build_part(&b, SD_PART_STATS, 0, stats)) != SD_OK ||
 	    (rc = build_part(&b, SD_PART_DETAILS, 0, details)) != SD_OK)
 		goto done;
+	if (mailbox_pk != NULL) {
+		rc = SD_E_NOMEM;
+		if (sd_b64_encode(pk64, sizeof(pk64), mailbox_pk, 32) != SD_OK ||
+		    json_object_set_new(details, SD_DETAILS_MAILBOX,
+		    json_string(pk64)) != 0)
+			goto done;
+	}
 	if (errs->n == 0) {
 		schema_check(&b, SD_PART_STATS, stats);
 		schema_check(&b, SD_PART_DETAILS, details);

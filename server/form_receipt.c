@@ -10,8 +10,8 @@
 #include <string.h>
 
 /* One value of the receipt: the field name the file and the save form use
- * ("slot"), its label and, for a value with a caveat, a note. A value to
- * show later (a follow-up code, shown once) is one more entry here. */
+ * ("slot"), its label and, for a value with a caveat, a note. An empty
+ * value is left out of the page (its item is hidden). */
 struct item {
 	const char *slot;
 	const char *label;
@@ -24,6 +24,10 @@ static const struct item items[] = {
 	{ "incident_ref", N_("Incident reference"),
 	  N_("Keep it to send a correction of this report later.") },
 	{ "signature", N_("Signature"), NULL },
+	{ "followup_code", N_("Follow-up code"),
+	  N_("Shown only now and kept nowhere by this service. With it you can "
+	  "read the questions of the analysts and answer them without saying "
+	  "who you are: keep it as safe as a password.") },
 };
 #define N_ITEMS (sizeof(items) / sizeof(items[0]))
 
@@ -42,6 +46,8 @@ value_of(const struct sd_receipt_view *rv, const char *slot)
 		return rv->signature_b64;
 	if (strcmp(slot, "receipt_key") == 0)
 		return rv->receipt_key_b64;
+	if (strcmp(slot, "followup_code") == 0)
+		return rv->followup_code != NULL ? rv->followup_code : "";
 	return "";
 }
 
@@ -184,7 +190,8 @@ sd_receipt_text(const sd_web *w, const char *lang,
 	    web_set_str(data, "incident_ref", rv->incident_ref) ||
 	    web_set_str(data, "signature", rv->signature_b64) ||
 	    web_set_str(data, "signed_text", st) ||
-	    web_set_str(data, "receipt_key", rv->receipt_key_b64))
+	    web_set_str(data, "receipt_key", rv->receipt_key_b64) ||
+	    web_set_str(data, "followup_code", value_of(rv, "followup_code")))
 		goto done;
 	rc = text_file(w, lang, data, out);
 done:
@@ -196,7 +203,7 @@ int
 form_receipt_text_template(const sd_web *w, const char *lang, sd_buf *out)
 {
 	static const char *const slots[] = { "receipt", "day", "incident_ref",
-	    "signature", "signed_text", "receipt_key" };
+	    "signature", "signed_text", "receipt_key", "followup_code" };
 	json_t *data = json_object();
 	char ph[32];
 	size_t i;

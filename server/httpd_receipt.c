@@ -15,6 +15,7 @@
 #include "sd_encode.h"
 #include "sd_envelope.h"
 #include "sd_err.h"
+#include "sd_mailbox.h"
 
 #define RECEIPT_BODY_MAX 4096
 #define HTML "text/html; charset=utf-8"
@@ -25,6 +26,7 @@ struct receipt_post {
 	char ref[33];
 	char sig[SD_B64_LEN(64)];
 	char action[8];
+	char code[SD_FOLLOWUP_CODE_CAP + 16];  /* as posted; "" for none */
 	unsigned seen;       /* bit per field, each at most once */
 };
 
@@ -66,6 +68,8 @@ static int on_field(void *ctx, const struct sd_post_part *p)
 		return take(rp->sig, sizeof(rp->sig), 8, &rp->seen, p);
 	if (strcmp(p->name, "action") == 0)
 		return take(rp->action, sizeof(rp->action), 16, &rp->seen, p);
+	if (strcmp(p->name, "followup_code") == 0)
+		return take(rp->code, sizeof(rp->code), 32, &rp->seen, p);
 	return SD_E_INVAL;
 }
 
@@ -74,9 +78,24 @@ static int all_of(const char *s, const char *set, size_t len)
 	return strlen(s) == len && strspn(s, set) == len;
 }
 
+/* The follow-up code, if any, must be one (the receipt page only carries
+ * it on); it is shown again in its canonical form. It is not checked
+ * against anything: the server knows no code. */
+static int canonical_code(struct receipt_post *rp)
+{
+	uint8_t f[SD_FOLLOWUP_BYTES];
+
+	if (sd_followup_parse(rp->code, strlen(rp->code), f) != SD_OK)
+		return 0;
+	sodium_memzero(rp->code, sizeof(rp->code));
+	sd_followup_format(rp->code, f);
+	sodium_memzero(f, sizeof(f));
+	return 1;
+}
+
 /* Well-formed, and signed by this server's receipt key (that of the
  * channel served, or of the one it replaces during a rotation). */
-static int valid(const struct sd_server *srv, const struct receipt_post *rp)
+static int valid(const struct sd_server *srv, struct receipt_post *rp)
 {
 	uint8_t sig[64];
 	char msg[128];
@@ -90,6 +109,8 @@ static int valid(const struct sd_server *srv, const struct receipt_post *rp)
 	    SD_OK || got != sizeof(sig))
 		return 0;
 	if ((n = sd_receipt_message(msg, sizeof(msg), rp->receipt, rp->day)) < 0)
+		return 0;
+	if (rp->code[0] != '\0' && !canonical_code(rp))
 		return 0;
 	if (crypto_sign_verify_detached(sig, (const uint8_t *)msg, (size_t)n,
 	    sd_channel_receipt_pk(srv->channel)) == 0)
@@ -114,6 +135,7 @@ static enum MHD_Result answer(struct sd_req *r, struct receipt_post *rp,
 	rv.incident_ref = rp->ref;
 	rv.signature_b64 = rp->sig;
 	rv.receipt_key_b64 = key;
+	rv.followup_code = rp->code;
 	sd_buf_init(&out, SD_WEB_PAGE_MAX);
 	if (strcmp(rp->action, "save") == 0) {
 		snprintf(name, sizeof(name), "sealdrop-receipt-%s.txt",

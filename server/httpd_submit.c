@@ -17,6 +17,7 @@
 #include "sd_encode.h"
 #include "sd_envelope.h"
 #include "sd_err.h"
+#include "sd_mailbox.h"
 #include "sd_mem.h"
 
 #define SUBMIT_FIRST_CAP (64 * 1024)   /* when no Content-Length is sent */
@@ -45,6 +46,9 @@ struct submit {
 	/* the report's incident reference, for the receipt page: kept past the
 	 * wipe of the rest, wiped in cleanup */
 	char ref[40];
+	/* the follow-up code of the report, shown once on the receipt page:
+	 * guarded memory, wiped once the page is built */
+	char *code;
 };
 
 static size_t submit_max(const struct sd_server *srv)
@@ -78,6 +82,14 @@ static void wipe_plaintext(struct submit *s)
 	sodium_memzero(&s->errs, sizeof(s->errs));
 }
 
+static void forget_code(struct submit *s)
+{
+	if (s->code != NULL)
+		sodium_memzero(s->code, SD_FOLLOWUP_CODE_CAP);
+	sd_secret_free(s->code);
+	s->code = NULL;
+}
+
 static void submit_cleanup(struct sd_req *r)
 {
 	struct submit *s = r->ctx;
@@ -85,6 +97,7 @@ static void submit_cleanup(struct sd_req *r)
 	if (s == NULL)
 		return;
 	wipe_plaintext(s);
+	forget_code(s);
 	free(s->env);
 	sodium_memzero(s, sizeof(*s));
 	free(s);
@@ -306,17 +319,44 @@ static void keep_ref(struct submit *s, const sd_buf *stats)
 	json_decref(o);
 }
 
+/* The follow-up of this report (docs/followup.md): a secret F drawn here,
+ * its code kept for the receipt page, the mailbox key pair derived from it
+ * (sd_mailbox: guarded memory). F itself is wiped at once; the server keeps
+ * neither, and the mailbox public key goes only into the sealed details. */
+static int draw_followup(struct submit *s, sd_mailbox **mb)
+{
+	uint8_t *f = sd_secret_alloc(SD_FOLLOWUP_BYTES);
+	int rc = SD_E_NOMEM;
+
+	*mb = NULL;
+	forget_code(s);
+	if (f == NULL ||
+	    (s->code = sd_secret_alloc(SD_FOLLOWUP_CODE_CAP)) == NULL)
+		goto out;
+	sd_followup_draw(f);
+	sd_followup_format(s->code, f);
+	if ((rc = sd_mailbox_derive(f, mb)) != SD_OK)
+		forget_code(s);
+out:
+	sd_secret_free(f);
+	return rc;
+}
+
 /* Form fields to envelope; the plaintext is gone when this returns. */
 static enum MHD_Result build_and_seal(struct sd_req *r, struct submit *s)
 {
 	sd_buf stats;
 	sd_buf details;
+	sd_mailbox *mb = NULL;
 	int rc;
 
 	sd_buf_init(&stats, SD_STATS_MAX);
 	sd_buf_init(&details, SD_DETAILS_MAX);
-	rc = sd_form_build(r->srv->web, s->lang, s->in, NULL, &stats,
-	    &details, &s->errs);
+	rc = draw_followup(s, &mb);
+	if (rc == SD_OK)
+		rc = sd_form_build(r->srv->web, s->lang, s->in, NULL,
+		    sd_mailbox_pk(mb), &stats, &details, &s->errs);
+	sd_mailbox_free(mb);
 	if (rc == SD_OK && (s->too_many || s->too_large))
 		rc = SD_FORM_INVALID;
 	if (s->too_many)
@@ -331,6 +371,8 @@ static enum MHD_Result build_and_seal(struct sd_req *r, struct submit *s)
 		keep_ref(s, &stats);
 	sd_buf_free(&stats);
 	sd_buf_free(&details);
+	if (rc != SD_OK)
+		forget_code(s);
 	if (rc == SD_FORM_INVALID)
 		return rerender(r, s);
 	wipe_plaintext(s);
@@ -354,23 +396,31 @@ static enum MHD_Result receipt_page(struct sd_req *r, struct submit *s)
 	struct sd_receipt_view rv;
 	sd_buf page;
 
-	if (r->put.result != SD_OK)
+	if (r->put.result != SD_OK) {
+		forget_code(s);
 		return sd_reply_error_page(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    s->lang);
+	}
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
 	rv.receipt = it->receipt;
 	rv.day = it->day;
 	rv.incident_ref = s->ref;
 	rv.signature_b64 = sig;
 	rv.receipt_key_b64 = key;
+	/* the code belongs to the envelope this post sealed; a store that
+	 * already had these very bytes holds the code of an earlier post, so
+	 * none is shown rather than a wrong one */
+	rv.followup_code = it->duplicate || s->code == NULL ? "" : s->code;
 	if (sd_sign_receipt(r->srv, it->receipt, it->day, sig,
 	    sizeof(sig)) != SD_OK || sd_b64_encode(key, sizeof(key),
 	    sd_channel_receipt_pk(r->srv->channel), SD_PK_BYTES) != SD_OK ||
 	    sd_receipt_page(r->srv->web, s->lang, &rv, &page) != SD_OK) {
+		forget_code(s);
 		sd_buf_free(&page);
 		return sd_reply_error_page(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    s->lang);
 	}
+	forget_code(s);
 	return sd_reply_buf(r, MHD_HTTP_OK, HTML, &page);
 }
 

@@ -349,6 +349,36 @@ function sameJson(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+// The details without the sealer's mailbox key, and that key.
+function splitMailbox(details) {
+  const { mailbox, ...rest } = details;
+  return { rest, mailbox };
+}
+
+const FU_CODE = /^FU(-[A-Z2-7]{4}){8}$/;
+
+// The follow-up through the C tools, from the code the page showed: the
+// analysts write to the report's mailbox (its key from the sealed details),
+// the intake host takes the signed outbox, and sealdrop-submit, deriving the
+// mailbox from the code alone, reads the question.
+function followupThrough(receipt, code, tag) {
+  const store = path.join(WORK, 'analyst.db');
+  const q = path.join(WORK, `${tag}-question.txt`);
+  const box = path.join(WORK, `${tag}-outbox.sig`);
+  const text = `Which product line was it? (${tag} ${crypto.randomBytes(4).toString('hex')})`;
+  fs.writeFileSync(q, text);
+  run(ANALYST, ['reply', '--store', store, '--key', path.join(KEYS, 'details.key'),
+    '--ack-key', path.join(KEYS, 'ack.key'), '--in', q, receipt]);
+  run(ANALYST, ['outbox', '--store', store, '--key', path.join(KEYS, 'ack.key'), '--out', box]);
+  run(SERVER, ['messages', '--db', DB, '--in', box]);
+  // straight to the server: the relay runs in this process, which waits
+  const inbox = run(SUBMIT, ['inbox', '--server', `http://127.0.0.1:${server.port}`,
+    '--authority', path.join(KEYS, 'authority.pub'), '--code', code], { mayFail: true });
+  const good = inbox.status === 0 && inbox.stdout.includes(text) && !inbox.stdout.includes('NOT VERIFIED');
+  if (!good) console.log(`# inbox (${inbox.status}): ${inbox.stdout} ${inbox.stderr} ${inbox.error || ''}`);
+  return good;
+}
+
 // What the analysts count: each call exports what came in since the last
 // and ingests it into the one analyst store, as the operators would.
 function analystCount() {
@@ -444,7 +474,13 @@ async function jsFlow() {
   const o = openStored(receipt, 'js');
   check(sameJson(o.stats, EXPECT_STATS(ref, REPORTER)), 'js: the stats open to exactly what was chosen', JSON.stringify(o.stats));
   check(o.stats.reporter === REPORTER, 'js: the organisation code gives the pseudonym of sealdrop-submit init');
-  check(sameJson(o.details, EXPECT_DETAILS), 'js: the details open to exactly what was typed', JSON.stringify(o.details));
+  const jsd = splitMailbox(o.details);
+  check(sameJson(jsd.rest, EXPECT_DETAILS), 'js: the details open to exactly what was typed', JSON.stringify(o.details));
+  const code = (await page.textContent('[data-slot=followup_code]')).trim();
+  check(FU_CODE.test(code) && await page.isVisible('[data-item=followup_code]'), 'js: the receipt shows a follow-up code', code);
+  check(typeof jsd.mailbox === 'string' && jsd.mailbox.length === 44, 'js: the sealed details carry a mailbox key');
+  check(!relay.all().includes(Buffer.from(code)) && !relay.all().includes(Buffer.from(jsd.mailbox || '-')),
+    'js: neither the code nor the mailbox key left the page unsealed');
   const saved = fs.readdirSync(o.dir).sort();
   check(saved.length === 2 && fs.readFileSync(path.join(o.dir, saved.find((f) => f.includes('CANARY')))).equals(file1.buffer) &&
     fs.readFileSync(path.join(o.dir, saved.find((f) => f.includes('logs')))).equals(file2.buffer),
@@ -457,7 +493,9 @@ async function jsFlow() {
   const text = fs.readFileSync(await (await dl).path(), 'utf8');
   check(text.includes(`receipt:      ${receipt}`) && text.includes(`incident_ref: ${ref}`) && text.includes('openssl pkeyutl'),
     'js: the receipt is saved as a file');
+  check(text.includes(`follow-up:    ${code}`), 'js: the saved receipt keeps the follow-up code');
   check(analystCount() === 1, 'js: the analysts count one report');
+  check(followupThrough(receipt, code, 'js'), 'js: the C tools follow up through the mailbox the page derived');
   await page.context().close();
   return ref;
 }
@@ -520,20 +558,24 @@ async function noJsFlow() {
   const o = openStored(receipt, 'nojs');
   check(sameJson(o.stats, EXPECT_STATS(ref, REPORTER)), 'nojs: the stats open to exactly what was chosen', JSON.stringify(o.stats));
   check(o.stats.reporter === REPORTER, 'nojs: the organisation code gives the same pseudonym as the CLI');
-  check(sameJson(o.details, EXPECT_DETAILS), 'nojs: the details open to exactly what was typed', JSON.stringify(o.details));
+  const nsd = splitMailbox(o.details);
+  check(sameJson(nsd.rest, EXPECT_DETAILS), 'nojs: the details open to exactly what was typed', JSON.stringify(o.details));
+  const nocode = (await page.textContent('[data-slot=followup_code]')).trim();
+  check(FU_CODE.test(nocode) && typeof nsd.mailbox === 'string', 'nojs: the receipt shows a follow-up code, the details its key', nocode);
   const saved = fs.readdirSync(o.dir).sort();
   check(saved.length === 2 && fs.readFileSync(path.join(o.dir, saved.find((f) => f.includes('logs')))).equals(file2.buffer),
     'nojs: the attachments open byte for byte', saved.join(','));
   // here the canaries did reach the server, as the page said; never its disk
   check(relay.all().includes(Buffer.from(CANARY.narrative)), 'nojs: the answers went to the server, as said');
   const leaks = [DB, DB + '-wal', DB + '-shm', path.join(WORK, 'server.log')].filter((f) => fs.existsSync(f))
-    .flatMap((f) => Object.values(CANARY).filter((c) => fs.readFileSync(f).includes(Buffer.from(c))).map((c) => `${path.basename(f)}:${c}`));
-  check(leaks.length === 0, 'nojs: no canary in the store files or the log', leaks.join(', '));
+    .flatMap((f) => [...Object.values(CANARY), nocode].filter((c) => fs.readFileSync(f).includes(Buffer.from(c))).map((c) => `${path.basename(f)}:${c}`));
+  check(leaks.length === 0, 'nojs: no canary and no follow-up code in the store files or the log', leaks.join(', '));
   // the receipt saved as a file without JavaScript: built by the server
   const dl = page.waitForEvent('download');
   await page.click('#receipt-save');
   const text = fs.readFileSync(await (await dl).path(), 'utf8');
   check(text.includes(`receipt:      ${receipt}`) && text.includes(`incident_ref: ${ref}`), 'nojs: the receipt is saved as a file');
+  check(text.includes(`follow-up:    ${nocode}`), 'nojs: the saved receipt keeps the follow-up code');
   // a reload of the receipt page posts the same form again: the same
   // incident reference, so the analysts still count one report
   const post = relay.all();
@@ -554,6 +596,7 @@ async function noJsFlow() {
   // the report with JavaScript before, and this one: two, not three
   const counted = analystCount();
   check(counted === 2, 'nojs: the analysts count the post sent twice as one report', `${counted} reports`);
+  check(followupThrough(receipt, nocode, 'nojs'), 'nojs: the C tools follow up through the mailbox the server derived');
   await page.context().close();
 }
 

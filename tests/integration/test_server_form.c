@@ -19,8 +19,10 @@
 #include <sqlite3.h>
 
 #include "sd_buf.h"
+#include "sd_encode.h"
 #include "sd_envelope.h"
 #include "sd_err.h"
+#include "sd_mailbox.h"
 #include "sd_mem.h"
 #include "server_harness.h"
 
@@ -580,6 +582,7 @@ static void run_openssl(const char *dir, const sd_buf *text)
 static void test_receipt_file(void **state)
 {
 	char hdr[256], *receipt = NULL, *day = NULL, *sig = NULL, *ref = NULL;
+	char *code = NULL;
 	struct h_server s;
 	struct h_resp r;
 	sd_buf b;
@@ -594,11 +597,12 @@ static void test_receipt_file(void **state)
 	day = field_value(&r.body, "day");
 	sig = field_value(&r.body, "signature");
 	ref = field_value(&r.body, "incident_ref");
+	code = field_value(&r.body, "followup_code");
 	h_resp_free(&r);
 	sd_buf_init(&b, 4096);
 	/* base64 in a urlencoded body: + and / and = escaped */
-	sd_buf_addf(&b, "receipt=%s&day=%s&incident_ref=%s&action=save&signature=",
-	    receipt, day, ref);
+	sd_buf_addf(&b, "receipt=%s&day=%s&incident_ref=%s&followup_code=%s&"
+	    "action=save&signature=", receipt, day, ref, code);
 	{
 		size_t i;
 
@@ -613,6 +617,8 @@ static void test_receipt_file(void **state)
 	assert_non_null(strstr(hdr, "attachment; filename=\"sealdrop-receipt-"));
 	must_have(&r, receipt);
 	must_have(&r, ref);
+	snprintf(hdr, sizeof(hdr), "follow-up:    %s\n", code);
+	must_have(&r, hdr);
 	run_openssl(".", &r.body);
 	h_resp_free(&r);
 	/* the page again, in Danish, from what the reader carries */
@@ -636,7 +642,98 @@ static void test_receipt_file(void **state)
 	free(day);
 	free(sig);
 	free(ref);
+	free(code);
 	assert_int_equal(h_stop(&s), 0);
+}
+
+/* The newest stored envelope, written to path. */
+static void last_envelope(const char *db, const char *path)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	FILE *f = NULL;
+
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT envelope FROM envelopes "
+	    "ORDER BY seq DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fwrite(sqlite3_column_blob(st, 0), 1,
+	    (size_t)sqlite3_column_bytes(st, 0), f),
+	    (size_t)sqlite3_column_bytes(st, 0));
+	fclose(f);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/* A form post without JavaScript can be followed up: the receipt page shows
+ * a follow-up code once, the sealed details carry the mailbox key derived
+ * from it (as docs/followup.md derives it), and the code is nowhere on the
+ * intake host. Each post has its own code. */
+static void test_followup_code(void **state)
+{
+	static const char *const pass_env[] = {
+		"SEALDROP_PASSPHRASE=" H_PASS, NULL
+	};
+	char analyst[512], pk64[SD_B64_LEN(32)], want[128];
+	char *code = NULL, *code2 = NULL;
+	const char *canary[2];
+	uint8_t f[SD_FOLLOWUP_BYTES];
+	sd_mailbox *mb = NULL;
+	struct h_server s;
+	struct h_resp r;
+	sd_buf b;
+
+	(void)state;
+	h_fresh_db("fu.db");
+	assert_int_equal(h_start(&s, KEYS, "fu.db", log_on, NULL), 0);
+	post_form(&s, NULL, "narrative=Follow+me+up.&go=send", &r);
+	assert_int_equal(r.status, 200);
+	must_have(&r, "data-item=\"followup_code\">");
+	must_have(&r, "Follow-up code");
+	code = field_value(&r.body, "followup_code");
+	h_resp_free(&r);
+	assert_int_equal(sd_followup_parse(code, strlen(code), f), SD_OK);
+	assert_int_equal(sd_mailbox_derive(f, &mb), SD_OK);
+	assert_int_equal(sd_b64_encode(pk64, sizeof(pk64), sd_mailbox_pk(mb),
+	    32), SD_OK);
+	/* the analysts find that key in the details */
+	last_envelope("fu.db", "fu.env");
+	h_bin(analyst, sizeof(analyst), "analyst/sealdrop-analyst");
+	{
+		char *argv[] = { analyst, h_s("open"), h_s("--key"),
+		    h_s(KEYS "/details.key"), h_s("fu.env"), NULL };
+
+		assert_int_equal(h_run(argv, pass_env, "open.out"), 0);
+	}
+	snprintf(want, sizeof(want), "\"mailbox\": \"%s\"", pk64);
+	if (!h_file_has("open.out", want))
+		fail_msg("the sealed details lack %s", want);
+	/* another post, another code */
+	post_form(&s, NULL, "narrative=Again.&go=send", &r);
+	assert_int_equal(r.status, 200);
+	code2 = field_value(&r.body, "followup_code");
+	h_resp_free(&r);
+	assert_string_not_equal(code, code2);
+	/* the receipt file keeps it; a code that is not one is refused */
+	sd_buf_init(&b, 4096);
+	sd_buf_addf(&b, "action=show&followup_code=fu-abcd");
+	h_http(&s, "POST", "/receipt?lang=en", URLENC, b.data, b.len, NULL, &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	sd_buf_free(&b);
+	/* nothing of the code, nor of the key, on the intake host */
+	canary[0] = code;
+	canary[1] = pk64;
+	assert_no_canary("fu.db", canary, 2);
+	assert_no_canary("fu.db-wal", canary, 2);
+	assert_int_equal(h_stop(&s), 0);
+	assert_no_canary("fu.db", canary, 2);
+	assert_no_canary(s.log, canary, 2);
+	sd_mailbox_free(mb);
+	free(code);
+	free(code2);
 }
 
 static void test_static_files(void **state)
@@ -694,6 +791,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_privacy, h_teardown),
 		cmocka_unit_test_teardown(test_steps_and_review, h_teardown),
 		cmocka_unit_test_teardown(test_receipt_file, h_teardown),
+		cmocka_unit_test_teardown(test_followup_code, h_teardown),
 		cmocka_unit_test_teardown(test_static_files, h_teardown),
 	};
 

@@ -15,6 +15,7 @@
 
 #include "form.h"
 #include "i18n.h"
+#include "sd_encode.h"
 #include "sd_err.h"
 #include "sd_org.h"
 #include "sd_schema.h"
@@ -398,8 +399,8 @@ test_build_valid(void **state)
 	(void)state;
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
-	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
-	    &errs), SD_OK);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_OK);
 	assert_int_equal(errs.n, 0);
 	s = load_json(&stats);
 	d = load_json(&details);
@@ -448,12 +449,71 @@ test_build_valid(void **state)
 	/* a second report from the same answers is another incident */
 	sd_buf_reset(&stats);
 	sd_buf_reset(&details);
-	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
-	    &errs), SD_OK);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_OK);
 	s = load_json(&stats);
 	assert_string_not_equal(json_string_value(json_object_get(s,
 	    "incident_ref")), first_ref);
 	json_decref(s);
+	sd_buf_free(&stats);
+	sd_buf_free(&details);
+	sd_form_input_free(in);
+}
+
+/* The fewest answers the form takes, narrative included. */
+static void
+the_least(sd_form_input *in)
+{
+	sd_form_input_add(in, "member_state", "EL");
+	sd_form_input_add(in, "organisation", "university");
+	sd_form_input_add(in, "sector", "Q");
+	sd_form_input_add(in, "size_class", "large");
+	sd_form_input_add(in, "discovered", "2026-Q2");
+	sd_form_input_add(in, "secret_types", "other");
+	sd_form_input_add(in, "attack_vectors", "unknown");
+	sd_form_input_add(in, "actor", "unknown");
+	sd_form_input_add(in, "actor_origin", "unknown");
+	sd_form_input_add(in, "reported_to_police", "no");
+	sd_form_input_add(in, "narrative", "x");
+}
+
+/* The sealer's mailbox key goes into the details: every report sent by
+ * the form can be followed up. The form itself cannot set it. */
+static void
+test_build_carries_the_mailbox(void **state)
+{
+	sd_form_input *in = NULL;
+	struct sd_form_errors errs;
+	sd_buf stats, details;
+	uint8_t pk[32];
+	char want[160], pk64[SD_B64_LEN(32)];
+	json_t *d = NULL;
+	struct sd_errlist el;
+
+	(void)state;
+	memset(pk, 0xa5, sizeof(pk));
+	assert_int_equal(sd_b64_encode(pk64, sizeof(pk64), pk, 32), SD_OK);
+	assert_int_equal(sd_form_input_new(&in), SD_OK);
+	assert_int_equal(sd_form_input_add(in, "mailbox", pk64), SD_E_INVAL);
+	the_least(in);
+	sd_buf_init(&stats, 64 * 1024);
+	sd_buf_init(&details, 1024 * 1024);
+	/* without a key, the details as the form has them */
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_OK);
+	assert_string_equal((const char *)details.data,
+	    "{\"narrative\":\"x\",\"consent_law_enforcement\":false}");
+	/* with one, beside them, and valid for the schema */
+	sd_buf_reset(&stats);
+	sd_buf_reset(&details);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, pk, &stats,
+	    &details, &errs), SD_OK);
+	snprintf(want, sizeof(want), "{\"narrative\":\"x\","
+	    "\"consent_law_enforcement\":false,\"mailbox\":\"%s\"}", pk64);
+	assert_string_equal((const char *)details.data, want);
+	d = load_json(&details);
+	assert_int_equal(sd_schema_validate(SD_PART_DETAILS, d, TODAY, &el), 0);
+	json_decref(d);
 	sd_buf_free(&stats);
 	sd_buf_free(&details);
 	sd_form_input_free(in);
@@ -471,22 +531,12 @@ test_build_keeps_a_given_ref_and_text_quarter(void **state)
 	(void)state;
 	assert_int_equal(sd_form_input_new(&in), SD_OK);
 	sd_form_input_add(in, "incident_ref", ref);
-	sd_form_input_add(in, "member_state", "EL");
-	sd_form_input_add(in, "organisation", "university");
-	sd_form_input_add(in, "sector", "Q");
-	sd_form_input_add(in, "size_class", "large");
-	sd_form_input_add(in, "discovered", "2026-Q2");
-	sd_form_input_add(in, "secret_types", "other");
-	sd_form_input_add(in, "attack_vectors", "unknown");
-	sd_form_input_add(in, "actor", "unknown");
-	sd_form_input_add(in, "actor_origin", "unknown");
-	sd_form_input_add(in, "reported_to_police", "no");
-	sd_form_input_add(in, "narrative", "x");
+	the_least(in);
 	sd_form_input_add(in, "consent_law_enforcement", "yes");
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
-	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
-	    &errs), SD_OK);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_OK);
 	s = load_json(&stats);
 	assert_string_equal(json_string_value(json_object_get(s,
 	    "incident_ref")), ref);
@@ -598,8 +648,8 @@ check_wrong(const struct wrong *w, const char *lang)
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	assert_int_equal(sd_form_build(web, lang, in, TODAY, &stats, &details,
-	    &errs), SD_FORM_INVALID);
+	assert_int_equal(sd_form_build(web, lang, in, TODAY, NULL, &stats,
+	    &details, &errs), SD_FORM_INVALID);
 	assert_int_equal(stats.len, 0);
 	assert_int_equal(details.len, 0);
 	if (errs.n != 1 || strcmp(errs.e[0].field, w->field) != 0)
@@ -665,8 +715,8 @@ test_values_come_back_escaped(void **state)
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
 	sd_buf_init(&page, SD_WEB_PAGE_MAX);
-	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
-	    &errs), SD_FORM_INVALID);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_FORM_INVALID);
 	assert_int_equal(sd_form_page(web, "en", in, &errs, NULL, &page), SD_OK);
 	must_not_contain(&page, "<script");
 	must_not_contain(&page, "<img");
@@ -703,8 +753,8 @@ test_text_too_long(void **state)
 	sd_form_input_add(in, "narrative", big);
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
-	assert_int_equal(sd_form_build(web, "da", in, TODAY, &stats, &details,
-	    &errs), SD_FORM_INVALID);
+	assert_int_equal(sd_form_build(web, "da", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_FORM_INVALID);
 	snprintf(want, sizeof(want), "Teksten er for lang: højst %llu tegn.",
 	    (unsigned long long)f->max);
 	assert_string_equal(errs.e[errs.n - 1].msg, want);
@@ -728,8 +778,8 @@ test_honeypot(void **state)
 	    SD_OK);
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
-	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
-	    &errs), SD_FORM_HONEYPOT);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_FORM_HONEYPOT);
 	assert_int_equal(stats.len, 0);
 	assert_int_equal(details.len, 0);
 	sd_buf_free(&stats);
@@ -810,7 +860,7 @@ test_receipt_page(void **state)
 	    "eXRlcyBvZiB0aGUgcmVjZWlwdA==";
 	struct sd_receipt_view rv = { "mfrggzdfmztwq2lknnwg23tpobyxe43u",
 	    "2026-05-10", "00112233445566778899aabbccddeeff", sig,
-	    "o5WaihviZVRkxf07sIM8xzMF4h4peWidvd67bvtX1Kg=" };
+	    "o5WaihviZVRkxf07sIM8xzMF4h4peWidvd67bvtX1Kg=", "" };
 	sd_buf page, text;
 
 	(void)state;
@@ -834,7 +884,27 @@ test_receipt_page(void **state)
 	must_not_contain(&page, "hreflang");
 	/* the browser's check is claimed only where the browser made it */
 	must_contain(&page, "id=\"receipt-checked\" hidden>");
+	/* no follow-up code: its item is hidden */
+	must_contain(&page, "data-item=\"followup_code\" hidden>");
+	must_contain(&page, "data-item=\"receipt\">");
 	sd_buf_free(&page);
+	/* a code: shown with its note, and carried by the save form */
+	rv.followup_code = "FU-ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567";
+	sd_buf_init(&page, SD_WEB_PAGE_MAX);
+	assert_int_equal(sd_receipt_page(web, "en", &rv, &page), SD_OK);
+	must_contain(&page, "data-item=\"followup_code\">");
+	must_contain(&page, ">FU-ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567<");
+	must_contain(&page, "name=\"followup_code\" value=\"FU-ABCD-EFGH-IJKL-"
+	    "MNOP-QRST-UVWX-YZ23-4567\"");
+	must_contain(&page, "keep it as safe as a password");
+	sd_buf_free(&page);
+	sd_buf_init(&text, SD_WEB_PAGE_MAX);
+	assert_int_equal(sd_receipt_text(web, "en", &rv, &text), SD_OK);
+	must_contain(&text, "follow-up:    FU-ABCD-EFGH-IJKL-MNOP-QRST-UVWX-"
+	    "YZ23-4567\n");
+	must_contain(&text, "The follow-up code opens your mailbox");
+	sd_buf_free(&text);
+	rv.followup_code = "";
 
 	sd_buf_init(&text, SD_WEB_PAGE_MAX);
 	assert_int_equal(sd_receipt_text(web, "en", &rv, &text), SD_OK);
@@ -846,6 +916,7 @@ test_receipt_page(void **state)
 	must_contain(&text, "this service's receipt key");
 	must_not_contain(&text, "&#39;");
 	must_not_contain(&text, "<");
+	must_not_contain(&text, "follow-up");
 	sd_buf_free(&text);
 }
 
@@ -928,8 +999,8 @@ test_org_code(void **state)
 	assert_int_equal(sd_form_input_add(in, "org_code", code), SD_OK);
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
-	assert_int_equal(sd_form_build(web, "en", in, TODAY, &stats, &details,
-	    &errs), SD_OK);
+	assert_int_equal(sd_form_build(web, "en", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_OK);
 	j = load_json(&stats);
 	assert_string_equal(json_string_value(json_object_get(j, "reporter")),
 	    hex);
@@ -944,8 +1015,8 @@ test_org_code(void **state)
 	assert_int_equal(sd_form_input_add(in, "org_code", typed), SD_OK);
 	sd_buf_init(&stats, 64 * 1024);
 	sd_buf_init(&details, 1024 * 1024);
-	assert_int_equal(sd_form_build(web, "da", in, TODAY, &stats, &details,
-	    &errs), SD_FORM_INVALID);
+	assert_int_equal(sd_form_build(web, "da", in, TODAY, NULL, &stats,
+	    &details, &errs), SD_FORM_INVALID);
 	assert_int_equal(errs.n, 1);
 	assert_string_equal(errs.e[0].field, "org_code");
 	assert_string_equal(errs.e[0].msg, "Denne organisationskode har en "
@@ -1071,6 +1142,7 @@ main(void)
 		cmocka_unit_test(test_attachment_limits_are_stated),
 		cmocka_unit_test(test_build_valid),
 		cmocka_unit_test(test_build_keeps_a_given_ref_and_text_quarter),
+		cmocka_unit_test(test_build_carries_the_mailbox),
 		cmocka_unit_test(test_each_wrong_input_gets_its_message),
 		cmocka_unit_test(test_values_come_back_escaped),
 		cmocka_unit_test(test_text_too_long),

@@ -8,6 +8,7 @@
 // Until everything is ready (libsodium loaded, the channel checked) the page
 // stays what it is without JavaScript: server-rendered steps posted to
 // /submit, whose texts say that the server seals the report.
+import { drawFollowup } from './sealdrop-followup.js';
 import { sealdropEnvelope, attachmentPlaintext, SEC_STATS, SEC_DETAILS, SEC_ATTACHMENT }
   from './sealdrop-envelope.js';
 
@@ -482,6 +483,11 @@ function progress(text, fraction) {
 
 async function sealReport() {
   const { stats, details } = buildReport();
+  // every report can be followed up: its mailbox key goes into the sealed
+  // details, its code is shown once on the receipt
+  const fu = drawFollowup(state.sodium);
+  details.mailbox = fu.mailbox;
+  state.followupCode = fu.code;
   const sections = [
     { type: SEC_STATS, data: enc.encode(JSON.stringify(stats)) },
     { type: SEC_DETAILS, data: enc.encode(JSON.stringify(details)) },
@@ -610,12 +616,17 @@ function showReceipt(r) {
     signature: r.signature,
     signed_text: `sealdrop-receipt/1 ${r.receipt} ${r.day}`,
     receipt_key: state.sodium.to_base64(state.channel.receiptKey, state.sodium.base64_variants.ORIGINAL),
+    followup_code: state.followupCode || '',
   };
+  state.followupCode = null;
   const node = $('receipt-template').content.cloneNode(true);
   node.querySelectorAll('[data-slot]').forEach((el) => {
     const val = v[el.dataset.slot] || '';
     if (el.tagName === 'INPUT') el.value = val;
     else el.textContent = val;
+  });
+  node.querySelectorAll('[data-item]').forEach((el) => {
+    el.hidden = !v[el.dataset.item];
   });
   node.getElementById('receipt-checked').hidden = false;
   // the answers leave the page: only the receipt stays
