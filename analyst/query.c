@@ -108,9 +108,14 @@ query_load(const char *cmd, const char *store, const char *keypath,
 		return rc;
 	}
 	dec_summary_print(&q->sum, cmd, stderr);
-	if (q->sum.total > 0 && q->sum.opened == 0)
+	/* a table of zeros from the wrong key would pass for a real one; an
+	 * empty store is not that (the outputs say it is empty) */
+	if (q->sum.foreign > 0 && q->sum.opened == 0 &&
+	    q->sum.followups == 0) {
 		args_err(cmd, "no report opened with %s; is it the stats key "
-		    "of this channel?", keypath);
+		    "of this channel? Nothing was written", keypath);
+		return SD_E_NO_KEY;
+	}
 	return SD_OK;
 }
 

@@ -131,6 +131,7 @@ setup(void **state)
 	assert_int_equal(sd_crypto_init(), SD_OK);
 	setenv("SEALDROP_TODAY", "2026-11-22", 1);
 	h_make_keys("k", "2099-12-31");
+	h_make_keys("k2", "2099-12-31");
 	assert_int_equal(sd_pubkey_load("k/authority.pub", &role, pk), SD_OK);
 	assert_int_equal(sd_channel_load_file("k/channel.json", pk, NULL,
 	    &W.ch), SD_OK);
@@ -435,6 +436,34 @@ check_ledger(const char *store)
 	assert_true(file_has("x.log", "exists"));
 }
 
+/* The stats key of another channel opens none of the reports: table and
+ * report fail, write nothing and record nothing, instead of publishing
+ * a table of zeros. */
+static void
+check_foreign_key(const char *store)
+{
+	remove("foreign.csv");
+	remove("foreign.html");
+	assert_int_not_equal(analyst("fk1.log", "table", "--store", store,
+	    "--key", "k2/stats.key", "--rows", "member_state", "--out",
+	    "foreign.csv", NULL), 0);
+	assert_true(file_has("fk1.log", "no report opened with k2/stats.key"));
+	assert_int_not_equal(access("foreign.csv", F_OK), 0);
+	assert_int_not_equal(analyst("fk2.log", "report", "--store", store,
+	    "--key", "k2/stats.key", "--period", "2026", "--out",
+	    "foreign.html", NULL), 0);
+	assert_true(file_has("fk2.log", "no report opened with k2/stats.key"));
+	assert_int_not_equal(access("foreign.html", F_OK), 0);
+	/* nor to standard output */
+	assert_int_not_equal(analyst("fk3.log", "table", "--store", store,
+	    "--key", "k2/stats.key", "--rows", "sector", NULL), 0);
+	assert_true(file_lacks("fk3.log", "_T,Total"));
+	assert_int_equal(analyst("fkl.log", "ledger", "--store", store, NULL),
+	    0);
+	assert_true(file_has("fkl.log", "release 5 "));
+	assert_true(file_lacks("fkl.log", "release 6 "));
+}
+
 static void
 check_show(void)
 {
@@ -634,6 +663,7 @@ test_batch_by_hand(void **state)
 	assert_int_equal(analyst("ingest2.out", "ingest", "--store", "a.db",
 	    "b2.sqlite", NULL), 0);
 	query_store("a.db");
+	check_foreign_key("a.db");
 	check_show();
 	check_review();
 	check_ack(N_REPORTS);
