@@ -173,7 +173,7 @@ make_table(const char *cmd, struct query *q, struct release *R,
     struct cube_spec *spec, const char *fmt, sd_buf *b)
 {
 	struct ptable pt;
-	char title[160];
+	char title[160], note[96];
 	size_t idx = 0;
 	int rc;
 
@@ -183,6 +183,9 @@ make_table(const char *cmd, struct query *q, struct release *R,
 	if ((rc = release_protect(R, 0, cmd)) != SD_OK)
 		return rc;
 	release_ptable(R, idx, &pt);
+	if ((pt.note = query_empty_note(q, &spec->period, note, sizeof(note))) != NULL)
+		args_err(cmd, "note: %s; the table is all zeros and says so",
+		    pt.note);
 	if ((rc = render(fmt, &pt, b)) != SD_OK)
 		args_err(cmd, "cannot format the table: %s", sd_strerror(rc));
 	return rc;

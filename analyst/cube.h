@@ -119,6 +119,9 @@ struct ptable {
 	size_t n_filters;
 	const char *release;     /* the release id, or the draft mark */
 	int draft;               /* not for release */
+	/* why the table is all zeros when no report is in the store or the
+	 * period ("no reports in the period 2026"); NULL otherwise */
+	const char *note;
 };
 
 /* Rows and columns including a total where the table has one. */

@@ -133,5 +133,9 @@ out_sdmx(const struct ptable *pt, sd_buf *b)
 {
 	int rc = header(pt, b);
 
-	return rc != SD_OK ? rc : out_each_cell(pt, b, row);
+	/* no report in the store or period: no observation, rather than
+	 * observations of zero that would read as measured */
+	if (rc != SD_OK || pt->note != NULL)
+		return rc;
+	return out_each_cell(pt, b, row);
 }

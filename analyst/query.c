@@ -119,6 +119,29 @@ query_load(const char *cmd, const char *store, const char *keypath,
 	return SD_OK;
 }
 
+const char *
+query_empty_note(const struct query *q, const struct period *p, char *buf,
+    size_t cap)
+{
+	const char *which = q->review ? "accepted reports" : "reports";
+	unsigned v;
+	size_t k;
+
+	if (q->rs.n == 0) {
+		snprintf(buf, cap, "no %s in the store", which);
+		return buf;
+	}
+	if (!p->set)
+		return NULL;
+	for (k = 0; k < q->rs.n; k++) {
+		v = cube_rec_value(&q->rs.r[k], DF_QUARTER);
+		if (v >= p->from && v <= p->to)
+			return NULL;
+	}
+	snprintf(buf, cap, "no %s in the period %s", which, p->text);
+	return buf;
+}
+
 void
 query_free(struct query *q)
 {

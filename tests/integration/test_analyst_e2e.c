@@ -464,6 +464,44 @@ check_foreign_key(const char *store)
 	assert_true(file_lacks("fkl.log", "release 6 "));
 }
 
+/* No report in the store, or none in the period: the outputs are written
+ * and say on their face that they are empty, rather than pass for a
+ * table of measured zeros. */
+static void
+check_empty(void)
+{
+	uint8_t zero[32] = { 0 }, last[32];
+	char hex[33];
+
+	sodium_bin2hex(hex, sizeof(hex), sd_channel_id(W.ch), 16);
+	assert_int_equal(fx_batch_write("empty.sqlite", hex, zero, 1, NULL,
+	    NULL, 0, last), 0);
+	remove("e.db");
+	assert_int_equal(analyst("e0.log", "ingest", "--store", "e.db",
+	    "empty.sqlite", NULL), 0);
+	assert_int_equal(analyst("e1.log", "table", "--store", "e.db", "--key",
+	    "k/stats.key", "--rows", "sector", "--out", "e.csv", "--force",
+	    NULL), 0);
+	assert_true(file_has("e1.log", "note: no reports in the store"));
+	assert_true(file_has("e.csv", "# no reports in the store\r\n"
+	    "sector,sector_label,"));
+	assert_int_equal(analyst("e2.log", "table", "--store", "a.db", "--key",
+	    "k/stats.key", "--rows", "sector", "--period", "2024", "--format",
+	    "json", "--no-ledger", "--out", "e.json", "--force", NULL), 0);
+	assert_true(file_has("e.json", "\"empty\": true"));
+	assert_true(file_has("e.json", "\"note\": \"no reports in the period "
+	    "2024\""));
+	assert_int_equal(analyst("e3.log", "report", "--store", "a.db", "--key",
+	    "k/stats.key", "--period", "2024", "--no-ledger", "--out",
+	    "e.html", "--force", NULL), 0);
+	assert_true(file_has("e3.log", "note: no reports in the period 2024"));
+	assert_true(file_has("e.html", "Empty table: no reports in the period "
+	    "2024."));
+	/* a period with reports is not empty */
+	assert_true(file_has("ms_sector.json", "\"empty\": false"));
+	assert_true(file_lacks("ms.csv", "# "));
+}
+
 static void
 check_show(void)
 {
@@ -664,6 +702,7 @@ test_batch_by_hand(void **state)
 	    "b2.sqlite", NULL), 0);
 	query_store("a.db");
 	check_foreign_key("a.db");
+	check_empty();
 	check_show();
 	check_review();
 	check_ack(N_REPORTS);

@@ -270,6 +270,52 @@ test_html(void **state)
 	sd_buf_free(&b);
 }
 
+/* A table with no report in it says so in every format; SDMX-CSV has
+ * its header and no observation. */
+static void
+test_empty_note(void **state)
+{
+	static const char note[] = "no reports in the period 2026";
+	struct fixture *f = *state;
+	json_t *root;
+	json_error_t err;
+	const char *s;
+	sd_buf b;
+
+	f->pt.note = note;
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_csv(&f->pt, &b), SD_OK);
+	s = (const char *)b.data;
+	assert_int_equal(strncmp(s, "# no reports in the period 2026\r\n"
+	    "period,sector,", 47), 0);
+	sd_buf_reset(&b);
+	assert_int_equal(out_json(&f->pt, &b), SD_OK);
+	root = json_loads((const char *)b.data, 0, &err);
+	assert_non_null(root);
+	assert_true(json_is_true(json_object_get(root, "empty")));
+	assert_string_equal(json_string_value(json_object_get(root, "note")),
+	    note);
+	json_decref(root);
+	sd_buf_reset(&b);
+	assert_int_equal(out_sdmx(&f->pt, &b), SD_OK);
+	s = (const char *)b.data;
+	assert_int_equal(strncmp(s, "STRUCTURE,", 10), 0);
+	assert_string_equal(strstr(s, "\r\n"), "\r\n");
+	sd_buf_reset(&b);
+	assert_int_equal(out_html_page(&f->pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "Empty table: no reports "
+	    "in the period 2026."));
+	/* without a note: not empty, no comment line */
+	f->pt.note = NULL;
+	sd_buf_reset(&b);
+	assert_int_equal(out_json(&f->pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "\"empty\": false"));
+	sd_buf_reset(&b);
+	assert_int_equal(out_csv(&f->pt, &b), SD_OK);
+	assert_int_equal(strncmp((const char *)b.data, "period,", 7), 0);
+	sd_buf_free(&b);
+}
+
 static void
 test_numbers(void **state)
 {
@@ -362,6 +408,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sdmx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_note, setup,
+		    teardown),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_exact_large),
 	};
