@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "ledger.h"
@@ -174,13 +175,52 @@ query_write(const char *cmd, const char *path, int force, const sd_buf *b)
 	return rc;
 }
 
+/* The directory --out goes into must take a new file: found out before
+ * the passphrase is asked and every report opened, not after. */
+static int
+check_out_dir(const char *cmd, const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	size_t n;
+
+	if (slash == NULL) {
+		snprintf(dir, sizeof(dir), ".");
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir)) {
+			args_err(cmd, "--out %s: the directory name is too long",
+			    path);
+			return SD_E_INVAL;
+		}
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		args_err(cmd, "--out %s: the directory %s does not exist; create "
+		    "it or give another --out", path, dir);
+		return SD_E_IO;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		args_err(cmd, "--out %s: the directory %s is not writable (%s); "
+		    "give --out in a directory you can write to", path, dir,
+		    strerror(errno));
+		return SD_E_IO;
+	}
+	return SD_OK;
+}
+
 int
 query_check_out(const char *cmd, const char *path, int force)
 {
 	struct stat st;
+	int rc;
 
-	if (path == NULL || strcmp(path, "-") == 0 || force)
+	if (path == NULL || strcmp(path, "-") == 0)
 		return SD_OK;
+	if ((rc = check_out_dir(cmd, path)) != SD_OK || force)
+		return rc;
 	if (stat(path, &st) == 0) {
 		args_err(cmd, "%s exists; give --force to replace it or another "
 		    "--out", path);

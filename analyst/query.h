@@ -46,7 +46,8 @@ int query_params(const char *cmd, const char *threshold, const char *p,
  * print the refusals. */
 int query_load(const char *cmd, const char *store, const char *keypath,
     const char *passfile, int writable, struct query *q);
-/* --out must not exist unless --force: checked before any work. */
+/* --out must be in a directory that exists and can be written, and must
+ * not exist unless --force: checked before any work. */
 int query_check_out(const char *cmd, const char *path, int force);
 /* "no reports in the store" or "... in the period P" into buf when no
  * report falls in period p (not set: any), so that a table's zeros are

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sd_channel.h"
@@ -502,6 +503,45 @@ check_empty(void)
 	assert_true(file_lacks("ms.csv", "# "));
 }
 
+/* An --out that cannot be written is named before the passphrase is read
+ * and the reports opened: the wrong passphrase is never reached. */
+static void
+check_out_dir(void)
+{
+	FILE *f = fopen("wrong.pass", "w");
+
+	assert_non_null(f);
+	fputs("not the passphrase\n", f);
+	fclose(f);
+	rmdir("nodir");
+	assert_int_not_equal(analyst("od1.log", "table", "--store", "a.db",
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--rows", "sector", "--out", "nodir/t.csv", NULL), 0);
+	assert_true(file_has("od1.log", "the directory nodir does not exist"));
+	assert_true(file_lacks("od1.log", "passphrase"));
+	assert_int_not_equal(analyst("od2.log", "report", "--store", "a.db",
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--out", "nodir/r.html", "--force", NULL), 0);
+	assert_true(file_has("od2.log", "the directory nodir does not exist"));
+	assert_true(file_lacks("od2.log", "passphrase"));
+	/* root writes anywhere: a read-only directory stops others only */
+	if (geteuid() != 0) {
+		(void)mkdir("rodir", 0700);
+		assert_int_equal(chmod("rodir", 0500), 0);
+		assert_int_not_equal(analyst("od3.log", "table", "--store",
+		    "a.db", "--key", "k/stats.key", "--passphrase-file",
+		    "wrong.pass", "--rows", "sector", "--out", "rodir/t.csv",
+		    NULL), 0);
+		assert_true(file_has("od3.log", "the directory rodir is not "
+		    "writable"));
+		assert_true(file_lacks("od3.log", "passphrase"));
+	}
+	assert_int_not_equal(analyst("od4.log", "table", "--store", "a.db",
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--rows", "sector", "--out", "t.csv", "--force", NULL), 0);
+	assert_true(file_has("od4.log", "passphrase"));
+}
+
 static void
 check_show(void)
 {
@@ -703,6 +743,7 @@ test_batch_by_hand(void **state)
 	query_store("a.db");
 	check_foreign_key("a.db");
 	check_empty();
+	check_out_dir();
 	check_show();
 	check_review();
 	check_ack(N_REPORTS);
