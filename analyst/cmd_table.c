@@ -81,6 +81,7 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
     struct dim *cols, struct cube_spec *spec)
 {
 	char why[256];
+	int sdmx = o->format != NULL && strcmp(o->format, "sdmx") == 0;
 	size_t i;
 
 	memset(spec, 0, sizeof(*spec));
@@ -123,9 +124,15 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
 			args_err(cmd, "%s", why);
 			return SD_E_INVAL;
 		}
+	/* an SDMX observation has one TIME_PERIOD, of one frequency */
+	if (sdmx && rows->is_time && spec->cols != NULL && cols->is_time) {
+		args_err(cmd, "--format sdmx takes one time dimension (quarter or "
+		    "year), not both: an observation has one TIME_PERIOD; make "
+		    "it by quarter alone, or use --format csv");
+		return SD_E_INVAL;
+	}
 	/* an SDMX observation carries one code per dimension */
-	for (i = 0; o->format != NULL && strcmp(o->format, "sdmx") == 0 &&
-	    i < spec->n_filters; i++)
+	for (i = 0; sdmx && i < spec->n_filters; i++)
 		if (spec->filter[i].n > 1) {
 			args_err(cmd, "--format sdmx takes one code per filtered "
 			    "dimension (%s); make one table per code",

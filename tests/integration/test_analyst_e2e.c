@@ -292,7 +292,8 @@ check_json_2d(const char *path, size_t *published, size_t *suppressed)
 	json_decref(root);
 }
 
-/* loss by sector in SDMX-CSV */
+/* loss by sector in SDMX-CSV: without --period, TIME_PERIOD spans the
+ * quarters of the reports (2025-Q4 to 2026-Q3) */
 static void
 check_sdmx_loss(const char *path)
 {
@@ -300,13 +301,14 @@ check_sdmx_loss(const char *path)
 	size_t rows = 0;
 
 	line = strtok_r(s, "\r\n", &save);
-	assert_non_null(strstr(line, "CONF_STATUS"));
+	assert_string_equal(line, "STRUCTURE,STRUCTURE_ID,ACTION,SECTOR,FREQ,"
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,RELEASE");
 	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
-		char f[10][64];
+		char f[12][64];
 		size_t n = 0;
 		const char *p = line, *q;
 
-		while (n < 10) {
+		while (n < 12) {
 			q = strchr(p, ',');
 			snprintf(f[n++], 64, "%.*s", (int)(q ? q - p :
 			    (long)strlen(p)), p);
@@ -314,15 +316,44 @@ check_sdmx_loss(const char *path)
 				break;
 			p = q + 1;
 		}
-		assert_int_equal(n, 9);
+		assert_int_equal(n, 11);
 		rows++;
-		if (f[7][0] == 'F')
-			assert_true(strtod(f[5], NULL) == truth_loss(
+		assert_string_equal(f[4], "Q");
+		assert_string_equal(f[5], "2025-10-01/P12M");
+		assert_string_equal(f[8], "EUR");
+		if (f[9][0] == 'F')
+			assert_true(strtod(f[7], NULL) == truth_loss(
 			    strcmp(f[3], "_T") ? f[3] : NULL));
 		else
-			assert_string_equal(f[5], "");
+			assert_string_equal(f[7], "");
 	}
 	assert_int_equal(rows, 23);
+	free(s);
+}
+
+/* count by quarter in SDMX-CSV: each observation's TIME_PERIOD is its
+ * quarter, with FREQ Q; the total spans the year */
+static void
+check_sdmx_quarter(const char *path)
+{
+	static const char *const want[] = {
+		"Q,2026-Q1,", "Q,2026-Q2,", "Q,2026-Q3,", "Q,2026-Q4,",
+		"Q,2026-01-01/P12M,",
+	};
+	char *s = slurp(path), *line, *save = NULL;
+	size_t rows = 0;
+
+	line = strtok_r(s, "\r\n", &save);
+	assert_string_equal(line, "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,"
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,RELEASE");
+	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
+		assert_true(rows < 5);
+		if (strstr(line, want[rows]) == NULL)
+			fail_msg("row %zu of %s is not of %s: %s", rows, path,
+			    want[rows], line);
+		rows++;
+	}
+	assert_int_equal(rows, 5);
 	free(s);
 }
 
@@ -696,6 +727,15 @@ query_store(const char *store)
 	    "k/stats.key", "--rows", "sector", "--measure", "loss_eur",
 	    "--format", "sdmx", "--out", "loss.csv", "--force", NULL), 0);
 	check_sdmx_loss("loss.csv");
+	assert_int_equal(analyst("t3q.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "quarter", "--period", "2026", "--format",
+	    "sdmx", "--no-ledger", "--out", "quarter.csv", "--force", NULL), 0);
+	check_sdmx_quarter("quarter.csv");
+	/* one TIME_PERIOD per observation: not quarter and year at once */
+	assert_int_not_equal(analyst("t3y.log", "table", "--store", store,
+	    "--key", "k/stats.key", "--rows", "quarter", "--cols", "year",
+	    "--format", "sdmx", "--out", "qy.csv", "--force", NULL), 0);
+	assert_true(file_has("t3y.log", "one time dimension"));
 	/* an SDMX observation has one code per dimension: alternatives of a
 	 * filter are refused for it */
 	assert_int_not_equal(analyst("t3b.log", "table", "--store", store,
