@@ -310,6 +310,28 @@ test_sdmx_period(void **state)
 	f->pt.span_from = 2025 * 4 + 3;
 	sdmx_first_time(&f->pt, freq, tp);
 	assert_string_equal(tp, "2025-10-01/P9M");
+	/* a filter on time is the time of every observation, not a column */
+	{
+		struct filter fl;
+		sd_buf b;
+
+		memset(&fl, 0, sizeof(fl));
+		fl.field = DF_YEAR;
+		fl.n = 1;
+		fl.v[0] = 2025;
+		snprintf(fl.text, sizeof(fl.text), "year=2025");
+		f->pt.filter = &fl;
+		f->pt.n_filters = 1;
+		sdmx_first_time(&f->pt, freq, tp);
+		assert_string_equal(freq, "A");
+		assert_string_equal(tp, "2025");
+		sd_buf_init(&b, OUT_MAX);
+		assert_int_equal(out_sdmx(&f->pt, &b), SD_OK);
+		assert_null(strstr((const char *)b.data, "YEAR"));
+		sd_buf_free(&b);
+		f->pt.filter = NULL;
+		f->pt.n_filters = 0;
+	}
 }
 
 /* A quarter dimension gives each observation its TIME_PERIOD and FREQ Q
