@@ -286,6 +286,8 @@ cmd_report(int argc, char **argv)
 	struct release R;
 	struct query q;
 	sd_buf b;
+	char note[96];
+	const char *empty;
 	size_t i;
 	int rc, status = 1, no_ledger = 0;
 
@@ -316,9 +318,14 @@ cmd_report(int argc, char **argv)
 			goto done;
 	if (release_protect(&R, 1, argv[0]) != SD_OK)
 		goto done;
+	/* every table of the report has the same period and no filter */
+	if ((empty = query_empty_note(&q, &per, note, sizeof(note))) != NULL)
+		args_err(argv[0], "note: %s; the report's tables are all zeros "
+		    "and say so", empty);
 	for (i = 0; i < N_RDEFS; i++) {
 		rt[i].ok = R.L.tab[rt[i].idx].ok;
 		release_ptable(&R, rt[i].idx, &rt[i].pt);
+		rt[i].pt.note = empty;
 	}
 	if ((rc = render(&b, &q, &per, rt, &R)) != SD_OK) {
 		args_err(argv[0], "cannot build the report: %s",

@@ -81,6 +81,7 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
     struct dim *cols, struct cube_spec *spec)
 {
 	char why[256];
+	int sdmx = o->format != NULL && strcmp(o->format, "sdmx") == 0;
 	size_t i;
 
 	memset(spec, 0, sizeof(*spec));
@@ -123,9 +124,15 @@ build_spec(const char *cmd, const struct table_opts *o, struct dim *rows,
 			args_err(cmd, "%s", why);
 			return SD_E_INVAL;
 		}
+	/* an SDMX observation has one TIME_PERIOD, of one frequency */
+	if (sdmx && rows->is_time && spec->cols != NULL && cols->is_time) {
+		args_err(cmd, "--format sdmx takes one time dimension (quarter or "
+		    "year), not both: an observation has one TIME_PERIOD; make "
+		    "it by quarter alone, or use --format csv");
+		return SD_E_INVAL;
+	}
 	/* an SDMX observation carries one code per dimension */
-	for (i = 0; o->format != NULL && strcmp(o->format, "sdmx") == 0 &&
-	    i < spec->n_filters; i++)
+	for (i = 0; sdmx && i < spec->n_filters; i++)
 		if (spec->filter[i].n > 1) {
 			args_err(cmd, "--format sdmx takes one code per filtered "
 			    "dimension (%s); make one table per code",
@@ -173,7 +180,7 @@ make_table(const char *cmd, struct query *q, struct release *R,
     struct cube_spec *spec, const char *fmt, sd_buf *b)
 {
 	struct ptable pt;
-	char title[160];
+	char title[160], note[96];
 	size_t idx = 0;
 	int rc;
 
@@ -183,6 +190,9 @@ make_table(const char *cmd, struct query *q, struct release *R,
 	if ((rc = release_protect(R, 0, cmd)) != SD_OK)
 		return rc;
 	release_ptable(R, idx, &pt);
+	if ((pt.note = query_empty_note(q, &spec->period, note, sizeof(note))) != NULL)
+		args_err(cmd, "note: %s; the table is all zeros and says so",
+		    pt.note);
 	if ((rc = render(fmt, &pt, b)) != SD_OK)
 		args_err(cmd, "cannot format the table: %s", sd_strerror(rc));
 	return rc;

@@ -353,28 +353,36 @@ cube_selects(const struct cube_spec *s, const struct arec *r)
 	return 1;
 }
 
+int
+cube_span(const struct recset *rs, const struct cube_spec *s,
+    unsigned *from, unsigned *to)
+{
+	unsigned q;
+	size_t k;
+	int any = 0;
+
+	for (k = 0; k < rs->n; k++) {
+		if (!cube_selects(s, &rs->r[k]))
+			continue;
+		q = rec_quarter(&rs->r[k]);
+		*from = !any || q < *from ? q : *from;
+		*to = !any || q > *to ? q : *to;
+		any = 1;
+	}
+	return any;
+}
+
 /* Codes of a time dimension: the period, or the span of the data. */
 static int
 time_codes(struct dim *d, const struct recset *rs, const struct cube_spec *s)
 {
-	unsigned from = 0, to = 0, q;
-	size_t k;
-	int any = 0;
+	unsigned from = 0, to = 0;
 
 	if (s->period.set) {
 		from = s->period.from;
 		to = s->period.to;
-	} else {
-		for (k = 0; k < rs->n; k++) {
-			if (!cube_selects(s, &rs->r[k]))
-				continue;
-			q = rec_quarter(&rs->r[k]);
-			from = !any || q < from ? q : from;
-			to = !any || q > to ? q : to;
-			any = 1;
-		}
-		if (!any)
-			from = to = (unsigned)CUBE_YEAR_MIN * 4;
+	} else if (!cube_span(rs, s, &from, &to)) {
+		from = to = (unsigned)CUBE_YEAR_MIN * 4;
 	}
 	if (d->field == DF_YEAR) {
 		from /= 4;

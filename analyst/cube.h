@@ -85,6 +85,10 @@ int cube_filter_add(struct cube_spec *s, const char *text, char *why,
 
 /* Reports of the set that fall in the period and pass the filters. */
 int cube_selects(const struct cube_spec *s, const struct arec *r);
+/* The first and last quarter of discovery of the reports s selects; 0
+ * when it selects none. */
+int cube_span(const struct recset *rs, const struct cube_spec *s,
+    unsigned *from, unsigned *to);
 /* Aggregate into a new sdc table (not yet protected). Time dimensions get
  * their codes from the period, or from the data when no period is set. */
 int cube_build(const struct recset *rs, struct cube_spec *s, sdc_table **out);
@@ -119,6 +123,14 @@ struct ptable {
 	size_t n_filters;
 	const char *release;     /* the release id, or the draft mark */
 	int draft;               /* not for release */
+	/* why the table is all zeros when no report is in the store or the
+	 * period ("no reports in the period 2026"); NULL otherwise */
+	const char *note;
+	/* quarters of discovery the reports counted span (those of the whole
+	 * store when the table counts none); for a time stamp where the table
+	 * has neither a time dimension nor a period */
+	int has_span;
+	unsigned span_from, span_to;
 };
 
 /* Rows and columns including a total where the table has one. */

@@ -31,6 +31,7 @@ struct item {
 	size_t off, len;
 	int ok;
 	int followup;           /* an answer of a reporter: never a figure */
+	int foreign;            /* sealed to another stats key */
 	struct sd_report r;
 	char why[DEC_WHY_LEN];
 };
@@ -76,6 +77,7 @@ open_item(const struct pool *p, const uint8_t *data, struct item *it,
 
 	it->ok = 0;
 	it->followup = 0;
+	it->foreign = 0;
 	if (dec_stats_view(data, it->len, &v) != SD_OK) {
 		snprintf(it->why, sizeof(it->why), "envelope structure is "
 		    "damaged");
@@ -83,6 +85,7 @@ open_item(const struct pool *p, const uint8_t *data, struct item *it,
 	}
 	rc = sd_envelope_open_section_into(&v, 0, p->key, plain, cap, &plen);
 	if (rc == SD_E_NO_KEY || rc == SD_E_UNSEAL) {
+		it->foreign = 1;
 		snprintf(it->why, sizeof(it->why), "not sealed to this stats "
 		    "key (another channel's key?)");
 		return;
@@ -246,6 +249,7 @@ deliver(struct slot *sl, dec_sink sink, void *ctx, struct dec_summary *sum,
 			continue;
 		}
 		if (!sl->it[i].ok) {
+			sum->foreign += sl->it[i].foreign ? 1 : 0;
 			add_reason(sum, &sl->it[i]);
 			continue;
 		}

@@ -32,6 +32,7 @@ struct dec_summary {
 	size_t total;            /* envelopes read */
 	size_t opened;           /* valid reports handed to the sink */
 	size_t refused;
+	size_t foreign;          /* of the refused: sealed to another key */
 	size_t followups;        /* answers of reporters: not reports at all */
 	size_t n_reasons;
 	struct dec_reason reason[DEC_MAX_REASONS];

@@ -1,5 +1,6 @@
 /* CSV (RFC 4180): one line per cell, codes and English labels, the
- * published value (empty when suppressed) and the cell's status. */
+ * published value (empty when suppressed) and the cell's status; a table
+ * with no report in it starts with a "# " line that says so. */
 #include <stdio.h>
 #include <string.h>
 
@@ -100,7 +101,14 @@ out_each_cell(const struct ptable *pt, sd_buf *b,
 int
 out_csv(const struct ptable *pt, sd_buf *b)
 {
-	int rc = header(pt, b);
+	int rc = SD_OK;
 
-	return rc != SD_OK ? rc : out_each_cell(pt, b, cell);
+	/* a comment line that readers of CSV with comments skip, and a person
+	 * sees first */
+	if (pt->note != NULL && (rc = sd_buf_addf(b, "# %s\r\n", pt->note)) !=
+	    SD_OK)
+		return rc;
+	if ((rc = header(pt, b)) != SD_OK)
+		return rc;
+	return out_each_cell(pt, b, cell);
 }

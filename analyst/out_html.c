@@ -206,6 +206,11 @@ out_html_table(const struct ptable *pt, const char *caption, sd_buf *b)
 	size_t i;
 	int rc;
 
+	if (pt->note != NULL && ((rc = sd_buf_adds(b, "<p class=\"note\" "
+	    "role=\"status\">Empty table: ")) != SD_OK ||
+	    (rc = out_html_escape(b, pt->note)) != SD_OK ||
+	    (rc = sd_buf_adds(b, ".</p>\n")) != SD_OK))
+		return rc;
 	if ((rc = sd_buf_adds(b, "<table class=\"sd\">")) != SD_OK)
 		return rc;
 	if (caption != NULL && ((rc = sd_buf_adds(b, "<caption>")) != SD_OK ||

@@ -134,6 +134,10 @@ out_json(const struct ptable *pt, sd_buf *b)
 	    json_string(out_release(pt))) != 0 ||
 	    (pt->draft && json_object_set_new(root, "draft",
 	    json_string(out_release(pt))) != 0) ||
+	    json_object_set_new(root, "empty", json_boolean(pt->note !=
+	    NULL)) != 0 ||
+	    (pt->note != NULL && json_object_set_new(root, "note",
+	    json_string(pt->note)) != 0) ||
 	    json_object_set_new(root, "measure", json_pack("{s:s, s:s}", "id",
 	    measure_name(pt->measure), "label",
 	    measure_label(pt->measure))) != 0 ||

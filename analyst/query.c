@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "ledger.h"
@@ -108,10 +109,38 @@ query_load(const char *cmd, const char *store, const char *keypath,
 		return rc;
 	}
 	dec_summary_print(&q->sum, cmd, stderr);
-	if (q->sum.total > 0 && q->sum.opened == 0)
+	/* a table of zeros from the wrong key would pass for a real one; an
+	 * empty store is not that (the outputs say it is empty) */
+	if (q->sum.foreign > 0 && q->sum.opened == 0 &&
+	    q->sum.followups == 0) {
 		args_err(cmd, "no report opened with %s; is it the stats key "
-		    "of this channel?", keypath);
+		    "of this channel? Nothing was written", keypath);
+		return SD_E_NO_KEY;
+	}
 	return SD_OK;
+}
+
+const char *
+query_empty_note(const struct query *q, const struct period *p, char *buf,
+    size_t cap)
+{
+	const char *which = q->review ? "accepted reports" : "reports";
+	unsigned v;
+	size_t k;
+
+	if (q->rs.n == 0) {
+		snprintf(buf, cap, "no %s in the store", which);
+		return buf;
+	}
+	if (!p->set)
+		return NULL;
+	for (k = 0; k < q->rs.n; k++) {
+		v = cube_rec_value(&q->rs.r[k], DF_QUARTER);
+		if (v >= p->from && v <= p->to)
+			return NULL;
+	}
+	snprintf(buf, cap, "no %s in the period %s", which, p->text);
+	return buf;
 }
 
 void
@@ -146,13 +175,52 @@ query_write(const char *cmd, const char *path, int force, const sd_buf *b)
 	return rc;
 }
 
+/* The directory --out goes into must take a new file: found out before
+ * the passphrase is asked and every report opened, not after. */
+static int
+check_out_dir(const char *cmd, const char *path)
+{
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	size_t n;
+
+	if (slash == NULL) {
+		snprintf(dir, sizeof(dir), ".");
+	} else {
+		n = slash == path ? 1 : (size_t)(slash - path);
+		if (n >= sizeof(dir)) {
+			args_err(cmd, "--out %s: the directory name is too long",
+			    path);
+			return SD_E_INVAL;
+		}
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		args_err(cmd, "--out %s: the directory %s does not exist; create "
+		    "it or give another --out", path, dir);
+		return SD_E_IO;
+	}
+	if (access(dir, W_OK | X_OK) != 0) {
+		args_err(cmd, "--out %s: the directory %s is not writable (%s); "
+		    "give --out in a directory you can write to", path, dir,
+		    strerror(errno));
+		return SD_E_IO;
+	}
+	return SD_OK;
+}
+
 int
 query_check_out(const char *cmd, const char *path, int force)
 {
 	struct stat st;
+	int rc;
 
-	if (path == NULL || strcmp(path, "-") == 0 || force)
+	if (path == NULL || strcmp(path, "-") == 0)
 		return SD_OK;
+	if ((rc = check_out_dir(cmd, path)) != SD_OK || force)
+		return rc;
 	if (stat(path, &st) == 0) {
 		args_err(cmd, "%s exists; give --force to replace it or another "
 		    "--out", path);

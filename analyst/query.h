@@ -5,6 +5,7 @@
 #define SD_ANALYST_QUERY_H
 
 #include "astore.h"
+#include "cube.h"
 #include "recs.h"
 #include "sd_buf.h"
 #include "sdc.h"
@@ -45,8 +46,14 @@ int query_params(const char *cmd, const char *threshold, const char *p,
  * print the refusals. */
 int query_load(const char *cmd, const char *store, const char *keypath,
     const char *passfile, int writable, struct query *q);
-/* --out must not exist unless --force: checked before any work. */
+/* --out must be in a directory that exists and can be written, and must
+ * not exist unless --force: checked before any work. */
 int query_check_out(const char *cmd, const char *path, int force);
+/* "no reports in the store" or "... in the period P" into buf when no
+ * report falls in period p (not set: any), so that a table's zeros are
+ * not taken for figures; NULL when some report does. */
+const char *query_empty_note(const struct query *q, const struct period *p,
+    char *buf, size_t cap);
 void query_free(struct query *q);
 /* Write b to path (stdout when path is NULL or "-"); errors printed. */
 int query_write(const char *cmd, const char *path, int force,

@@ -132,6 +132,14 @@ release_ptable(const struct release *R, size_t i, struct ptable *pt)
 	pt->n_filters = x->spec.n_filters;
 	pt->release = R->idtext;
 	pt->draft = R->draft;
+	pt->has_span = cube_span(R->L.rs, &x->spec, &pt->span_from,
+	    &pt->span_to);
+	if (!pt->has_span) {
+		struct cube_spec all;
+		memset(&all, 0, sizeof(all));
+		pt->has_span = cube_span(R->L.rs, &all, &pt->span_from,
+		    &pt->span_to);
+	}
 }
 
 static int

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sd_channel.h"
@@ -131,6 +132,7 @@ setup(void **state)
 	assert_int_equal(sd_crypto_init(), SD_OK);
 	setenv("SEALDROP_TODAY", "2026-11-22", 1);
 	h_make_keys("k", "2099-12-31");
+	h_make_keys("k2", "2099-12-31");
 	assert_int_equal(sd_pubkey_load("k/authority.pub", &role, pk), SD_OK);
 	assert_int_equal(sd_channel_load_file("k/channel.json", pk, NULL,
 	    &W.ch), SD_OK);
@@ -290,7 +292,8 @@ check_json_2d(const char *path, size_t *published, size_t *suppressed)
 	json_decref(root);
 }
 
-/* loss by sector in SDMX-CSV */
+/* loss by sector in SDMX-CSV: without --period, TIME_PERIOD spans the
+ * quarters of the reports (2025-Q4 to 2026-Q3) */
 static void
 check_sdmx_loss(const char *path)
 {
@@ -298,13 +301,14 @@ check_sdmx_loss(const char *path)
 	size_t rows = 0;
 
 	line = strtok_r(s, "\r\n", &save);
-	assert_non_null(strstr(line, "CONF_STATUS"));
+	assert_string_equal(line, "STRUCTURE,STRUCTURE_ID,ACTION,SECTOR,FREQ,"
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,RELEASE");
 	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
-		char f[10][64];
+		char f[12][64];
 		size_t n = 0;
 		const char *p = line, *q;
 
-		while (n < 10) {
+		while (n < 12) {
 			q = strchr(p, ',');
 			snprintf(f[n++], 64, "%.*s", (int)(q ? q - p :
 			    (long)strlen(p)), p);
@@ -312,15 +316,44 @@ check_sdmx_loss(const char *path)
 				break;
 			p = q + 1;
 		}
-		assert_int_equal(n, 9);
+		assert_int_equal(n, 11);
 		rows++;
-		if (f[7][0] == 'F')
-			assert_true(strtod(f[5], NULL) == truth_loss(
+		assert_string_equal(f[4], "Q");
+		assert_string_equal(f[5], "2025-10-01/P12M");
+		assert_string_equal(f[8], "EUR");
+		if (f[9][0] == 'F')
+			assert_true(strtod(f[7], NULL) == truth_loss(
 			    strcmp(f[3], "_T") ? f[3] : NULL));
 		else
-			assert_string_equal(f[5], "");
+			assert_string_equal(f[7], "");
 	}
 	assert_int_equal(rows, 23);
+	free(s);
+}
+
+/* count by quarter in SDMX-CSV: each observation's TIME_PERIOD is its
+ * quarter, with FREQ Q; the total spans the year */
+static void
+check_sdmx_quarter(const char *path)
+{
+	static const char *const want[] = {
+		"Q,2026-Q1,", "Q,2026-Q2,", "Q,2026-Q3,", "Q,2026-Q4,",
+		"Q,2026-01-01/P12M,",
+	};
+	char *s = slurp(path), *line, *save = NULL;
+	size_t rows = 0;
+
+	line = strtok_r(s, "\r\n", &save);
+	assert_string_equal(line, "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,"
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,RELEASE");
+	while ((line = strtok_r(NULL, "\r\n", &save)) != NULL) {
+		assert_true(rows < 5);
+		if (strstr(line, want[rows]) == NULL)
+			fail_msg("row %zu of %s is not of %s: %s", rows, path,
+			    want[rows], line);
+		rows++;
+	}
+	assert_int_equal(rows, 5);
 	free(s);
 }
 
@@ -433,6 +466,111 @@ check_ledger(const char *store)
 	    "k/stats.key", "--rows", "member_state", "--out", "draft.csv",
 	    NULL), 0);
 	assert_true(file_has("x.log", "exists"));
+}
+
+/* The stats key of another channel opens none of the reports: table and
+ * report fail, write nothing and record nothing, instead of publishing
+ * a table of zeros. */
+static void
+check_foreign_key(const char *store)
+{
+	remove("foreign.csv");
+	remove("foreign.html");
+	assert_int_not_equal(analyst("fk1.log", "table", "--store", store,
+	    "--key", "k2/stats.key", "--rows", "member_state", "--out",
+	    "foreign.csv", NULL), 0);
+	assert_true(file_has("fk1.log", "no report opened with k2/stats.key"));
+	assert_int_not_equal(access("foreign.csv", F_OK), 0);
+	assert_int_not_equal(analyst("fk2.log", "report", "--store", store,
+	    "--key", "k2/stats.key", "--period", "2026", "--out",
+	    "foreign.html", NULL), 0);
+	assert_true(file_has("fk2.log", "no report opened with k2/stats.key"));
+	assert_int_not_equal(access("foreign.html", F_OK), 0);
+	/* nor to standard output */
+	assert_int_not_equal(analyst("fk3.log", "table", "--store", store,
+	    "--key", "k2/stats.key", "--rows", "sector", NULL), 0);
+	assert_true(file_lacks("fk3.log", "_T,Total"));
+	assert_int_equal(analyst("fkl.log", "ledger", "--store", store, NULL),
+	    0);
+	assert_true(file_has("fkl.log", "release 5 "));
+	assert_true(file_lacks("fkl.log", "release 6 "));
+}
+
+/* No report in the store, or none in the period: the outputs are written
+ * and say on their face that they are empty, rather than pass for a
+ * table of measured zeros. */
+static void
+check_empty(void)
+{
+	uint8_t zero[32] = { 0 }, last[32];
+	char hex[33];
+
+	sodium_bin2hex(hex, sizeof(hex), sd_channel_id(W.ch), 16);
+	assert_int_equal(fx_batch_write("empty.sqlite", hex, zero, 1, NULL,
+	    NULL, 0, last), 0);
+	remove("e.db");
+	assert_int_equal(analyst("e0.log", "ingest", "--store", "e.db",
+	    "empty.sqlite", NULL), 0);
+	assert_int_equal(analyst("e1.log", "table", "--store", "e.db", "--key",
+	    "k/stats.key", "--rows", "sector", "--out", "e.csv", "--force",
+	    NULL), 0);
+	assert_true(file_has("e1.log", "note: no reports in the store"));
+	assert_true(file_has("e.csv", "# no reports in the store\r\n"
+	    "sector,sector_label,"));
+	assert_int_equal(analyst("e2.log", "table", "--store", "a.db", "--key",
+	    "k/stats.key", "--rows", "sector", "--period", "2024", "--format",
+	    "json", "--no-ledger", "--out", "e.json", "--force", NULL), 0);
+	assert_true(file_has("e.json", "\"empty\": true"));
+	assert_true(file_has("e.json", "\"note\": \"no reports in the period "
+	    "2024\""));
+	assert_int_equal(analyst("e3.log", "report", "--store", "a.db", "--key",
+	    "k/stats.key", "--period", "2024", "--no-ledger", "--out",
+	    "e.html", "--force", NULL), 0);
+	assert_true(file_has("e3.log", "note: no reports in the period 2024"));
+	assert_true(file_has("e.html", "Empty table: no reports in the period "
+	    "2024."));
+	/* a period with reports is not empty */
+	assert_true(file_has("ms_sector.json", "\"empty\": false"));
+	assert_true(file_lacks("ms.csv", "# "));
+}
+
+/* An --out that cannot be written is named before the passphrase is read
+ * and the reports opened: the wrong passphrase is never reached. */
+static void
+check_out_dir(void)
+{
+	FILE *f = fopen("wrong.pass", "w");
+
+	assert_non_null(f);
+	fputs("not the passphrase\n", f);
+	fclose(f);
+	rmdir("nodir");
+	assert_int_not_equal(analyst("od1.log", "table", "--store", "a.db",
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--rows", "sector", "--out", "nodir/t.csv", NULL), 0);
+	assert_true(file_has("od1.log", "the directory nodir does not exist"));
+	assert_true(file_lacks("od1.log", "passphrase"));
+	assert_int_not_equal(analyst("od2.log", "report", "--store", "a.db",
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--out", "nodir/r.html", "--force", NULL), 0);
+	assert_true(file_has("od2.log", "the directory nodir does not exist"));
+	assert_true(file_lacks("od2.log", "passphrase"));
+	/* root writes anywhere: a read-only directory stops others only */
+	if (geteuid() != 0) {
+		(void)mkdir("rodir", 0700);
+		assert_int_equal(chmod("rodir", 0500), 0);
+		assert_int_not_equal(analyst("od3.log", "table", "--store",
+		    "a.db", "--key", "k/stats.key", "--passphrase-file",
+		    "wrong.pass", "--rows", "sector", "--out", "rodir/t.csv",
+		    NULL), 0);
+		assert_true(file_has("od3.log", "the directory rodir is not "
+		    "writable"));
+		assert_true(file_lacks("od3.log", "passphrase"));
+	}
+	assert_int_not_equal(analyst("od4.log", "table", "--store", "a.db",
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--rows", "sector", "--out", "t.csv", "--force", NULL), 0);
+	assert_true(file_has("od4.log", "passphrase"));
 }
 
 static void
@@ -589,6 +727,15 @@ query_store(const char *store)
 	    "k/stats.key", "--rows", "sector", "--measure", "loss_eur",
 	    "--format", "sdmx", "--out", "loss.csv", "--force", NULL), 0);
 	check_sdmx_loss("loss.csv");
+	assert_int_equal(analyst("t3q.log", "table", "--store", store, "--key",
+	    "k/stats.key", "--rows", "quarter", "--period", "2026", "--format",
+	    "sdmx", "--no-ledger", "--out", "quarter.csv", "--force", NULL), 0);
+	check_sdmx_quarter("quarter.csv");
+	/* one TIME_PERIOD per observation: not quarter and year at once */
+	assert_int_not_equal(analyst("t3y.log", "table", "--store", store,
+	    "--key", "k/stats.key", "--rows", "quarter", "--cols", "year",
+	    "--format", "sdmx", "--out", "qy.csv", "--force", NULL), 0);
+	assert_true(file_has("t3y.log", "one time dimension"));
 	/* an SDMX observation has one code per dimension: alternatives of a
 	 * filter are refused for it */
 	assert_int_not_equal(analyst("t3b.log", "table", "--store", store,
@@ -634,6 +781,9 @@ test_batch_by_hand(void **state)
 	assert_int_equal(analyst("ingest2.out", "ingest", "--store", "a.db",
 	    "b2.sqlite", NULL), 0);
 	query_store("a.db");
+	check_foreign_key("a.db");
+	check_empty();
+	check_out_dir();
 	check_show();
 	check_review();
 	check_ack(N_REPORTS);

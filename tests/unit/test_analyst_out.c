@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -26,7 +27,8 @@ struct fixture {
 };
 
 static void
-add(struct recset *rs, unsigned ref, uint8_t sector, int64_t loss)
+add_q(struct recset *rs, unsigned ref, uint8_t sector, int64_t loss,
+    unsigned quarter)
 {
 	struct sd_report r;
 
@@ -34,12 +36,18 @@ add(struct recset *rs, unsigned ref, uint8_t sector, int64_t loss)
 	r.incident_ref[0] = (uint8_t)ref;
 	r.sector = sector;
 	r.discovered_year = 2026;
-	r.discovered_quarter = 2;
+	r.discovered_quarter = (uint8_t)quarter;
 	r.secret_types = 1;
 	r.attack_vectors = 1;
 	r.loss_eur = loss;
 	r.jobs_at_risk = -1;
 	assert_int_equal(recset_add(rs, (int64_t)rs->n + 1, &r), SD_OK);
+}
+
+static void
+add(struct recset *rs, unsigned ref, uint8_t sector, int64_t loss)
+{
+	add_q(rs, ref, sector, loss, 2);
 }
 
 /* Sectors C (5 reports) and D (4; its label holds commas) are safe; F and
@@ -216,7 +224,8 @@ static void
 test_sdmx(void **state)
 {
 	static const char hdr[] = "STRUCTURE,STRUCTURE_ID,ACTION,SECTOR,"
-	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,RELEASE\r\n";
+	    "FREQ,TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,"
+	    "RELEASE\r\n";
 	struct fixture *f = *state;
 	char fields[16][160];
 	const char *p;
@@ -228,26 +237,164 @@ test_sdmx(void **state)
 	p = (const char *)b.data;
 	assert_int_equal(strncmp(p, hdr, strlen(hdr)), 0);
 	n = csv_record(&p, fields, 16);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 11);
 	while (*p != '\0') {
 		n = csv_record(&p, fields, 16);
-		assert_int_equal(n, 10);
+		assert_int_equal(n, 11);
 		assert_string_equal(fields[0], "dataflow");
 		assert_string_equal(fields[2], "I");
-		assert_string_equal(fields[4], "2026");
-		assert_string_equal(fields[5], "COUNT");
-		assert_non_null(strchr("FAOTD", fields[8][0]));
-		assert_int_equal(strlen(fields[8]), 1);
-		if (fields[8][0] == 'F')
-			assert_true(fields[6][0] != '\0');
+		/* --period 2026: one year */
+		assert_string_equal(fields[4], "A");
+		assert_string_equal(fields[5], "2026");
+		assert_string_equal(fields[6], "COUNT");
+		assert_non_null(strchr("FAOTD", fields[9][0]));
+		assert_int_equal(strlen(fields[9]), 1);
+		if (fields[9][0] == 'F')
+			assert_true(fields[7][0] != '\0');
 		else
-			assert_string_equal(fields[6], "");
+			assert_string_equal(fields[7], "");
 		if (strcmp(fields[3], "F") == 0)
-			assert_string_equal(fields[8], "A");
+			assert_string_equal(fields[9], "A");
 		if (strcmp(fields[3], "C") == 0)
-			assert_string_equal(fields[6], "5");
+			assert_string_equal(fields[7], "5");
 	}
 	sd_buf_free(&b);
+}
+
+/* FREQ and TIME_PERIOD of the first observation of pt. */
+static void
+sdmx_first_time(const struct ptable *pt, char *freq, char *tp)
+{
+	char fields[16][160];
+	const char *p;
+	sd_buf b;
+
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_sdmx(pt, &b), SD_OK);
+	p = (const char *)b.data;
+	assert_int_equal(csv_record(&p, fields, 16), 11);
+	assert_int_equal(csv_record(&p, fields, 16), 11);
+	snprintf(freq, 160, "%s", fields[4]);
+	snprintf(tp, 160, "%s", fields[5]);
+	sd_buf_free(&b);
+}
+
+/* Without a time dimension TIME_PERIOD is the period (a range as start
+ * and duration, of the period's granularity), else the reports' span. */
+static void
+test_sdmx_period(void **state)
+{
+	struct fixture *f = *state;
+	char freq[160], tp[160];
+
+	f->pt.period = "2025-Q3..2026-Q2";
+	sdmx_first_time(&f->pt, freq, tp);
+	assert_string_equal(freq, "Q");
+	assert_string_equal(tp, "2025-07-01/P12M");
+	f->pt.period = "2025..2026";
+	sdmx_first_time(&f->pt, freq, tp);
+	assert_string_equal(freq, "A");
+	assert_string_equal(tp, "2025-01-01/P24M");
+	f->pt.period = "2026-Q3";
+	sdmx_first_time(&f->pt, freq, tp);
+	assert_string_equal(freq, "Q");
+	assert_string_equal(tp, "2026-Q3");
+	/* no period: the quarters of the reports */
+	f->pt.period = "";
+	f->pt.has_span = 1;
+	f->pt.span_from = 2026 * 4 + 1;
+	f->pt.span_to = 2026 * 4 + 1;
+	sdmx_first_time(&f->pt, freq, tp);
+	assert_string_equal(freq, "Q");
+	assert_string_equal(tp, "2026-Q2");
+	f->pt.span_from = 2025 * 4 + 3;
+	sdmx_first_time(&f->pt, freq, tp);
+	assert_string_equal(tp, "2025-10-01/P9M");
+	/* a filter on time is the time of every observation, not a column */
+	{
+		struct filter fl;
+		sd_buf b;
+
+		memset(&fl, 0, sizeof(fl));
+		fl.field = DF_YEAR;
+		fl.n = 1;
+		fl.v[0] = 2025;
+		snprintf(fl.text, sizeof(fl.text), "year=2025");
+		f->pt.filter = &fl;
+		f->pt.n_filters = 1;
+		sdmx_first_time(&f->pt, freq, tp);
+		assert_string_equal(freq, "A");
+		assert_string_equal(tp, "2025");
+		sd_buf_init(&b, OUT_MAX);
+		assert_int_equal(out_sdmx(&f->pt, &b), SD_OK);
+		assert_null(strstr((const char *)b.data, "YEAR"));
+		sd_buf_free(&b);
+		f->pt.filter = NULL;
+		f->pt.n_filters = 0;
+	}
+}
+
+/* A quarter dimension gives each observation its TIME_PERIOD and FREQ Q
+ * and is no column of its own; its total spans the period. */
+static void
+test_sdmx_quarter(void **state)
+{
+	static const char hdr[] = "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,"
+	    "TIME_PERIOD,INDICATOR,OBS_VALUE,UNIT_MEASURE,CONF_STATUS,"
+	    "RELEASE\r\n";
+	static const char *const want[] = {
+		"2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026-01-01/P12M",
+	};
+	struct recset rs;
+	struct dim rows;
+	struct cube_spec spec;
+	struct sdc_params par;
+	struct ptable pt;
+	char fields[16][160];
+	sdc_table *t = NULL;
+	const char *p;
+	unsigned ref = 1, i;
+	size_t n = 0;
+	sd_buf b;
+
+	(void)state;
+	recset_init(&rs);
+	for (i = 0; i < 9; i++)
+		add_q(&rs, ref++, SEC_C, 100, i < 5 ? 1 : 2);
+	assert_int_equal(recset_finish(&rs), SD_OK);
+	assert_int_equal(dim_lookup("quarter", &rows), SD_OK);
+	memset(&spec, 0, sizeof(spec));
+	spec.rows = &rows;
+	spec.measure = CM_COUNT;
+	assert_int_equal(period_parse("2026", &spec.period), SD_OK);
+	assert_int_equal(cube_build(&rs, &spec, &t), SD_OK);
+	sdc_params_default(&par);
+	assert_int_equal(sdc_protect(t, &par), SD_OK);
+	memset(&pt, 0, sizeof(pt));
+	pt.rows = &rows;
+	pt.measure = CM_COUNT;
+	pt.t = t;
+	pt.period = "2026";
+	pt.release = "3";
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_sdmx(&pt, &b), SD_OK);
+	p = (const char *)b.data;
+	assert_int_equal(strncmp(p, hdr, strlen(hdr)), 0);
+	assert_int_equal(csv_record(&p, fields, 16), 10);
+	while (*p != '\0') {
+		assert_int_equal(csv_record(&p, fields, 16), 10);
+		assert_true(n < 5);
+		assert_string_equal(fields[3], "Q");
+		assert_string_equal(fields[4], want[n]);
+		if (n == 0 && fields[8][0] == 'F')
+			assert_string_equal(fields[6], "5");
+		n++;
+	}
+	assert_int_equal(n, 5);
+	assert_null(strstr((const char *)b.data, "QUARTER"));
+	sd_buf_free(&b);
+	sdc_table_free(t);
+	recset_free(&rs);
 }
 
 static void
@@ -267,6 +414,52 @@ test_html(void **state)
 	assert_null(strstr((const char *)b.data, "<script"));
 	assert_null(strstr((const char *)b.data, "src="));
 	assert_non_null(strstr((const char *)b.data, "Electricity, gas"));
+	sd_buf_free(&b);
+}
+
+/* A table with no report in it says so in every format; SDMX-CSV has
+ * its header and no observation. */
+static void
+test_empty_note(void **state)
+{
+	static const char note[] = "no reports in the period 2026";
+	struct fixture *f = *state;
+	json_t *root;
+	json_error_t err;
+	const char *s;
+	sd_buf b;
+
+	f->pt.note = note;
+	sd_buf_init(&b, OUT_MAX);
+	assert_int_equal(out_csv(&f->pt, &b), SD_OK);
+	s = (const char *)b.data;
+	assert_int_equal(strncmp(s, "# no reports in the period 2026\r\n"
+	    "period,sector,", 47), 0);
+	sd_buf_reset(&b);
+	assert_int_equal(out_json(&f->pt, &b), SD_OK);
+	root = json_loads((const char *)b.data, 0, &err);
+	assert_non_null(root);
+	assert_true(json_is_true(json_object_get(root, "empty")));
+	assert_string_equal(json_string_value(json_object_get(root, "note")),
+	    note);
+	json_decref(root);
+	sd_buf_reset(&b);
+	assert_int_equal(out_sdmx(&f->pt, &b), SD_OK);
+	s = (const char *)b.data;
+	assert_int_equal(strncmp(s, "STRUCTURE,", 10), 0);
+	assert_string_equal(strstr(s, "\r\n"), "\r\n");
+	sd_buf_reset(&b);
+	assert_int_equal(out_html_page(&f->pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "Empty table: no reports "
+	    "in the period 2026."));
+	/* without a note: not empty, no comment line */
+	f->pt.note = NULL;
+	sd_buf_reset(&b);
+	assert_int_equal(out_json(&f->pt, &b), SD_OK);
+	assert_non_null(strstr((const char *)b.data, "\"empty\": false"));
+	sd_buf_reset(&b);
+	assert_int_equal(out_csv(&f->pt, &b), SD_OK);
+	assert_int_equal(strncmp((const char *)b.data, "period,", 7), 0);
 	sd_buf_free(&b);
 }
 
@@ -361,7 +554,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sdmx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sdmx_period, setup,
+		    teardown),
+		cmocka_unit_test(test_sdmx_quarter),
 		cmocka_unit_test_setup_teardown(test_html, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_note, setup,
+		    teardown),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_exact_large),
 	};
