@@ -11,7 +11,9 @@
 #define BAR_X 218
 #define BAR_MAX 250          /* longest bar */
 #define BAR_ROW 24
-#define BAR_LABEL_MAX 32     /* characters before a label is cut */
+#define BAR_LINE 14          /* height of a label line */
+#define BAR_LINE_MAX 32      /* characters on a line of a label */
+#define BAR_LINES 4          /* lines of a label, at most */
 
 struct bar {
 	size_t row;
@@ -33,22 +35,46 @@ by_value(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
-/* Label cut to fit, on a character boundary. */
-static void
-fit_label(const char *s, char *out, size_t cap)
+/* A label broken into lines of at most BAR_LINE_MAX characters (counted
+ * as UTF-8 code points) at spaces, never cut short: only a word longer
+ * than a line is broken inside, and the last line takes whatever is
+ * left. Returns the number of lines; line k is out[start[k]..end[k]). */
+static size_t
+wrap_label(const char *s, size_t start[BAR_LINES], size_t end[BAR_LINES])
 {
-	size_t n = strlen(s), cut;
+	size_t n = strlen(s), i = 0, k = 0, chars, last_space, line;
 
-	if (n <= BAR_LABEL_MAX) {
-		snprintf(out, cap, "%s", s);
-		return;
+	while (i < n && k < BAR_LINES) {
+		while (i < n && s[i] == ' ')
+			i++;
+		line = i;
+		chars = 0;
+		last_space = 0;
+		while (i < n && (chars < BAR_LINE_MAX || k == BAR_LINES - 1)) {
+			if (s[i] == ' ')
+				last_space = i;
+			if (((unsigned char)s[i] & 0xc0) != 0x80)
+				chars++;
+			i++;
+		}
+		if (i < n && s[i] != ' ' && last_space > line)
+			i = last_space;
+		start[k] = line;
+		end[k] = i;
+		while (end[k] > start[k] && s[end[k] - 1] == ' ')
+			end[k]--;
+		if (end[k] > start[k])
+			k++;
 	}
-	cut = BAR_LABEL_MAX - 2;
-	while (cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
-		cut--;
-	while (cut > 0 && s[cut - 1] == ' ')
-		cut--;
-	snprintf(out, cap, "%.*s\xe2\x80\xa6", (int)cut, s);
+	return k > 0 ? k : 1;
+}
+
+static unsigned
+row_height(size_t lines)
+{
+	unsigned h = (unsigned)(lines * BAR_LINE + 10);
+
+	return h > BAR_ROW ? h : BAR_ROW;
 }
 
 static size_t
@@ -76,20 +102,45 @@ collect(const struct ptable *pt, int keep_zero, struct bar *bars,
 }
 
 static int
-bar_row(const struct ptable *pt, const struct bar *br, size_t k, double max,
-    unsigned id, sd_buf *b)
+bar_label(const char *full, unsigned y, size_t lines,
+    const size_t start[BAR_LINES], const size_t end[BAR_LINES], sd_buf *b)
 {
-	char lab[128], full[160], num[64];
-	unsigned y = (unsigned)(k * BAR_ROW);
+	char part[BAR_LINE_MAX * 4 * BAR_LINES + 8];
+	size_t k, len;
+	int rc;
+
+	if (lines == 0)
+		lines = 1;
+	if ((rc = sd_buf_addf(b, "<text x=\"%d\" y=\"%u\" "
+	    "text-anchor=\"end\">", BAR_LABEL, y + 16)) != SD_OK)
+		return rc;
+	for (k = 0; k < lines; k++) {
+		len = end[k] - start[k];
+		if (len >= sizeof(part))
+			len = sizeof(part) - 1;
+		memcpy(part, full + start[k], len);
+		part[len] = '\0';
+		if ((rc = sd_buf_addf(b, "<tspan x=\"%d\"%s>", BAR_LABEL,
+		    k ? " dy=\"14\"" : "")) != SD_OK ||
+		    (rc = out_html_escape(b, part)) != SD_OK ||
+		    (rc = sd_buf_adds(b, "</tspan>")) != SD_OK)
+			return rc;
+	}
+	return sd_buf_adds(b, "</text>");
+}
+
+static int
+bar_row(const struct ptable *pt, const struct bar *br, unsigned y,
+    double max, unsigned id, sd_buf *b)
+{
+	char buf[512], num[64];
+	size_t start[BAR_LINES], end[BAR_LINES], lines;
+	const char *full = dim_short_label(pt->rows, br->row, buf, sizeof(buf));
 	double w;
 	int rc;
 
-	fit_label(dim_short_label(pt->rows, br->row, full, sizeof(full)), lab,
-	    sizeof(lab));
-	if ((rc = sd_buf_addf(b, "<text x=\"%d\" y=\"%u\" text-anchor=\"end\">",
-	    BAR_LABEL, y + 16)) != SD_OK ||
-	    (rc = out_html_escape(b, lab)) != SD_OK ||
-	    (rc = sd_buf_adds(b, "</text>")) != SD_OK)
+	lines = wrap_label(full, start, end);
+	if ((rc = bar_label(full, y, lines, start, end, b)) != SD_OK)
 		return rc;
 	if (br->suppressed)
 		return sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"36\" "
@@ -106,6 +157,20 @@ bar_row(const struct ptable *pt, const struct bar *br, size_t k, double max,
 	    out_number(br->v, 1, num, sizeof(num)));
 }
 
+/* Height of the whole chart, each row as tall as its label needs. */
+static unsigned
+chart_height(const struct ptable *pt, const struct bar *bars, size_t n)
+{
+	char buf[512];
+	size_t start[BAR_LINES], end[BAR_LINES], k;
+	unsigned h = 4;
+
+	for (k = 0; k < n; k++)
+		h += row_height(wrap_label(dim_short_label(pt->rows,
+		    bars[k].row, buf, sizeof(buf)), start, end));
+	return h;
+}
+
 int
 chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
     unsigned id, sd_buf *b)
@@ -113,6 +178,7 @@ chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
 	struct bar *bars = NULL;
 	double max = 0;
 	size_t n, k;
+	unsigned y;
 	int rc = SD_E_NOMEM;
 
 	if ((bars = calloc(pt->rows->n + 1, sizeof(*bars))) == NULL)
@@ -125,19 +191,25 @@ chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
 		goto done;
 	}
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %d %zu\" width=\"%d\" role=\"img\" "
+	    "viewBox=\"0 0 %d %u\" width=\"%d\" role=\"img\" "
 	    "aria-label=\"bar chart\"><defs><pattern id=\"hatch%u\" width=\"6\" "
 	    "height=\"6\" patternUnits=\"userSpaceOnUse\" "
 	    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "
 	    "fill=\"#fbeaea\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
 	    "stroke=\"#b3261e\" stroke-width=\"2\"/></pattern></defs>"
 	    "<g font-family=\"system-ui,Arial,sans-serif\" font-size=\"12\" "
-	    "fill=\"#1a1a1a\">\n", BAR_WIDTH, n * BAR_ROW + 4, BAR_WIDTH, id)) !=
-	    SD_OK)
+	    "fill=\"#1a1a1a\">\n", BAR_WIDTH, chart_height(pt, bars, n), BAR_WIDTH,
+	    id)) != SD_OK)
 		goto done;
-	for (k = 0; k < n; k++)
-		if ((rc = bar_row(pt, &bars[k], k, max, id, b)) != SD_OK)
+	for (k = 0, y = 0; k < n; k++) {
+		char buf[512];
+		size_t start[BAR_LINES], end[BAR_LINES];
+
+		if ((rc = bar_row(pt, &bars[k], y, max, id, b)) != SD_OK)
 			goto done;
+		y += row_height(wrap_label(dim_short_label(pt->rows,
+		    bars[k].row, buf, sizeof(buf)), start, end));
+	}
 	rc = sd_buf_adds(b, "</g></svg>\n");
 done:
 	free(bars);

@@ -16,39 +16,59 @@
 #include "sd_encode.h"
 #include "sd_err.h"
 
+/* One table of the report: rows (and columns for a cross-table), the
+ * measure, its heading, whether it gets the map or a bar chart, in which
+ * order the bars go, and whether empty rows keep their bar. Each starts a
+ * group of the report when group is set. */
 struct rdef {
+	const char *group;
 	const char *dim;
+	const char *cols;
 	enum cube_measure m;
 	const char *title;
 	int map;
+	int chart;
 	enum chart_order order;
 	int keep_zero;
 };
 
 static const struct rdef rdefs[] = {
-	{ "member_state", CM_COUNT, "Reports by Member State", 1,
+	{ "Who reported", "member_state", NULL, CM_COUNT,
+	    "Reports by Member State", 1, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "organisation", NULL, CM_COUNT,
+	    "Reports by type of organisation", 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "sector", NULL, CM_COUNT,
+	    "Reports by sector of activity (NACE Rev. 2.1)", 0, 1,
 	    CHART_BY_VALUE, 0 },
-	{ "sector", CM_COUNT, "Reports by sector of activity (NACE Rev. 2.1)",
-	    0, CHART_BY_VALUE, 0 },
-	{ "size_class", CM_COUNT, "Reports by size of organisation", 0,
+	{ NULL, "size_class", NULL, CM_COUNT,
+	    "Reports by size of organisation", 0, 1, CHART_BY_CODE, 1 },
+	{ "What was taken, how and by whom", "secret_types", NULL, CM_COUNT,
+	    "Types of secret taken", 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "attack_vectors", NULL, CM_COUNT,
+	    "How the secrets were taken", 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "actor", NULL, CM_COUNT, "Who took the secrets", 0, 1,
+	    CHART_BY_VALUE, 0 },
+	{ NULL, "actor_origin", NULL, CM_COUNT,
+	    "Where those who took the secrets are believed to be", 0, 1,
+	    CHART_BY_VALUE, 0 },
+	{ NULL, "reported_to_police", NULL, CM_COUNT,
+	    "Reported to the police", 0, 1, CHART_BY_CODE, 1 },
+	{ "Losses and jobs at risk", "member_state", NULL, CM_LOSS,
+	    "Estimated loss by Member State (EUR)", 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "sector", NULL, CM_LOSS, "Estimated loss by sector (EUR)", 0,
+	    1, CHART_BY_VALUE, 0 },
+	{ NULL, "sector", NULL, CM_JOBS, "Jobs at risk by sector", 0, 1,
+	    CHART_BY_VALUE, 0 },
+	{ "Trends", "quarter", NULL, CM_COUNT,
+	    "Reports by quarter of discovery", 0, 1, CHART_BY_CODE, 1 },
+	{ NULL, "year", NULL, CM_COUNT, "Reports by year of discovery", 0, 1,
 	    CHART_BY_CODE, 1 },
-	{ "secret_types", CM_COUNT, "Types of secret taken", 0,
-	    CHART_BY_VALUE, 0 },
-	{ "attack_vectors", CM_COUNT, "How the secrets were taken", 0,
-	    CHART_BY_VALUE, 0 },
-	{ "actor", CM_COUNT, "Who took the secrets", 0, CHART_BY_VALUE, 0 },
-	{ "quarter", CM_COUNT, "Reports by quarter of discovery", 0,
-	    CHART_BY_CODE, 1 },
-	{ "member_state", CM_LOSS, "Estimated loss by Member State (EUR)", 0,
-	    CHART_BY_VALUE, 0 },
-	{ "sector", CM_LOSS, "Estimated loss by sector (EUR)", 0,
-	    CHART_BY_VALUE, 0 },
-	{ "sector", CM_JOBS, "Jobs at risk by sector", 0, CHART_BY_VALUE, 0 },
 };
 #define N_RDEFS (sizeof(rdefs) / sizeof(rdefs[0]))
 
 struct rtable {
 	struct dim rows;
+	struct dim cols;
 	struct cube_spec spec;
 	size_t idx;              /* in the release */
 	int ok;                  /* protected and audited */
@@ -63,11 +83,14 @@ usage(void)
 	    "         [--period 2026|2026-Q3|2025..2026] [--force]\n"
 	    "         [--threshold N] [--p P] [--nk n,k] [--passphrase-file F]\n\n"
 	    "Builds the standard EU report: one self-contained HTML page with "
-	    "the tables\nby Member State, sector, size class, type of secret, "
-	    "attack vector, actor\nand quarter, the estimated loss and jobs at "
-	    "risk, bar charts and a map,\nall after disclosure control. Rule "
-	    "parameters are never shown; a table\nwhose protection fails its "
-	    "audit is left out and named on stderr.\n");
+	    "a table\nfor every question of the report (Member State, type of "
+	    "organisation,\nsector, size, type of secret, attack vector, actor "
+	    "and where it is,\nreport to the police), the estimated loss and "
+	    "jobs at risk, trends by\nquarter and year, bar charts and a map, "
+	    "each table's CSV and SDMX-CSV to\ndownload from the page, all after "
+	    "disclosure control and together with the\nearlier releases in the "
+	    "ledger. Rule parameters are never shown; a table\nwhose protection "
+	    "fails its audit is left out and named on stderr.\n");
 }
 
 static int
@@ -94,6 +117,15 @@ add_one(const char *cmd, const struct query *q, const struct period *per,
 		return SD_E_INVAL;
 	}
 	rt->spec.rows = &rt->rows;
+	if (rdefs[i].cols != NULL) {
+		if (dim_lookup(rdefs[i].cols, &rt->cols) != SD_OK) {
+			args_err(cmd, "dimension %s is missing from the schema; "
+			    "table '%s' left out", rdefs[i].cols,
+			    rdefs[i].title);
+			return SD_E_INVAL;
+		}
+		rt->spec.cols = &rt->cols;
+	}
 	rt->spec.measure = rdefs[i].m;
 	rt->spec.period = *per;
 	return release_add(R, q, &rt->spec, rdefs[i].title, 1, &rt->idx, cmd);
@@ -106,7 +138,8 @@ grand_total(const struct rtable *rt, enum cube_measure m, int64_t *v)
 	size_t i;
 
 	for (i = 0; i < N_RDEFS; i++) {
-		if (!rt[i].ok || rdefs[i].m != m || rt[i].rows.multi)
+		if (!rt[i].ok || rdefs[i].m != m || rt[i].rows.multi ||
+		    rdefs[i].cols != NULL)
 			continue;
 		if (ptable_suppressed(&rt[i].pt, rt[i].rows.n, 0))
 			return 0;
@@ -167,19 +200,59 @@ page_head(sd_buf *b, const char *period, const struct rtable *rt,
 	    "</p>\n");
 }
 
+/* The table's CSV and SDMX-CSV as data: links, so that the page stays one
+ * file and its figures can be taken out as they are published. */
 static int
-section(sd_buf *b, size_t i, const struct rtable *rt)
+download(sd_buf *b, const char *type, const char *name, size_t i,
+    const char *what, int (*write)(const struct ptable *, sd_buf *),
+    const struct ptable *pt)
+{
+	sd_buf t;
+	char *b64 = NULL;
+	size_t cap;
+	int rc;
+
+	sd_buf_init(&t, OUT_MAX);
+	if ((rc = write(pt, &t)) != SD_OK)
+		goto done;
+	cap = SD_B64_LEN(t.len);
+	rc = SD_E_NOMEM;
+	if ((b64 = malloc(cap)) == NULL)
+		goto done;
+	if ((rc = sd_b64_encode(b64, cap, t.data, t.len)) != SD_OK)
+		goto done;
+	rc = sd_buf_addf(b, "<a download=\"sealdrop-table-%zu%s\" "
+	    "type=\"%s\" data-table=\"t%zu\" data-format=\"%s\" "
+	    "href=\"data:%s;base64,%s\">%s</a>", i + 1, name, type, i + 1,
+	    what, type, b64, what);
+done:
+	free(b64);
+	sd_buf_free(&t);
+	return rc;
+}
+
+static int
+downloads(sd_buf *b, size_t i, const struct rtable *rt)
+{
+	int rc;
+
+	if ((rc = sd_buf_adds(b, "<p class=\"dl\">Data of this table: ")) !=
+	    SD_OK ||
+	    (rc = download(b, "text/csv;charset=utf-8", ".csv", i, "CSV",
+	    out_csv, &rt->pt)) != SD_OK ||
+	    (rc = sd_buf_adds(b, " &middot; ")) != SD_OK ||
+	    (rc = download(b, "text/csv;charset=utf-8", "-sdmx.csv", i,
+	    "SDMX-CSV", out_sdmx, &rt->pt)) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</p>\n");
+}
+
+static int
+figures(sd_buf *b, size_t i, const struct rtable *rt)
 {
 	const struct rdef *d = &rdefs[i];
 	int rc;
 
-	if ((rc = sd_buf_addf(b, "<section id=\"t%zu\"><h2>", i + 1)) !=
-	    SD_OK || (rc = out_html_escape(b, d->title)) != SD_OK ||
-	    (rc = sd_buf_adds(b, "</h2>\n")) != SD_OK)
-		return rc;
-	if (!rt->ok)
-		return sd_buf_adds(b, "<p class=\"note\">This table could not "
-		    "be protected reliably and is withheld.</p></section>\n");
 	if (d->map && ((rc = sd_buf_adds(b, "<figure>")) != SD_OK ||
 	    (rc = euro_map_svg(&rt->pt, (unsigned)i, b)) != SD_OK ||
 	    (rc = sd_buf_adds(b, "<figcaption>Schematic map: each Member "
@@ -187,17 +260,74 @@ section(sd_buf *b, size_t i, const struct rtable *rt)
 	    "scale; hatched tiles are confidential.</figcaption></figure>\n"))
 	    != SD_OK))
 		return rc;
+	if (!d->chart)
+		return sd_buf_adds(b, "<div class=\"tw\">");
 	if ((rc = sd_buf_adds(b, "<div class=\"grid\"><figure>")) != SD_OK ||
 	    (rc = chart_bars(&rt->pt, d->order, d->keep_zero, (unsigned)i, b))
-	    != SD_OK ||
-	    (rc = sd_buf_adds(b, "</figure><div>")) != SD_OK ||
+	    != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</figure><div class=\"tw\">");
+}
+
+static int
+section(sd_buf *b, size_t i, const struct rtable *rt)
+{
+	const struct rdef *d = &rdefs[i];
+	int rc;
+
+	if (d->group != NULL && ((rc = sd_buf_addf(b, "<h2 id=\"g%zu\">", i +
+	    1)) != SD_OK || (rc = out_html_escape(b, d->group)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</h2>\n")) != SD_OK))
+		return rc;
+	if ((rc = sd_buf_addf(b, "<section id=\"t%zu\" class=\"%s\"><h3>",
+	    i + 1, d->cols ? "cross" : "one")) != SD_OK ||
+	    (rc = out_html_escape(b, d->title)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</h3>\n")) != SD_OK)
+		return rc;
+	if (!rt->ok)
+		return sd_buf_adds(b, "<p class=\"note\">This table could not "
+		    "be protected reliably and is withheld.</p></section>\n");
+	if ((rc = figures(b, i, rt)) != SD_OK ||
 	    (rc = out_html_table(&rt->pt, NULL, b)) != SD_OK)
 		return rc;
-	if (rt->rows.multi && (rc = sd_buf_adds(b, "<p class=\"note\">A report "
-	    "can name several answers here and counts under each, so the "
-	    "figures do not add up to a total.</p>")) != SD_OK)
+	if ((rt->rows.multi || (d->cols && rt->cols.multi)) &&
+	    (rc = sd_buf_adds(b, "<p class=\"note\">A report can name several "
+	    "answers here and counts under each, so the figures do not add up "
+	    "to a total.</p>")) != SD_OK)
 		return rc;
-	return sd_buf_adds(b, "</div></div></section>\n");
+	if ((rc = downloads(b, i, rt)) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, d->chart ? "</div></div></section>\n" :
+	    "</div></section>\n");
+}
+
+/* The groups and tables of the report, as links. */
+static int
+contents(sd_buf *b)
+{
+	size_t i;
+	int rc, open = 0;
+
+	if ((rc = sd_buf_adds(b, "<nav class=\"toc\" aria-label=\"Contents\">"
+	    "<h2>Contents</h2><ol>")) != SD_OK)
+		return rc;
+	for (i = 0; i < N_RDEFS; i++) {
+		if (rdefs[i].group != NULL) {
+			if ((open && (rc = sd_buf_adds(b, "</ol></li>")) != SD_OK) ||
+			    (rc = sd_buf_addf(b, "<li><a href=\"#g%zu\">", i + 1))
+			    != SD_OK ||
+			    (rc = out_html_escape(b, rdefs[i].group)) != SD_OK ||
+			    (rc = sd_buf_adds(b, "</a><ol>")) != SD_OK)
+				return rc;
+			open = 1;
+		}
+		if ((rc = sd_buf_addf(b, "<li><a href=\"#t%zu\">", i + 1)) !=
+		    SD_OK || (rc = out_html_escape(b, rdefs[i].title)) != SD_OK ||
+		    (rc = sd_buf_adds(b, "</a></li>")) != SD_OK)
+			return rc;
+	}
+	return sd_buf_adds(b, open ? "</ol></li><li><a href=\"#methods\">"
+	    "Notes on method</a></li></ol></nav>\n" : "</ol></nav>\n");
 }
 
 static int
@@ -235,7 +365,9 @@ methods(sd_buf *b, const struct query *q, const struct release *R)
 	    "report(s) could not be read or were not valid and are not "
 	    "included.</p>\n", q->sum.refused)) != SD_OK)
 		return rc;
-	return sd_buf_adds(b, "<p>The map is schematic.</p></section>\n");
+	return sd_buf_adds(b, "<p>The map is schematic. Each table's figures "
+	    "can be taken from the page as CSV and as SDMX-CSV (links under "
+	    "each table), exactly as published here.</p></section>\n");
 }
 
 static int
@@ -246,7 +378,7 @@ render(sd_buf *b, const struct query *q, const struct period *per,
 	int rc;
 
 	if ((rc = page_head(b, per->set ? per->text : "all years", rt, R)) !=
-	    SD_OK)
+	    SD_OK || (rc = contents(b)) != SD_OK)
 		return rc;
 	for (i = 0; i < N_RDEFS; i++)
 		if ((rc = section(b, i, &rt[i])) != SD_OK)

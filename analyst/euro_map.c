@@ -2,8 +2,8 @@
  * placed roughly where it lies, shaded by value. Equal tiles keep small
  * countries as visible as large ones, and the map needs no geographic
  * data. */
-#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chart.h"
@@ -51,39 +51,61 @@ row_of(const struct ptable *pt, const char *code, size_t *row)
 	return 0;
 }
 
-/* Upper bound of bin k for a published maximum max. */
-static double
-bin_top(double max, int k)
+/* Colour classes from the published values themselves: the distinct
+ * positive values in order, cut into up to BINS groups of about as many
+ * values each (quantiles of the distinct values), so that close values
+ * spread over the classes instead of all falling into the top one of
+ * equal intervals from zero. Suppressed cells take no part. top[k] is the
+ * highest value of class k; *n the number of classes. */
+struct classes {
+	int64_t top[BINS];
+	int n;
+};
+
+static int
+cmp_i64(const void *a, const void *b)
 {
-	return ceil(max * (k + 1) / BINS);
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+make_classes(const struct ptable *pt, struct classes *c)
+{
+	int64_t v[DIM_MAX_CODES];
+	size_t i, n = 0, d = 0;
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < pt->rows->n && n < DIM_MAX_CODES; i++)
+		if (ptable_has(pt, i, 0) && !ptable_suppressed(pt, i, 0) &&
+		    ptable_value(pt, i, 0) > 0)
+			v[n++] = ptable_value(pt, i, 0);
+	qsort(v, n, sizeof(v[0]), cmp_i64);
+	for (i = 0; i < n; i++)          /* distinct values, in place */
+		if (d == 0 || v[i] != v[d - 1])
+			v[d++] = v[i];
+	c->n = d < BINS ? (int)d : BINS;
+	for (k = 0; k < c->n; k++)
+		c->top[k] = v[(size_t)(k + 1) * d / (size_t)c->n - 1];
 }
 
 static int
-bin_of(double v, double max)
+bin_of(int64_t v, const struct classes *c)
 {
 	int k;
 
-	for (k = 0; k < BINS - 1; k++)
-		if (v <= bin_top(max, k))
-			return k;
-	return BINS - 1;
-}
-
-static double
-published_max(const struct ptable *pt)
-{
-	double max = 0;
-	size_t i;
-
-	for (i = 0; i < pt->rows->n; i++)
-		if (ptable_has(pt, i, 0) && !ptable_suppressed(pt, i, 0) &&
-		    (double)ptable_value(pt, i, 0) > max)
-			max = (double)ptable_value(pt, i, 0);
-	return max;
+	for (k = 0; k < c->n - 1; k++)
+		if (v <= c->top[k])
+			break;
+	/* with fewer classes than shades, spread them over the whole ramp */
+	return c->n <= 1 ? BINS - 1 : k * (BINS - 1) / (c->n - 1);
 }
 
 static int
-tile(const struct ptable *pt, size_t t, double max, unsigned id, sd_buf *b)
+tile(const struct ptable *pt, size_t t, const struct classes *c, unsigned id,
+    sd_buf *b)
 {
 	unsigned x = tiles[t].x * (TILE + GAP), y = tiles[t].y * (TILE + GAP);
 	const char *ink = "#5c6370", *name = tiles[t].code;
@@ -106,7 +128,7 @@ tile(const struct ptable *pt, size_t t, double max, unsigned id, sd_buf *b)
 	} else {
 		out_number(v, 1, num, sizeof(num));
 		if (v > 0) {
-			k = bin_of((double)v, max);
+			k = bin_of(v, c);
 			snprintf(fill, sizeof(fill), "%s", shade[k]);
 			ink = k >= 3 ? "#ffffff" : "#0b1a3a";
 		}
@@ -127,10 +149,10 @@ tile(const struct ptable *pt, size_t t, double max, unsigned id, sd_buf *b)
 }
 
 static int
-legend(double max, unsigned id, sd_buf *b)
+legend(const struct classes *c, unsigned id, sd_buf *b)
 {
 	char lo[64], hi[64];
-	double prev = 0;
+	int64_t prev = 0;
 	unsigned y = 10;
 	int k, rc;
 
@@ -138,19 +160,17 @@ legend(double max, unsigned id, sd_buf *b)
 	    "<text x=\"%d\" y=\"%u\" font-weight=\"600\">Legend</text>\n",
 	    LEGEND_X, y)) != SD_OK)
 		return rc;
-	for (k = 0; k < BINS && max > 0; k++) {
-		if (bin_top(max, k) <= prev)
-			continue;
+	for (k = 0; k < c->n; k++) {
 		y += 24;
-		out_number((int64_t)prev + 1, 1, lo, sizeof(lo));
-		out_number((int64_t)bin_top(max, k), 1, hi, sizeof(hi));
+		out_number(prev + 1, 1, lo, sizeof(lo));
+		out_number(c->top[k], 1, hi, sizeof(hi));
 		if ((rc = sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"18\" "
 		    "height=\"18\" fill=\"%s\"/><text x=\"%d\" y=\"%u\">%s%s%s"
-		    "</text>\n", LEGEND_X, y - 13, shade[k], LEGEND_X + 26, y,
-		    strcmp(lo, hi) ? lo : "", strcmp(lo, hi) ? "\xe2\x80\x93" :
-		    "", hi)) != SD_OK)
+		    "</text>\n", LEGEND_X, y - 13, shade[bin_of(c->top[k], c)],
+		    LEGEND_X + 26, y, strcmp(lo, hi) ? lo : "",
+		    strcmp(lo, hi) ? "\xe2\x80\x93" : "", hi)) != SD_OK)
 			return rc;
-		prev = bin_top(max, k);
+		prev = c->top[k];
 	}
 	return sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"18\" height=\"18\" "
 	    "fill=\"#eceff4\"/><text x=\"%d\" y=\"%u\">none</text>"
@@ -164,10 +184,11 @@ legend(double max, unsigned id, sd_buf *b)
 int
 euro_map_svg(const struct ptable *pt, unsigned id, sd_buf *b)
 {
-	double max = published_max(pt);
+	struct classes c;
 	size_t t;
 	int rc;
 
+	make_classes(pt, &c);
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" "
 	    "aria-label=\"schematic map of the Member States\"><defs>"
@@ -179,9 +200,9 @@ euro_map_svg(const struct ptable *pt, unsigned id, sd_buf *b)
 	    MAP_W, MAP_H, MAP_W, id)) != SD_OK)
 		return rc;
 	for (t = 0; t < sizeof(tiles) / sizeof(tiles[0]); t++)
-		if ((rc = tile(pt, t, max, id, b)) != SD_OK)
+		if ((rc = tile(pt, t, &c, id, b)) != SD_OK)
 			return rc;
-	if ((rc = legend(max, id, b)) != SD_OK)
+	if ((rc = legend(&c, id, b)) != SD_OK)
 		return rc;
 	return sd_buf_adds(b, "</g></svg>\n");
 }

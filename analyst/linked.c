@@ -158,9 +158,26 @@ linked_free(struct linked *L)
 	memset(L, 0, sizeof(*L));
 }
 
+static void dim_fix(struct dim *d);
+
+/* A table's spec points at the table's own copies of its dimensions, and
+ * a time dimension's codes at its own generated ones: after the array
+ * moves, every table is pointed at itself again. */
+static void
+tab_repoint(struct lk_table *t)
+{
+	t->spec.rows = &t->rows;
+	if (t->spec.cols != NULL)
+		t->spec.cols = &t->cols;
+	dim_fix(&t->rows);
+	dim_fix(&t->cols);
+}
+
 static struct lk_table *
 tab_push(struct linked *L)
 {
+	size_t i;
+
 	if (L->ntab == L->cap) {
 		size_t cap = L->cap ? L->cap * 2 : 16;
 		struct lk_table *n = realloc(L->tab, cap * sizeof(*n));
@@ -168,6 +185,8 @@ tab_push(struct linked *L)
 			return NULL;
 		L->tab = n;
 		L->cap = cap;
+		for (i = 0; i < L->ntab; i++)
+			tab_repoint(&L->tab[i]);
 	}
 	memset(&L->tab[L->ntab], 0, sizeof(L->tab[0]));
 	return &L->tab[L->ntab++];

@@ -49,6 +49,23 @@ static const char css[] =
     "table.sd tr.total th,table.sd tr.total td{font-weight:650;"
     "border-top:2px solid var(--ink)}"
     "table.sd td.c{color:var(--sup);font-style:italic}"
+    "table.sd th.coded{text-align:center}"
+    "table.sd abbr{text-decoration:none;cursor:help}"
+    ".tw{overflow-x:auto;max-width:100%}"
+    ".cross table.sd{width:auto;min-width:50%}"
+    ".cross table.sd td,.cross table.sd th{padding:3px 5px}"
+    "dl.codes{font-size:12px;color:var(--mute);display:grid;"
+    "grid-template-columns:auto 1fr;gap:0 10px;margin:4px 0 8px}"
+    "dl.codes dt{font-weight:600}dl.codes dd{margin:0}"
+    "dl.codes .what{grid-column:1/3;color:var(--ink)}"
+    "p.dl{font-size:13px;margin:4px 0 12px}"
+    "p.dl a{color:var(--eu)}"
+    "nav.toc{background:var(--bg);padding:12px 20px;margin:16px 0}"
+    "nav.toc h2{border:0;margin:0 0 6px;font-size:17px}"
+    "nav.toc ol{margin:0;padding-left:20px;columns:2 300px}"
+    "nav.toc ol ol{columns:auto;font-size:13px}"
+    "nav.toc li{break-inside:avoid}"
+    "h3{color:var(--ink)}"
     "table.sd .code{color:var(--mute);font-size:11px;margin-right:6px}"
     "dl.legend{font-size:12px;color:var(--mute);display:grid;"
     "grid-template-columns:auto 1fr;gap:0 10px;margin:6px 0}"
@@ -61,6 +78,10 @@ static const char css[] =
     "main{padding:0;max-width:none}h2{break-after:avoid}"
     "figure,table.sd{break-inside:avoid}"
     ".grid{grid-template-columns:1fr 1fr}"
+    ".tw{overflow:visible}"
+    ".cross table.sd{font-size:8pt}"
+    "p.dl,nav.toc{display:none}"
+    "h2{break-before:page}nav.toc+h2{break-before:auto}"
     "a{color:inherit;text-decoration:none}}"
     "@page{size:A4;margin:16mm 14mm}";
 
@@ -141,9 +162,74 @@ out_status_words(char st)
 	}
 }
 
+/* Columns of a cross-table head by their codes when any label is long:
+ * a sentence per column does not fit a page; the legend under the table
+ * gives each code its label. */
+#define HEAD_LABEL_MAX 14
+
+static int
+coded_head(const struct ptable *pt)
+{
+	size_t j;
+
+	if (pt->cols == NULL)
+		return 0;
+	for (j = 0; j < ptable_cols(pt); j++)
+		if (strlen(ptable_col_label(pt, j)) > HEAD_LABEL_MAX &&
+		    strcmp(ptable_col_code(pt, j), ptable_col_label(pt, j)) != 0)
+			return 1;
+	return 0;
+}
+
+static int
+head_cell(const struct ptable *pt, size_t j, int coded, sd_buf *b)
+{
+	int rc;
+
+	if (!coded || strcmp(ptable_col_code(pt, j), "_T") == 0 ||
+	    strcmp(ptable_col_code(pt, j), ptable_col_label(pt, j)) == 0) {
+		if ((rc = sd_buf_adds(b, "<th scope=\"col\">")) != SD_OK ||
+		    (rc = out_html_escape(b, ptable_col_label(pt, j))) != SD_OK)
+			return rc;
+		return sd_buf_adds(b, "</th>");
+	}
+	if ((rc = sd_buf_adds(b, "<th scope=\"col\" class=\"coded\"><abbr "
+	    "title=\"")) != SD_OK ||
+	    (rc = out_html_escape(b, ptable_col_label(pt, j))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "\">")) != SD_OK ||
+	    (rc = out_html_escape(b, ptable_col_code(pt, j))) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</abbr></th>");
+}
+
+/* The codes of a coded head and what each stands for. */
+static int
+code_legend(const struct ptable *pt, sd_buf *b)
+{
+	size_t j;
+	int rc;
+
+	if ((rc = sd_buf_adds(b, "<dl class=\"codes\"><dt class=\"what\">")) !=
+	    SD_OK || (rc = out_html_escape(b, pt->cols->label)) != SD_OK ||
+	    (rc = sd_buf_adds(b, ":</dt><dd class=\"what\"></dd>")) != SD_OK)
+		return rc;
+	for (j = 0; j < ptable_cols(pt); j++) {
+		if (strcmp(ptable_col_code(pt, j), "_T") == 0)
+			continue;
+		if ((rc = sd_buf_adds(b, "<dt>")) != SD_OK ||
+		    (rc = out_html_escape(b, ptable_col_code(pt, j))) != SD_OK ||
+		    (rc = sd_buf_adds(b, "</dt><dd>")) != SD_OK ||
+		    (rc = out_html_escape(b, ptable_col_label(pt, j))) != SD_OK ||
+		    (rc = sd_buf_adds(b, "</dd>")) != SD_OK)
+			return rc;
+	}
+	return sd_buf_adds(b, "</dl>\n");
+}
+
 static int
 head_row(const struct ptable *pt, sd_buf *b)
 {
+	int coded = coded_head(pt);
 	size_t j;
 	int rc;
 
@@ -151,12 +237,9 @@ head_row(const struct ptable *pt, sd_buf *b)
 	    (rc = out_html_escape(b, pt->rows->label)) != SD_OK ||
 	    (rc = sd_buf_adds(b, "</th>")) != SD_OK)
 		return rc;
-	for (j = 0; j < ptable_cols(pt); j++) {
-		if ((rc = sd_buf_adds(b, "<th scope=\"col\">")) != SD_OK ||
-		    (rc = out_html_escape(b, ptable_col_label(pt, j))) !=
-		    SD_OK || (rc = sd_buf_adds(b, "</th>")) != SD_OK)
+	for (j = 0; j < ptable_cols(pt); j++)
+		if ((rc = head_cell(pt, j, coded, b)) != SD_OK)
 			return rc;
-	}
 	return sd_buf_adds(b, "</tr></thead>\n");
 }
 
@@ -223,7 +306,9 @@ out_html_table(const struct ptable *pt, const char *caption, sd_buf *b)
 	for (i = 0; i < ptable_rows(pt); i++)
 		if ((rc = body_row(pt, i, b)) != SD_OK)
 			return rc;
-	return sd_buf_adds(b, "</tbody></table>\n");
+	if ((rc = sd_buf_adds(b, "</tbody></table>\n")) != SD_OK)
+		return rc;
+	return coded_head(pt) ? code_legend(pt, b) : SD_OK;
 }
 
 int

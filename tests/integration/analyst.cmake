@@ -11,6 +11,8 @@ sd_add_test(test_analyst_e2e
 target_include_directories(test_analyst_e2e PRIVATE
   ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/tests/unit)
 add_dependencies(test_analyst_e2e sealdrop-analyst)
+# it leaves the EU report it made for browser_report (tests/browser)
+set_tests_properties(test_analyst_e2e PROPERTIES FIXTURES_SETUP eu_report)
 if(TARGET sealdrop-server)
   add_dependencies(test_analyst_e2e sealdrop-server)
 endif()

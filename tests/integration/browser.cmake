@@ -26,3 +26,12 @@ set_tests_properties(browser_form PROPERTIES LABELS "integration;browser"
 add_test(NAME translations
   COMMAND sh ${CMAKE_CURRENT_LIST_DIR}/../unit/translations.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
 set_tests_properties(translations PROPERTIES LABELS unit TIMEOUT 120)
+
+# The EU report in chromium: the one test_analyst_e2e writes with the real
+# sealdrop-analyst, checked with axe-core, at 1280 and 390 px and on A4,
+# every table's CSV and SDMX-CSV from the page against its cells.
+add_test(NAME browser_report
+  COMMAND node ${CMAKE_CURRENT_LIST_DIR}/../browser/report.mjs ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR})
+set_tests_properties(browser_report PROPERTIES LABELS "integration;browser"
+  TIMEOUT 300 SKIP_RETURN_CODE 77 FIXTURES_REQUIRED eu_report
+  ENVIRONMENT "SD_SOURCE_DIR=${CMAKE_SOURCE_DIR};SD_BINARY_DIR=${CMAKE_BINARY_DIR}")

@@ -406,6 +406,20 @@ check_report(const char *path)
 	no_canary(path);
 }
 
+/* A copy for the browser test of the report (tests/browser/report.mjs),
+ * which opens it as a reader would. */
+static void
+keep_report(const char *path)
+{
+	char dir[4096], cmd[8400];
+
+	snprintf(dir, sizeof(dir), "%s/tests/report-artefacts",
+	    getenv("SD_BINARY_DIR"));
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp '%s' '%s/report.html'",
+	    dir, path, dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static int
 file_has(const char *path, const char *needle)
 {
@@ -749,6 +763,7 @@ query_store(const char *store)
 	    "k/stats.key", "--period", "2026", "--out", "report.html",
 	    "--force", NULL), 0);
 	check_report("report.html");
+	keep_report("report.html");
 	check_ledger(store);
 	no_canary("ms.csv");
 	no_canary("ms_sector.json");
