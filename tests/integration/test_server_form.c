@@ -671,6 +671,9 @@ static void test_followup_code(void **state)
 	assert_int_equal(r.status, 200);
 	must_have(&r, "data-item=\"followup_code\">");
 	must_have(&r, "Follow-up code");
+	/* the page to read and answer questions, the code not in its link */
+	must_have(&r, "<a href=\"/followup?lang=en\">Read and answer questions "
+	    "about a report</a>");
 	code = field_value(&r.body, "followup_code");
 	h_resp_free(&r);
 	assert_int_equal(sd_followup_parse(code, strlen(code), f), SD_OK);
