@@ -909,3 +909,28 @@ sd_followup_stats_is(const char *json, size_t len)
 	json_decref(root);
 	return yes;
 }
+
+int
+sd_followup_answer(const uint8_t mailbox_pk[32], const char *in_reply_to,
+    const char *text, size_t len, json_t *stats, json_t *details,
+    struct sd_errlist *errs)
+{
+	char pk64[SD_B64_LEN(32)];
+	json_t *t = json_stringn(text, len);
+
+	if (t == NULL)
+		return SD_E_INVAL;
+	if (sd_b64_encode(pk64, sizeof(pk64), mailbox_pk, 32) != SD_OK ||
+	    json_object_set_new(stats, "schema",
+	    json_string(SD_FOLLOWUP_SCHEMA_ID)) ||
+	    json_object_set_new(details, "schema",
+	    json_string(SD_FOLLOWUP_SCHEMA_ID)) ||
+	    json_object_set_new(details, SD_DETAILS_MAILBOX, json_string(pk64)) ||
+	    (in_reply_to != NULL && json_object_set_new(details, "in_reply_to",
+	    json_string(in_reply_to))) ||
+	    json_object_set_new(details, "text", t))
+		return SD_E_NOMEM;
+	if (sd_schema_validate(SD_PART_FOLLOWUP_STATS, stats, NULL, errs) == 0)
+		sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, details, NULL, errs);
+	return errs->n == 0 ? SD_OK : SD_E_FORMAT;
+}

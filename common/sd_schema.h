@@ -83,6 +83,16 @@ int sd_schema_validate(enum sd_part part, const json_t *obj, const char *today,
  * {"schema": "sealdrop.followup/1"}, else 0. */
 int sd_followup_stats_is(const char *json, size_t len);
 
+/* The two sections of a follow-up answer (docs/followup.md), as every
+ * sealer builds them: stats gets {"schema"} only, details {"schema",
+ * "mailbox" (base64 of mailbox_pk, 32 bytes), "in_reply_to" (when not
+ * NULL), "text" (len bytes)}. Both are then validated into errs. SD_OK;
+ * SD_E_INVAL when the text is not UTF-8; SD_E_FORMAT when a part does not
+ * validate (errs says why); SD_E_NOMEM. */
+int sd_followup_answer(const uint8_t mailbox_pk[32], const char *in_reply_to,
+    const char *text, size_t len, json_t *stats, json_t *details,
+    struct sd_errlist *errs);
+
 /* A validated stats section in compact form, for the analyst: code fields
  * hold the index into the field's list, multi-valued fields a bit mask. */
 struct sd_report {

@@ -667,8 +667,12 @@ sd_msg_free(sd_msg *m)
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->n_att; i++) {
-		free(m->own[i].name);
-		free(m->own[i].media_type);
+		/* the names are the analysts' plaintext as much as the text */
+		if (m->own[i].name != NULL)
+			free_wiped(m->own[i].name, strlen(m->own[i].name));
+		if (m->own[i].media_type != NULL)
+			free_wiped(m->own[i].media_type,
+			    strlen(m->own[i].media_type));
 		free_wiped(m->own[i].data, m->att[i].len);
 	}
 	free_wiped(m->text, m->textlen);

@@ -14,13 +14,16 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sd_encode.h"
+#include "sd_envelope.h"
 #include "sd_err.h"
 #include "sd_mem.h"
 
 static const struct sd_route *const routes[] = {
 	&sd_route_form, &sd_route_submit, &sd_route_reports,
 	&sd_route_channel, &sd_route_health, &sd_route_static,
-	&sd_route_receipt, &sd_route_mailbox,
+	&sd_route_receipt, &sd_route_mailbox, &sd_route_followup,
+	&sd_route_followup_post,
 };
 #define N_ROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -585,8 +588,12 @@ static void put_done(struct sd_put *p)
 	MHD_resume_connection(r->conn);
 }
 
-void sd_req_store(struct sd_req *r)
+void sd_req_store(struct sd_req *r, const uint8_t *env, size_t len)
 {
+	r->put.item.env = env;
+	r->put.item.len = len;
+	sd_receipt_id(r->put.item.receipt, env, len);
+	sd_today(r->put.item.day);
 	r->put_state = SD_PUT_WAITING;
 	r->put.done = put_done;
 	r->put.arg = r;

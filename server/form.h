@@ -174,6 +174,17 @@ int sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
     const char *today, const uint8_t *mailbox_pk, sd_buf *stats_json,
     sd_buf *details_json, struct sd_form_errors *errs);
 
+/* Build a follow-up answer (docs/followup.md) from the text a reader typed
+ * (len bytes, NULL for none), as sealdrop-submit answer builds it
+ * (sd_followup_answer): the text is cleaned and checked as the form's
+ * texts are. in_reply_to is 32 hex or NULL; mailbox_pk 32 bytes. SD_OK
+ * with both buffers filled, or SD_FORM_INVALID with a message for the
+ * field "text" in errs and both empty. Every copy of the text is wiped. */
+int sd_form_followup_build(const sd_web *w, const char *lang,
+    const char *text, size_t len, const char *in_reply_to,
+    const uint8_t *mailbox_pk, sd_buf *stats_json, sd_buf *details_json,
+    struct sd_form_errors *errs);
+
 /* A receipt as the reader keeps it. */
 struct sd_receipt_view {
 	const char *receipt;        /* 32 base32 characters */
@@ -191,6 +202,31 @@ int sd_receipt_page(const sd_web *w, const char *lang,
 /* The receipt as a text file to keep, with how to check its signature. */
 int sd_receipt_text(const sd_web *w, const char *lang,
     const struct sd_receipt_view *rv, sd_buf *out);
+
+/* The follow-up page (GET and POST /followup): the form that takes the
+ * code (ask), the messages of a mailbox (list) or the receipt of an answer
+ * (receipt set). Everything here may be plaintext: the caller wipes it. */
+struct sd_msg;
+struct sd_followup_view {
+	int ask;                    /* the code form */
+	const char *code_error;     /* msgid shown at the code field, or NULL */
+	int list;                   /* the messages below */
+	const struct sd_msg *const *msgs;
+	size_t n_msgs;
+	const char *code;           /* canonical, for the answer forms */
+	/* an answer sent back with a message (answer_error already in the
+	 * page language, or NULL): kept in the form of the message with id
+	 * reply_to */
+	const char *reply_to;
+	const char *answer;
+	size_t answer_len;
+	const char *answer_error;
+	const char *receipt;        /* an answer stored: its receipt, or NULL */
+	const char *day;
+	unsigned retention_days;    /* --message-retention */
+};
+int sd_followup_page(const sd_web *w, const char *lang,
+    const struct sd_followup_view *v, sd_buf *out);
 
 /* A small HTML page for 400, 404, 405, 413, 429, 500 and 503 (any other
  * status gets a generic text). */

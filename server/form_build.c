@@ -335,11 +335,13 @@ clean_text(const char *v, size_t n, sd_buf *out)
 	return sd_utf8_check((const char *)out->data, out->len, NULL);
 }
 
+/* A text value v (n bytes, NULL for none) of field f, cleaned and checked
+ * as the form checks every text, set in obj. */
 static int
-do_text(struct build *b, const struct sd_field *f, json_t *obj)
+put_text(struct build *b, const struct sd_field *f, const char *v, size_t n,
+    json_t *obj)
 {
-	size_t n = 0, chars = 0;
-	const char *v = single(b, f, &n);
+	size_t chars = 0;
 	sd_buf t;
 	char max[32], msg[SD_FORM_MAX_SHORT * 4];
 	int rc = SD_OK;
@@ -375,6 +377,15 @@ do_text(struct build *b, const struct sd_field *f, json_t *obj)
 done:
 	sd_buf_free(&t);
 	return rc;
+}
+
+static int
+do_text(struct build *b, const struct sd_field *f, json_t *obj)
+{
+	size_t n = 0;
+	const char *v = single(b, f, &n);
+
+	return put_text(b, f, v, n, obj);
 }
 
 static int
@@ -480,6 +491,18 @@ honeypot_filled(const sd_form_input *in)
 	return 0;
 }
 
+static void
+build_init(struct build *b, const sd_web *w, const char *lang,
+    const sd_form_input *in, struct sd_form_errors *errs)
+{
+	memset(b, 0, sizeof(*b));
+	errs->n = 0;
+	b->w = w;
+	b->lang = lang;
+	b->in = in;
+	b->errs = errs;
+}
+
 static int
 today_parts(struct build *b, const char *today, char buf[11])
 {
@@ -506,12 +529,7 @@ sd_form_build(const sd_web *w, const char *lang, const sd_form_input *in,
 	char tbuf[11];
 	int rc = SD_E_NOMEM;
 
-	memset(&b, 0, sizeof(b));
-	errs->n = 0;
-	b.w = w;
-	b.lang = lang;
-	b.in = in;
-	b.errs = errs;
+	build_init(&b, w, lang, in, errs);
 	if (honeypot_filled(in)) {
 		rc = SD_FORM_HONEYPOT;
 		goto done;
@@ -559,12 +577,7 @@ form_check_step(const sd_web *w, const char *lang, const sd_form_input *in,
 	char tbuf[11];
 	int rc = SD_E_NOMEM;
 
-	memset(&b, 0, sizeof(b));
-	errs->n = 0;
-	b.w = w;
-	b.lang = lang;
-	b.in = in;
-	b.errs = errs;
+	build_init(&b, w, lang, in, errs);
 	if (scratch == NULL)
 		goto done;
 	if ((rc = today_parts(&b, today, tbuf)) != SD_OK ||
@@ -574,5 +587,49 @@ form_check_step(const sd_web *w, const char *lang, const sd_form_input *in,
 done:
 	/* the answers were only looked at: nothing of them is kept */
 	json_decref(scratch);
+	return rc;
+}
+
+int
+sd_form_followup_build(const sd_web *w, const char *lang, const char *text,
+    size_t len, const char *in_reply_to, const uint8_t *mailbox_pk,
+    sd_buf *stats_json, sd_buf *details_json, struct sd_form_errors *errs)
+{
+	const struct sd_field *f = sd_schema_field(SD_PART_FOLLOWUP_DETAILS,
+	    "text");
+	json_t *stats = json_object(), *details = json_object();
+	json_t *checked = json_object(), *t = NULL;
+	struct sd_errlist *el = calloc(1, sizeof(*el));
+	struct build b;
+	int rc = SD_E_NOMEM;
+
+	build_init(&b, w, lang, NULL, errs);
+	if (stats == NULL || details == NULL || checked == NULL || el == NULL ||
+	    f == NULL)
+		goto done;
+	if ((rc = put_text(&b, f, text, len, checked)) != SD_OK)
+		goto done;
+	rc = SD_FORM_INVALID;
+	if (errs->n > 0 || (t = json_object_get(checked, "text")) == NULL)
+		goto done;
+	rc = sd_followup_answer(mailbox_pk, in_reply_to, json_string_value(t),
+	    json_string_length(t), stats, details, el);
+	if (rc == SD_E_FORMAT || rc == SD_E_INVAL) {
+		fail(&b, "text", M_INVALID);
+		rc = SD_FORM_INVALID;
+	}
+	if (rc == SD_OK && (rc = dump(stats, stats_json)) == SD_OK)
+		rc = dump(details, details_json);
+done:
+	if (rc != SD_OK) {
+		sd_buf_reset(stats_json);
+		sd_buf_reset(details_json);
+	}
+	if (el != NULL)
+		sodium_memzero(el, sizeof(*el));
+	free(el);
+	json_decref(checked);
+	json_decref(stats);
+	json_decref(details);
 	return rc;
 }

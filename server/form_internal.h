@@ -73,6 +73,7 @@ struct sd_web {
 	sd_tmpl *receipt;
 	sd_tmpl *error;
 	sd_tmpl *receipt_text;
+	sd_tmpl *followup;
 	unsigned max_files;
 	uint64_t max_file_bytes;
 };

@@ -63,6 +63,7 @@ sd_web_load(const char *templates_dir, sd_web **out)
 	    (rc = load_tmpl(templates_dir, "receipt.html", &w->receipt)) ||
 	    (rc = load_tmpl(templates_dir, "error.html", &w->error)) ||
 	    (rc = load_tmpl(templates_dir, "receipt.txt", &w->receipt_text)) ||
+	    (rc = load_tmpl(templates_dir, "followup.html", &w->followup)) ||
 	    (rc = sd_i18n_load(po, &w->i18n)))
 		goto done;
 	*out = w;
@@ -82,6 +83,7 @@ sd_web_free(sd_web *w)
 	sd_tmpl_free(w->receipt);
 	sd_tmpl_free(w->error);
 	sd_tmpl_free(w->receipt_text);
+	sd_tmpl_free(w->followup);
 	sd_i18n_free(w->i18n);
 	free(w);
 }
@@ -243,9 +245,9 @@ web_render(const sd_web *w, const char *lang, const sd_tmpl *t,
 	return rc;
 }
 
-/* The language menu: links, or on a page whose form carries what the
- * reader would lose (a receipt), buttons that submit that form to the page
- * in the other language. */
+/* The language menu: links (to lang_action, else the start page), or on a
+ * page whose form carries what the reader would lose (a receipt), buttons
+ * that submit that form to the page in the other language. */
 static int
 add_langs(const sd_web *w, const char *lang, json_t *data)
 {
@@ -262,7 +264,7 @@ add_langs(const sd_web *w, const char *lang, json_t *data)
 	for (i = 0; i < sd_web_n_langs(w); i++) {
 		code = sd_web_lang_at(w, i);
 		snprintf(href, sizeof(href), "%s?lang=%s",
-		    form && action ? action : "/", code);
+		    action ? action : "/", code);
 		if ((o = json_object()) == NULL || json_array_append_new(arr, o) ||
 		    web_set_str(o, "code", code) ||
 		    web_set_str(o, "lang_name", sd_i18n_lang_name(w->i18n, code)) ||

@@ -150,11 +150,7 @@ static enum MHD_Result reports_finish(struct sd_req *r)
 		rc = sd_envelope_check_channel(&v, channel_of(r->srv, &v));
 	if (rc != SD_OK)
 		return bad_envelope(r, rc);
-	r->put.item.env = env;
-	r->put.item.len = len;
-	sd_receipt_id(r->put.item.receipt, env, len);
-	sd_today(r->put.item.day);
-	sd_req_store(r);
+	sd_req_store(r, env, len);
 	return MHD_YES;
 }
 

@@ -20,7 +20,6 @@
 #include "sd_mailbox.h"
 #include "sd_mem.h"
 
-#define SUBMIT_FIRST_CAP (64 * 1024)   /* when no Content-Length is sent */
 #define HTML "text/html; charset=utf-8"
 
 struct attachment {
@@ -29,10 +28,7 @@ struct attachment {
 };
 
 struct submit {
-	uint8_t *body;         /* guarded memory */
-	size_t len;
-	size_t cap;
-	int pooled;            /* body is an sd_secret_block */
+	struct sd_post_body body;   /* guarded memory */
 	const char *lang;
 	sd_form_input *in;
 	struct sd_form_errors errs;
@@ -56,22 +52,11 @@ static size_t submit_max(const struct sd_server *srv)
 	return srv->cfg.max_form;
 }
 
-static void release_body(struct submit *s)
-{
-	if (s->pooled)
-		sd_secret_block_put(s->body);
-	else
-		sd_secret_free(s->body);
-	s->body = NULL;
-	s->len = s->cap = 0;
-	s->pooled = 0;
-}
-
 static void wipe_plaintext(struct submit *s)
 {
 	size_t i;
 
-	release_body(s);
+	sd_post_body_release(&s->body);
 	sd_form_input_free(s->in);
 	s->in = NULL;
 	for (i = 0; i < s->n_att; i++) {
@@ -104,64 +89,19 @@ static void submit_cleanup(struct sd_req *r)
 	r->ctx = NULL;
 }
 
-/* Grow the guarded body buffer; old blocks are wiped by sd_secret_free. */
-static int body_reserve(struct submit *s, size_t need, size_t max)
-{
-	uint8_t *n = NULL;
-	size_t cap = s->cap != 0 ? s->cap : SUBMIT_FIRST_CAP;
-
-	if (need <= s->cap)
-		return SD_OK;
-	if (need > max)
-		return SD_E_TOOBIG;
-	while (cap < need)
-		cap = cap > max / 2 ? max : cap * 2;
-	n = sd_secret_alloc(cap);
-	if (n == NULL)
-		return SD_E_NOMEM;
-	if (s->len > 0)
-		memcpy(n, s->body, s->len);
-	need = s->len;
-	release_body(s);
-	s->body = n;
-	s->len = need;
-	s->cap = cap;
-	return SD_OK;
-}
-
 static int submit_upload(struct sd_req *r, const char *data, size_t size)
 {
-	size_t max = r->srv->cfg.max_form;
 	struct submit *s = r->ctx;
-	int rc;
 
 	if (s == NULL) {
 		s = calloc(1, sizeof(*s));
 		if (s == NULL)
 			return SD_E_NOMEM;
 		r->ctx = s;
-		/* the size said up front was checked against max already;
-		 * the body starts in a pooled block and grows as it arrives
-		 * (sodium_malloc touches every page it gives): a client that
-		 * announces 50 MB and sends slowly holds what it sent */
-		s->cap = SD_SECRET_BLOCK;
-		s->body = sd_secret_block_get();
-		s->pooled = 1;
-		if (s->body == NULL) {
-			s->cap = 0;
-			s->pooled = 0;
-			return SD_E_NOMEM;
-		}
 	}
-	if (size > max || s->len > max - size)
-		return SD_E_TOOBIG;
-	rc = body_reserve(s, s->len + size,
-	    r->content_length < max ? (size_t)r->content_length : max);
-	if (rc != SD_OK)
-		return rc;
-	memcpy(s->body + s->len, data, size);
-	s->len += size;
-	return SD_OK;
+	/* the size said up front was checked against max already */
+	return sd_post_body_add(&s->body, data, size, r->srv->cfg.max_form,
+	    r->content_length);
 }
 
 static void clean_media_type(char *mt)
@@ -257,9 +197,11 @@ static int parse_body(struct sd_req *r, struct submit *s)
 	if (rc != SD_OK)
 		return rc;
 	if (sd_post_is(ct, "application/x-www-form-urlencoded"))
-		return sd_post_urlencoded(s->body, s->len, on_part, r);
+		return sd_post_urlencoded(s->body.data, s->body.len, on_part,
+		    r);
 	if (sd_post_is(ct, "multipart/form-data"))
-		return sd_post_multipart(s->body, s->len, ct, on_part, r);
+		return sd_post_multipart(s->body.data, s->body.len, ct, on_part,
+		    r);
 	return SD_E_INVAL;
 }
 
@@ -381,11 +323,7 @@ static enum MHD_Result build_and_seal(struct sd_req *r, struct submit *s)
 	if (rc != SD_OK)
 		return sd_reply_error_page(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    s->lang);
-	r->put.item.env = s->env;
-	r->put.item.len = s->envlen;
-	sd_receipt_id(r->put.item.receipt, s->env, s->envlen);
-	sd_today(r->put.item.day);
-	sd_req_store(r);
+	sd_req_store(r, s->env, s->envlen);
 	return MHD_YES;
 }
 

@@ -7,6 +7,9 @@
 #include <sodium.h>
 
 #include "sd_err.h"
+#include "sd_mem.h"
+
+#define BODY_FIRST_CAP (64 * 1024)   /* past the first block */
 
 int sd_post_is(const char *ct, const char *mt)
 {
@@ -279,4 +282,62 @@ int sd_post_multipart(const uint8_t *buf, size_t len, const char *ct,
 			return rc;
 		p = next + blen;
 	}
+}
+
+void sd_post_body_release(struct sd_post_body *b)
+{
+	if (b->pooled)
+		sd_secret_block_put(b->data);
+	else
+		sd_secret_free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->pooled = 0;
+}
+
+/* Grow the guarded buffer; old blocks are wiped by sd_secret_free. */
+static int body_reserve(struct sd_post_body *b, size_t need, size_t max)
+{
+	uint8_t *n = NULL;
+	size_t cap = b->cap != 0 ? b->cap : BODY_FIRST_CAP;
+
+	if (need <= b->cap)
+		return SD_OK;
+	if (need > max)
+		return SD_E_TOOBIG;
+	while (cap < need)
+		cap = cap > max / 2 ? max : cap * 2;
+	n = sd_secret_alloc(cap);
+	if (n == NULL)
+		return SD_E_NOMEM;
+	if (b->len > 0)
+		memcpy(n, b->data, b->len);
+	need = b->len;
+	sd_post_body_release(b);
+	b->data = n;
+	b->len = need;
+	b->cap = cap;
+	return SD_OK;
+}
+
+int sd_post_body_add(struct sd_post_body *b, const char *data, size_t size,
+    size_t max, uint64_t announced)
+{
+	int rc;
+
+	if (b->data == NULL && b->cap == 0) {
+		if ((b->data = sd_secret_block_get()) == NULL)
+			return SD_E_NOMEM;
+		b->cap = SD_SECRET_BLOCK;
+		b->pooled = 1;
+	}
+	if (size > max || b->len > max - size)
+		return SD_E_TOOBIG;
+	rc = body_reserve(b, b->len + size,
+	    announced < max ? (size_t)announced : max);
+	if (rc != SD_OK)
+		return rc;
+	memcpy(b->data + b->len, data, size);
+	b->len += size;
+	return SD_OK;
 }

@@ -32,6 +32,25 @@ int sd_post_urlencoded(uint8_t *buf, size_t len, sd_post_cb cb, void *ctx);
 int sd_post_multipart(const uint8_t *buf, size_t len,
     const char *content_type, sd_post_cb cb, void *ctx);
 
+/* A body held whole in guarded memory as it arrives: it starts in a
+ * pooled block (sodium_malloc touches every page it gives, so a client
+ * that announces much and sends slowly holds only what it sent) and grows
+ * by doubling; every block given up is wiped. */
+struct sd_post_body {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+	int pooled;            /* data is an sd_secret_block */
+};
+
+/* Append size bytes. max is the route's limit, announced the size the
+ * client said up front (or UINT64_MAX): the buffer never grows past the
+ * smaller. SD_E_TOOBIG past max, SD_E_NOMEM. */
+int sd_post_body_add(struct sd_post_body *b, const char *data, size_t size,
+    size_t max, uint64_t announced);
+/* Wipe and give back; b is empty afterwards. */
+void sd_post_body_release(struct sd_post_body *b);
+
 /* 1 when the Content-Type names that media type (parameters ignored) */
 int sd_post_is(const char *content_type, const char *media_type);
 

@@ -112,6 +112,8 @@ extern const struct sd_route sd_route_health;     /* GET /healthz */
 extern const struct sd_route sd_route_static;     /* GET /static/... */
 extern const struct sd_route sd_route_receipt;    /* POST /receipt */
 extern const struct sd_route sd_route_mailbox;    /* POST /api/v1/mailbox */
+extern const struct sd_route sd_route_followup;   /* GET /followup */
+extern const struct sd_route sd_route_followup_post;  /* POST /followup */
 
 /* 1 when a mailbox lookup from this request's sender may go ahead (the
  * limits by sender and in all); 0: answer 429. */
@@ -144,9 +146,11 @@ int sd_security_headers(struct MHD_Response *resp);
  * 0 when they do not fit. Given back when the request ends. */
 int sd_req_reserve(struct sd_req *r, size_t n);
 
-/* Queue the envelope in r->put for storage and suspend the connection;
- * the writer resumes it once the row is durable (r->put_state DONE). */
-void sd_req_store(struct sd_req *r);
+/* Queue the envelope (len bytes, kept by the caller until the request
+ * ends) in r->put with its receipt and today's day, and suspend the
+ * connection; the writer resumes it once the row is durable
+ * (r->put_state DONE). */
+void sd_req_store(struct sd_req *r, const uint8_t *env, size_t len);
 /* The receipt of a stored envelope, signed: signature_b64 holds
  * SD_B64_LEN(64) bytes. */
 int sd_sign_receipt(const struct sd_server *srv, const char *receipt,

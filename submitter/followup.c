@@ -354,8 +354,11 @@ out:
 
 /* --- answer -------------------------------------------------------------- */
 
+/* The answer's text from its file ('-' for standard input), into the
+ * sections as every sealer builds them (sd_followup_answer). */
 static int
-answer_text(const struct sub_opts *o, json_t *details)
+answer_text(const struct sub_opts *o, const sd_mailbox *mb, json_t *stats,
+    json_t *details, struct sd_errlist *e)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;
@@ -373,44 +376,29 @@ answer_text(const struct sub_opts *o, json_t *details)
 	}
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
 		len--;
-	rc = json_object_set_new(details, "text",
-	    json_stringn((const char *)text, len)) == 0 ? SUB_EXIT_OK :
-	    SUB_EXIT_INPUT;
-	if (rc != SUB_EXIT_OK)
+	rc = sd_followup_answer(sd_mailbox_pk(mb), o->in_reply_to,
+	    (const char *)text, len, stats, details, e);
+	if (rc == SD_E_INVAL)
 		sub_err("%s: the answer is not UTF-8 text", o->report);
 	sodium_memzero(text, len);
 	free(text);
-	return rc;
+	return rc == SD_OK || rc == SD_E_FORMAT ? SUB_EXIT_OK : SUB_EXIT_INPUT;
 }
 
 static int
 build_answer(const struct sub_opts *o, const sd_mailbox *mb, sub_report *r)
 {
-	json_t *stats = sub_report_part(r, SD_PART_STATS);
-	json_t *details = sub_report_part(r, SD_PART_DETAILS);
 	struct sd_errlist *e = calloc(1, sizeof(*e));
-	char pk64[SD_B64_LEN(32)];
 	size_t i;
 	int rc = SUB_EXIT_INPUT;
 
 	if (e == NULL)
 		return SUB_EXIT_INPUT;
-	sd_b64_encode(pk64, sizeof(pk64), sd_mailbox_pk(mb), 32);
-	if (json_object_set_new(stats, "schema",
-	    json_string(SD_FOLLOWUP_SCHEMA_ID)) ||
-	    json_object_set_new(details, "schema",
-	    json_string(SD_FOLLOWUP_SCHEMA_ID)) ||
-	    json_object_set_new(details, SD_DETAILS_MAILBOX, json_string(pk64)) ||
-	    (o->in_reply_to && json_object_set_new(details, "in_reply_to",
-	    json_string(o->in_reply_to))))
-		goto out;
-	if (answer_text(o, details) != SUB_EXIT_OK)
+	if (answer_text(o, mb, sub_report_part(r, SD_PART_STATS),
+	    sub_report_part(r, SD_PART_DETAILS), e) != SUB_EXIT_OK)
 		goto out;
 	for (i = 0; i < o->n_attach; i++)
 		sub_report_attach(r, o->attach[i], e);
-	sd_schema_validate(SD_PART_FOLLOWUP_STATS, stats, NULL, e);
-	if (e->n == 0)
-		sd_schema_validate(SD_PART_FOLLOWUP_DETAILS, details, NULL, e);
 	for (i = 0; i < e->n; i++)
 		sub_err("%s", e->msg[i]);
 	if (e->n == 0)

@@ -62,7 +62,7 @@ done
 port=$(sed -n 's#.*listening on http://127.0.0.1:\([0-9]*\)/.*#\1#p' srv.out)
 if [ -n "$port" ]; then
 	ok
-	for u in "/?lang=de" /static/sealdrop.css /healthz; do
+	for u in "/?lang=de" "/followup?lang=de" /static/sealdrop.css /healthz; do
 		code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port$u")
 		[ "$code" = 200 ] && ok || bad "installed server: GET $u answered $code"
 	done
@@ -95,6 +95,17 @@ for c in $cmds; do
 	printf '%s\n' "$apage" | grep -qx ".B $c" && ok ||
 		bad "sealdrop-analyst.1 has no entry for the command $c"
 done
+# and every route it names
+spage=$(sed 's/\\-/-/g' "$P/share/man/man8/sealdrop-server.8")
+routes=$("$S" --help | grep -o '\(GET\|POST\) /[a-z0-9/._-]*' | sort -u)
+[ -n "$routes" ] && ok || bad "no routes in sealdrop-server --help"
+printf '%s\n' "$routes" | while read -r rt; do
+	case "$spage" in
+	*"$rt"*) ;;
+	*) echo "sealdrop-server.8 lacks the route $rt (in --help)" ;;
+	esac
+done >"$work/routes.miss"
+[ -s "$work/routes.miss" ] && bad "$(cat "$work/routes.miss")" || ok
 for c in keygen export purge messages; do
 	grep -qx ".B $c" "$P/share/man/man8/sealdrop-server.8" && ok ||
 		bad "sealdrop-server.8 has no entry for the command $c"

@@ -23,6 +23,7 @@
 #include "sd_encode.h"
 #include "sd_envelope.h"
 #include "sd_err.h"
+#include "sd_file.h"
 #include "sd_keys.h"
 #include "scratch_home.h"
 
@@ -728,6 +729,27 @@ void h_assert_chain(const char *db)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	sd_hex_encode(hex, sizeof(hex), chain, 32);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), hex);
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+void h_last_envelope(const char *db, const char *path, char *receipt,
+    size_t cap)
+{
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	sqlite3_busy_timeout(h, 5000);
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT receipt, envelope FROM "
+	    "envelopes ORDER BY seq DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	if (receipt != NULL)
+		snprintf(receipt, cap, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+	assert_int_equal(sd_file_write(path, sqlite3_column_blob(st, 1),
+	    (size_t)sqlite3_column_bytes(st, 1), 0600, 1), SD_OK);
 	sqlite3_finalize(st);
 	sqlite3_close(h);
 }

@@ -86,6 +86,10 @@ int h_file_has(const char *path, const char *needle);
 void h_fresh_db(const char *db);
 /* count(*) of a query on the SQLite file */
 long long h_db_count(const char *db, const char *sql);
+/* The newest stored envelope of db, written to path; its receipt into
+ * receipt (cap bytes; may be NULL). */
+void h_last_envelope(const char *db, const char *path, char *receipt,
+    size_t cap);
 
 #endif
 

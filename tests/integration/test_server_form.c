@@ -646,27 +646,6 @@ static void test_receipt_file(void **state)
 	assert_int_equal(h_stop(&s), 0);
 }
 
-/* The newest stored envelope, written to path. */
-static void last_envelope(const char *db, const char *path)
-{
-	sqlite3 *h = NULL;
-	sqlite3_stmt *st = NULL;
-	FILE *f = NULL;
-
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL),
-	    SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, "SELECT envelope FROM envelopes "
-	    "ORDER BY seq DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_non_null(f = fopen(path, "wb"));
-	assert_int_equal(fwrite(sqlite3_column_blob(st, 0), 1,
-	    (size_t)sqlite3_column_bytes(st, 0), f),
-	    (size_t)sqlite3_column_bytes(st, 0));
-	fclose(f);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-}
-
 /* A form post without JavaScript can be followed up: the receipt page shows
  * a follow-up code once, the sealed details carry the mailbox key derived
  * from it (as docs/followup.md derives it), and the code is nowhere on the
@@ -692,6 +671,9 @@ static void test_followup_code(void **state)
 	assert_int_equal(r.status, 200);
 	must_have(&r, "data-item=\"followup_code\">");
 	must_have(&r, "Follow-up code");
+	/* the page to read and answer questions, the code not in its link */
+	must_have(&r, "<a href=\"/followup?lang=en\">Read and answer questions "
+	    "about a report</a>");
 	code = field_value(&r.body, "followup_code");
 	h_resp_free(&r);
 	assert_int_equal(sd_followup_parse(code, strlen(code), f), SD_OK);
@@ -699,7 +681,7 @@ static void test_followup_code(void **state)
 	assert_int_equal(sd_b64_encode(pk64, sizeof(pk64), sd_mailbox_pk(mb),
 	    32), SD_OK);
 	/* the analysts find that key in the details */
-	last_envelope("fu.db", "fu.env");
+	h_last_envelope("fu.db", "fu.env", NULL, 0);
 	h_bin(analyst, sizeof(analyst), "analyst/sealdrop-analyst");
 	{
 		char *argv[] = { analyst, h_s("open"), h_s("--key"),

@@ -3,8 +3,11 @@
  * channel's ack key and nothing else (another key, a replay, a damaged or
  * cut document leave the store as it was), the export never carries the
  * messages, POST /api/v1/mailbox answers the same size whatever the id (and
- * in about the same time), refuses a malformed id and limits lookups, and
- * messages go once their retention has passed. */
+ * in about the same time), refuses a malformed id and limits lookups,
+ * messages go once their retention has passed, and the follow-up page
+ * without JavaScript shows a mailbox's messages for its code (verified or
+ * marked not), the same page for a wrong code as for an empty mailbox, and
+ * stores an answer, leaving no code or plaintext on the intake host. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,14 +61,17 @@ static sd_mailbox *new_mailbox(uint8_t f[SD_FOLLOWUP_BYTES])
 	return mb;
 }
 
-/* An outbox batch written to path: one message of text to each mailbox. */
-static void write_batch(const char *path, const char *ackpath,
-    const sd_channel *ch, sd_mailbox *const *mbs, size_t n, const char *text,
-    char batch_id[SD_MSG_ID_HEX])
+/* An outbox batch written to path, signed by the key at batchkey: one
+ * message of text (with atts) to each mailbox, signed by the key at
+ * msgkey. msg_id (may be NULL) gets the id of the first message. */
+static void write_batch_of(const char *path, const char *batchkey,
+    const char *msgkey, const sd_channel *ch, sd_mailbox *const *mbs,
+    size_t n, const char *text, const struct sd_msg_attachment *atts,
+    size_t n_atts, char batch_id[SD_MSG_ID_HEX], char msg_id[SD_MSG_ID_HEX])
 {
 	struct sd_outbox_item items[4];
 	uint8_t *sealed[4];
-	sd_seckey *ack = load_key(ackpath);
+	sd_seckey *ack = load_key(batchkey), *signer = load_key(msgkey);
 	char *doc = NULL;
 	size_t i, len = 0;
 
@@ -77,8 +83,10 @@ static void write_batch(const char *path, const char *ackpath,
 		spec.channel_id = sd_channel_id(ch);
 		spec.text = text;
 		spec.textlen = strlen(text);
-		assert_int_equal(sd_msg_seal(ack, sd_mailbox_pk(mbs[i]), &spec,
-		    NULL, &sealed[i], &items[i].len), SD_OK);
+		spec.attachments = atts;
+		spec.n_attachments = n_atts;
+		assert_int_equal(sd_msg_seal(signer, sd_mailbox_pk(mbs[i]), &spec,
+		    i == 0 ? msg_id : NULL, &sealed[i], &items[i].len), SD_OK);
 		items[i].sealed = sealed[i];
 		memcpy(items[i].mailbox, sd_mailbox_id(mbs[i]),
 		    SD_MAILBOX_ID_BYTES);
@@ -89,7 +97,17 @@ static void write_batch(const char *path, const char *ackpath,
 	for (i = 0; i < n; i++)
 		free(sealed[i]);
 	free(doc);
+	sd_seckey_free(signer);
 	sd_seckey_free(ack);
+}
+
+/* An outbox batch written to path: one message of text to each mailbox. */
+static void write_batch(const char *path, const char *ackpath,
+    const sd_channel *ch, sd_mailbox *const *mbs, size_t n, const char *text,
+    char batch_id[SD_MSG_ID_HEX])
+{
+	write_batch_of(path, ackpath, ackpath, ch, mbs, n, text, NULL, 0,
+	    batch_id, NULL);
 }
 
 /* A digest of every row of the follow-up tables. */
@@ -557,6 +575,353 @@ static void test_retention(void **state)
 	sd_channel_free(ch);
 }
 
+/* --- the follow-up page without JavaScript ------------------------------ */
+
+#define URLENC "application/x-www-form-urlencoded"
+#define Q_CANARY "CANARYQUESTION5521"
+#define A_CANARY "CANARYANSWER5521"
+
+static const char *const page_flags[] = { "--log-requests",
+    "--mailbox-ip-rate", "0", "--mailbox-rate", "0", NULL };
+
+/* POST /followup?lang=en with body (a C string). */
+static void post_followup(const struct h_server *s, const char *body,
+    struct h_resp *r)
+{
+	h_http(s, "POST", "/followup?lang=en", URLENC, body, strlen(body),
+	    NULL, r);
+}
+
+static void post_code(const struct h_server *s, const char *code,
+    struct h_resp *r)
+{
+	char body[128];
+
+	snprintf(body, sizeof(body), "code=%s", code);
+	post_followup(s, body, r);
+}
+
+static void page_has(const struct h_resp *r, const char *what)
+{
+	if (r->body.data == NULL ||
+	    strstr((const char *)r->body.data, what) == NULL)
+		fail_msg("status %ld: the page lacks %s", r->status, what);
+}
+
+static void page_lacks(const struct h_resp *r, const char *what)
+{
+	if (r->body.data != NULL &&
+	    strstr((const char *)r->body.data, what) != NULL)
+		fail_msg("status %ld: the page has %s", r->status, what);
+}
+
+static size_t occurrences(const struct h_resp *r, const char *what)
+{
+	const char *p = (const char *)r->body.data;
+	size_t n = 0;
+
+	while (p != NULL && (p = strstr(p, what)) != NULL) {
+		n++;
+		p += strlen(what);
+	}
+	return n;
+}
+
+static void code_of(const uint8_t f[SD_FOLLOWUP_BYTES],
+    char code[SD_FOLLOWUP_CODE_CAP])
+{
+	sd_followup_format(code, f);
+}
+
+/* The mailbox of the code gets a question from the analysts (with a file)
+ * and one signed by another key; the messages are taken as the operator
+ * takes them. *qid gets the question's id. */
+static void put_questions(const sd_channel *ch, sd_mailbox *mb,
+    char qid[SD_MSG_ID_HEX])
+{
+	static const uint8_t hello[] = "hello\n";
+	const struct sd_msg_attachment att = { "note.txt", "text/plain", hello,
+		6 };
+	char bid[SD_MSG_ID_HEX];
+
+	write_batch_of("q.sig", KEYS "/ack.key", KEYS "/ack.key", ch, &mb, 1,
+	    "Which port? " Q_CANARY "\nSecond <b>line</b>", &att, 1, bid, qid);
+	assert_int_equal(run_messages("q.sig", NULL, NULL), 0);
+	write_batch_of("x.sig", KEYS "/ack.key", OTHER "/ack.key", ch, &mb, 1,
+	    "Hello from someone else.", NULL, 0, bid, NULL);
+	assert_int_equal(run_messages("x.sig", NULL, NULL), 0);
+}
+
+static void test_followup_form(void **state)
+{
+	struct h_server s;
+	struct h_resp r;
+
+	(void)state;
+	serve_once();
+	assert_int_equal(h_start(&s, KEYS, DB, page_flags, NULL), 0);
+	h_http(&s, "GET", "/followup?lang=en", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_assert_security_headers(&r);
+	page_has(&r, "<form method=\"post\" action=\"/followup?lang=en\"");
+	page_has(&r, "<input type=\"text\" class=\"input-code\" id=\"code\" "
+	    "name=\"code\" autocomplete=\"off\" spellcheck=\"false\" "
+	    "autocapitalize=\"characters\"");
+	page_has(&r, "<label class=\"label\" for=\"code\">Follow-up code");
+	page_has(&r, "It is on the receipt of your report");
+	page_has(&r, "deleted 90 days after");
+	page_lacks(&r, "code=");
+	page_lacks(&r, "FU-AAA");
+	/* the language menu stays on this page */
+	page_has(&r, "href=\"/followup?lang=de\"");
+	h_resp_free(&r);
+	h_http(&s, "GET", "/followup?lang=de", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	page_has(&r, "<html lang=\"de\">");
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	/* another retention, said as it is */
+	{
+		static const char *const days[] = { "--message-retention", "30",
+		    NULL };
+
+		assert_int_equal(h_start(&s, KEYS, DB, days, NULL), 0);
+		h_http(&s, "GET", "/followup", NULL, NULL, 0, NULL, &r);
+		page_has(&r, "deleted 30 days after");
+		h_resp_free(&r);
+		assert_int_equal(h_stop(&s), 0);
+	}
+}
+
+static void test_followup_messages(void **state)
+{
+	uint8_t f[2][SD_FOLLOWUP_BYTES], wrongf[SD_FOLLOWUP_BYTES];
+	char code[SD_FOLLOWUP_CODE_CAP], empty_code[SD_FOLLOWUP_CODE_CAP];
+	char wrong_code[SD_FOLLOWUP_CODE_CAP], qid[SD_MSG_ID_HEX], hidden[128];
+	char typed[SD_FOLLOWUP_CODE_CAP];
+	sd_mailbox *mb[2];
+	sd_channel *ch = h_channel(KEYS);
+	struct h_server s;
+	struct h_resp r, empty, wrong;
+	size_t i;
+
+	(void)state;
+	serve_once();
+	mb[0] = new_mailbox(f[0]);
+	mb[1] = new_mailbox(f[1]);
+	sd_followup_draw(wrongf);
+	code_of(f[0], code);
+	code_of(f[1], empty_code);
+	code_of(wrongf, wrong_code);
+	put_questions(ch, mb[0], qid);
+	assert_int_equal(h_start(&s, KEYS, DB, page_flags, NULL), 0);
+
+	/* the code as a reader may type it: lower case, no FU- */
+	snprintf(typed, sizeof(typed), "%s", code + 3);
+	for (i = 0; typed[i] != '\0'; i++)
+		if (typed[i] >= 'A' && typed[i] <= 'Z')
+			typed[i] = (char)(typed[i] - 'A' + 'a');
+	post_code(&s, typed, &r);
+	assert_int_equal(r.status, 200);
+	h_assert_security_headers(&r);
+	page_has(&r, "Which port? " Q_CANARY "\nSecond &lt;b&gt;line&lt;/b&gt;");
+	page_lacks(&r, "<b>line");
+	page_has(&r, "From the analysts (verified)");
+	page_has(&r, "Sent on");
+	page_has(&r, "<code>note.txt</code> (6 bytes)");
+	page_has(&r, "Hello from someone else.");
+	page_has(&r, "Not verified: this message may not come from the "
+	    "analysts.");
+	assert_int_equal(occurrences(&r, "From the analysts (verified)"), 1);
+	assert_int_equal(occurrences(&r, "Not verified:"), 1);
+	/* an answer form under the verified message only, with the code
+	 * hidden in it: in no link, no action */
+	assert_int_equal(occurrences(&r, "name=\"in_reply_to\""), 1);
+	snprintf(hidden, sizeof(hidden), "name=\"in_reply_to\" value=\"%s\"",
+	    qid);
+	page_has(&r, hidden);
+	snprintf(hidden, sizeof(hidden), "<input type=\"hidden\" name=\"code\" "
+	    "value=\"%s\">", code);
+	assert_int_equal(occurrences(&r, code), occurrences(&r, hidden));
+	assert_int_equal(occurrences(&r, hidden), 1);
+	page_has(&r, "Seal and send the answer");
+	h_resp_free(&r);
+
+	/* a wrong code and an empty mailbox: the same page */
+	post_code(&s, empty_code, &empty);
+	post_code(&s, wrong_code, &wrong);
+	assert_int_equal(empty.status, 200);
+	assert_int_equal(wrong.status, empty.status);
+	page_has(&empty, "No messages for this code");
+	assert_int_equal(wrong.body.len, empty.body.len);
+	assert_memory_equal(wrong.body.data, empty.body.data, empty.body.len);
+	h_resp_free(&empty);
+	h_resp_free(&wrong);
+
+	/* not a code: the form again, the message at the field */
+	{
+		static const char *const bad[] = { "FU-ABCD",
+		    "FU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQ1", "" };
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			post_code(&s, bad[i], &r);
+			assert_int_equal(r.status, 400);
+			h_assert_security_headers(&r);
+			page_has(&r, "This is not a follow-up code.");
+			page_has(&r, "aria-invalid=\"true\"");
+			page_has(&r, "<title>Error: ");
+			h_resp_free(&r);
+		}
+	}
+	post_followup(&s, "nothing=here", &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	sd_mailbox_free(mb[0]);
+	sd_mailbox_free(mb[1]);
+	sd_channel_free(ch);
+}
+
+static void assert_file_lacks(const char *path, const char *const *canary,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (h_file_has(path, canary[i]))
+			fail_msg("%s contains %s", path, canary[i]);
+}
+
+static void open_out_has(const char *what)
+{
+	if (!h_file_has("open.out", what))
+		fail_msg("the opened answer lacks %s", what);
+}
+
+static void test_followup_answer(void **state)
+{
+	static const char *const pass_env[] = {
+		"SEALDROP_PASSPHRASE=" H_PASS, NULL
+	};
+	uint8_t f[SD_FOLLOWUP_BYTES];
+	char code[SD_FOLLOWUP_CODE_CAP], qid[SD_MSG_ID_HEX], body[512];
+	char receipt[64], want[160], analyst[512], pk64[SD_B64_LEN(32)];
+	sd_mailbox *mb = new_mailbox(f);
+	sd_channel *ch = h_channel(KEYS);
+	const char *canary[4];
+	struct h_server s;
+	struct h_resp r;
+	long long before;
+
+	(void)state;
+	serve_once();
+	code_of(f, code);
+	put_questions(ch, mb, qid);
+	assert_int_equal(h_start(&s, KEYS, DB, page_flags, NULL), 0);
+	before = h_db_count(DB, "SELECT count(*) FROM envelopes");
+
+	/* an empty answer: the messages again, the message at the answer */
+	snprintf(body, sizeof(body), "code=%s&in_reply_to=%s&text=+%%0D%%0A",
+	    code, qid);
+	post_followup(&s, body, &r);
+	assert_int_equal(r.status, 400);
+	page_has(&r, "This field cannot be empty.");
+	page_has(&r, Q_CANARY);
+	h_resp_free(&r);
+	assert_int_equal(h_db_count(DB, "SELECT count(*) FROM envelopes"),
+	    before);
+	/* an answer without the message it answers, or to a bad id */
+	snprintf(body, sizeof(body), "code=%s&text=Hi", code);
+	post_followup(&s, body, &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+	snprintf(body, sizeof(body), "code=%s&in_reply_to=xyz&text=Hi", code);
+	post_followup(&s, body, &r);
+	assert_int_equal(r.status, 400);
+	h_resp_free(&r);
+
+	snprintf(body, sizeof(body), "code=%s&in_reply_to=%s&text=Through+"
+	    "Antwerp.+" A_CANARY "%%0D%%0ASecond+line.", code, qid);
+	post_followup(&s, body, &r);
+	assert_int_equal(r.status, 200);
+	h_assert_security_headers(&r);
+	page_has(&r, "Your answer has been received");
+	page_lacks(&r, A_CANARY);
+	page_lacks(&r, code);
+	assert_int_equal(h_db_count(DB, "SELECT count(*) FROM envelopes"),
+	    before + 1);
+	h_last_envelope(DB, "answer.env", receipt, sizeof(receipt));
+	page_has(&r, receipt);
+	h_resp_free(&r);
+
+	/* the analysts open it as an answer sealdrop-submit would send */
+	h_bin(analyst, sizeof(analyst), "analyst/sealdrop-analyst");
+	{
+		char *argv[] = { analyst, h_s("open"), h_s("--key"),
+		    h_s(KEYS "/details.key"), h_s("answer.env"), NULL };
+
+		assert_int_equal(h_run(argv, pass_env, "open.out"), 0);
+	}
+	assert_int_equal(sd_b64_encode(pk64, sizeof(pk64), sd_mailbox_pk(mb),
+	    32), SD_OK);
+	open_out_has("\"schema\": \"sealdrop.followup/1\"");
+	snprintf(want, sizeof(want), "\"mailbox\": \"%s\"", pk64);
+	open_out_has(want);
+	snprintf(want, sizeof(want), "\"in_reply_to\": \"%s\"", qid);
+	open_out_has(want);
+	open_out_has("Through Antwerp. " A_CANARY "\\nSecond line.");
+
+	/* nothing of the code, the question or the answer on the intake
+	 * host, with the request log on */
+	canary[0] = code;
+	canary[1] = code + 3;
+	canary[2] = Q_CANARY;
+	canary[3] = A_CANARY;
+	assert_file_lacks(DB, canary, 4);
+	assert_file_lacks(DB "-wal", canary, 4);
+	assert_int_equal(h_stop(&s), 0);
+	assert_file_lacks(DB, canary, 4);
+	assert_file_lacks(DB "-wal", canary, 4);
+	assert_file_lacks(s.log, canary, 4);
+	assert_true(h_file_has(s.log, "POST /followup 200"));
+	sd_mailbox_free(mb);
+	sd_channel_free(ch);
+}
+
+/* A lookup through the page counts as a fetch does. */
+static void test_followup_rate_limit(void **state)
+{
+	static const char *const per_ip[] = { "--mailbox-ip-rate", "1",
+	    "--mailbox-ip-burst", "3", NULL };
+	struct h_server s;
+	struct h_resp r;
+	int i;
+
+	(void)state;
+	serve_once();
+	assert_int_equal(h_start(&s, KEYS, DB, per_ip, NULL), 0);
+	fetch(&s, NULL, "00112233445566778899aabbccddeeff", &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	for (i = 0; i < 2; i++) {
+		post_code(&s, "FU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT", &r);
+		assert_int_equal(r.status, 200);
+		h_resp_free(&r);
+	}
+	post_code(&s, "FU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQT", &r);
+	assert_int_equal(r.status, 429);
+	h_assert_security_headers(&r);
+	h_resp_free(&r);
+	fetch(&s, NULL, "00112233445566778899aabbccddeeff", &r);
+	assert_int_equal(r.status, 429);
+	h_resp_free(&r);
+	/* the form itself is no lookup */
+	h_http(&s, "GET", "/followup", NULL, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +931,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_fetch, h_teardown),
 		cmocka_unit_test_teardown(test_rate_limits, h_teardown),
 		cmocka_unit_test_teardown(test_retention, h_teardown),
+		cmocka_unit_test_teardown(test_followup_form, h_teardown),
+		cmocka_unit_test_teardown(test_followup_messages, h_teardown),
+		cmocka_unit_test_teardown(test_followup_answer, h_teardown),
+		cmocka_unit_test_teardown(test_followup_rate_limit, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)

@@ -164,7 +164,7 @@ int
 main(int argc, char **argv)
 {
 	static const char *const templates[] = { "layout.html", "form.html",
-	    "receipt.html", "receipt.txt", "error.html" };
+	    "receipt.html", "receipt.txt", "error.html", "followup.html" };
 	size_t i;
 	int rc = 0;
 

@@ -1111,7 +1111,7 @@ static void
 test_template_texts_are_translated(void **state)
 {
 	static const char *const files[] = { "layout.html", "form.html",
-	    "receipt.html", "error.html" };
+	    "receipt.html", "error.html", "followup.html" };
 	const char *src = getenv("SD_SOURCE_DIR");
 	char path[4096], err[256];
 	sd_tmpl *t = NULL;
