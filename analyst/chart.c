@@ -19,6 +19,7 @@ struct bar {
 	size_t row;
 	int suppressed;
 	int64_t v;
+	unsigned h;              /* height of its row: its label's lines */
 };
 
 static int
@@ -157,17 +158,19 @@ bar_row(const struct ptable *pt, const struct bar *br, unsigned y,
 	    out_number(br->v, 1, num, sizeof(num)));
 }
 
-/* Height of the whole chart, each row as tall as its label needs. */
+/* Each row as tall as its label needs; the height of the whole chart. */
 static unsigned
-chart_height(const struct ptable *pt, const struct bar *bars, size_t n)
+row_heights(const struct ptable *pt, struct bar *bars, size_t n)
 {
 	char buf[512];
 	size_t start[BAR_LINES], end[BAR_LINES], k;
 	unsigned h = 4;
 
-	for (k = 0; k < n; k++)
-		h += row_height(wrap_label(dim_short_label(pt->rows,
+	for (k = 0; k < n; k++) {
+		bars[k].h = row_height(wrap_label(dim_short_label(pt->rows,
 		    bars[k].row, buf, sizeof(buf)), start, end));
+		h += bars[k].h;
+	}
 	return h;
 }
 
@@ -198,18 +201,12 @@ chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
 	    "fill=\"#fbeaea\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
 	    "stroke=\"#b3261e\" stroke-width=\"2\"/></pattern></defs>"
 	    "<g font-family=\"system-ui,Arial,sans-serif\" font-size=\"12\" "
-	    "fill=\"#1a1a1a\">\n", BAR_WIDTH, chart_height(pt, bars, n), BAR_WIDTH,
+	    "fill=\"#1a1a1a\">\n", BAR_WIDTH, row_heights(pt, bars, n), BAR_WIDTH,
 	    id)) != SD_OK)
 		goto done;
-	for (k = 0, y = 0; k < n; k++) {
-		char buf[512];
-		size_t start[BAR_LINES], end[BAR_LINES];
-
+	for (k = 0, y = 0; k < n; y += bars[k].h, k++)
 		if ((rc = bar_row(pt, &bars[k], y, max, id, b)) != SD_OK)
 			goto done;
-		y += row_height(wrap_label(dim_short_label(pt->rows,
-		    bars[k].row, buf, sizeof(buf)), start, end));
-	}
 	rc = sd_buf_adds(b, "</g></svg>\n");
 done:
 	free(bars);
