@@ -250,7 +250,9 @@ row_known(struct pass *p, const struct astore_row *row, int *skip)
 	int found = 0, rc;
 
 	*skip = 0;
-	if ((rc = astore_link_at(p->s, p->chain_id, row->seq, receipt, chain,
+	/* this chain has links up to its tip only */
+	if (!p->tip.empty && row->seq <= p->tip.seq &&
+	    (rc = astore_link_at(p->s, p->chain_id, row->seq, receipt, chain,
 	    &found)) != SD_OK)
 		return refuse(p->res, rc, "cannot read the store: %s",
 		    astore_errmsg(p->s));
