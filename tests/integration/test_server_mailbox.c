@@ -672,6 +672,28 @@ static void test_followup_form(void **state)
 	page_has(&r, "deleted 90 days after");
 	page_lacks(&r, "code=");
 	page_lacks(&r, "FU-AAA");
+	/* where the code goes, said for both modes; the page's script takes
+	 * the form over when the scripts are installed */
+	page_has(&r, "<p class=\"mode-nojs\">Without JavaScript, the code "
+	    "goes to this service, which opens the messages in memory");
+	page_has(&r, "<p class=\"mode-js\" hidden>The code stays in this "
+	    "browser");
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/templates/static/vendor/"
+		    "node_modules/libsodium/dist/modules-esm/libsodium.mjs",
+		    getenv("SD_SOURCE_DIR"));
+		if (access(path, R_OK) == 0) {
+			page_has(&r, "<script type=\"module\" src=\"/static/js/"
+			    "sealdrop-followup-page.js\"></script>");
+			page_has(&r, " data-sd=\"{&quot;ui&quot;:");
+			page_has(&r, "<template id=\"fu-parts\">");
+		} else {
+			page_lacks(&r, "<script");
+			page_lacks(&r, "<template");
+		}
+	}
 	/* the language menu stays on this page */
 	page_has(&r, "href=\"/followup?lang=de\"");
 	h_resp_free(&r);
@@ -745,6 +767,9 @@ static void test_followup_messages(void **state)
 	assert_int_equal(occurrences(&r, code), occurrences(&r, hidden));
 	assert_int_equal(occurrences(&r, hidden), 1);
 	page_has(&r, "Seal and send the answer");
+	/* the messages opened on the server: no script on that page */
+	page_lacks(&r, "<script");
+	page_lacks(&r, "data-sd=");
 	h_resp_free(&r);
 
 	/* a wrong code and an empty mailbox: the same page */
