@@ -228,6 +228,10 @@ struct sd_followup_view {
 	 * code form is then taken over by the page (it opens and answers in
 	 * the browser); NULL or "" for the page without scripts */
 	const char *authority_b64;
+	/* during a rotation, the descriptor of the previous channel while it
+	 * is valid (the script checks it as it checks the current one and
+	 * takes its ack key too), or NULL */
+	const char *previous_channel;
 };
 
 /* The message at the code field for what is not a follow-up code. */

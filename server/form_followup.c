@@ -120,8 +120,8 @@ heading_of(const struct sd_followup_view *v)
 /* What the page's script needs (sealdrop-followup-page.js): the authority
  * key it pins and its texts in the page language. */
 static int
-script_data(const sd_web *w, const char *lang, const char *authority,
-    json_t *data)
+script_data(const sd_web *w, const char *lang,
+    const struct sd_followup_view *v, json_t *data)
 {
 	static const struct form_msg texts[] = {
 		{ "not_code", SD_M_NOT_A_CODE },
@@ -138,8 +138,10 @@ script_data(const sd_web *w, const char *lang, const char *authority,
 	int rc = SD_E_NOMEM;
 
 	if (d == NULL || ui == NULL || json_object_set(d, "ui", ui) ||
-	    web_set_str(d, "authority", authority) ||
-	    web_set_str(d, "lang", lang))
+	    web_set_str(d, "authority", v->authority_b64) ||
+	    web_set_str(d, "lang", lang) ||
+	    (v->previous_channel != NULL &&
+	    web_set_str(d, "previous", v->previous_channel)))
 		goto done;
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (web_set_str(ui, texts[i].key, web_tr(w, lang, texts[i].msgid)))
@@ -198,7 +200,7 @@ sd_followup_page(const sd_web *w, const char *lang,
 	if (web_set_str(data, "sd_data", ""))
 		goto done;
 	if (v->ask && v->authority_b64 != NULL && v->authority_b64[0] != '\0' &&
-	    (rc = script_data(w, lang, v->authority_b64, data)) != SD_OK)
+	    (rc = script_data(w, lang, v, data)) != SD_OK)
 		goto done;
 	rc = web_page(w, lang, title, w->followup, data, out);
 done:

@@ -190,6 +190,19 @@ out:
 	return rc;
 }
 
+/* During a rotation, the channel it replaces while that is still valid:
+ * messages the analysts signed with its ack key are still theirs. */
+static const sd_channel *previous_of(const struct sd_server *srv)
+{
+	char today[11];
+
+	if (srv->previous == NULL)
+		return NULL;
+	sd_today(today);
+	return strcmp(today, sd_channel_expires(srv->previous)) <= 0 ?
+	    srv->previous : NULL;
+}
+
 /* The page takes the code form over when its scripts are served: it then
  * pins the authority key the server checked its channel against. */
 static void view_init(const struct sd_req *r, struct followup *s,
@@ -207,6 +220,8 @@ static void view_init(const struct sd_req *r, struct followup *s,
 	if (scripts && sd_b64_encode(s->authority, sizeof(s->authority),
 	    sd_channel_authority(srv->channel), SD_PK_BYTES) == SD_OK)
 		v->authority_b64 = s->authority;
+	if (previous_of(srv) != NULL)
+		v->previous_channel = sd_channel_json(srv->previous, NULL);
 }
 
 /* Render v, wipe what the post brought, send the page. */
@@ -239,12 +254,38 @@ static enum MHD_Result ask(struct sd_req *r, struct followup *s,
 	    MHD_HTTP_OK, &v);
 }
 
+/* One message opened against the channel's ack key, or, when it is signed
+ * by another, against the previous channel's. */
+static int open_one(const struct sd_server *srv, const sd_mailbox *mb,
+    const struct sd_sealed_ref *it, sd_msg **out)
+{
+	const sd_channel *prev = previous_of(srv);
+	const uint8_t *ack = sd_channel_ack_pk(srv->channel);
+	const uint8_t *old = prev != NULL ? sd_channel_ack_pk(prev) : NULL;
+	sd_msg *m = NULL;
+	int rc;
+
+	*out = NULL;
+	if (ack == NULL)
+		return SD_E_INVAL;
+	if ((rc = sd_msg_open(mb, ack, it->data, it->len, out)) != SD_OK ||
+	    sd_msg_verified(*out) || old == NULL)
+		return rc;
+	if (sd_msg_open(mb, old, it->data, it->len, &m) == SD_OK &&
+	    sd_msg_verified(m)) {
+		sd_msg_free(*out);
+		*out = m;
+		return SD_OK;
+	}
+	sd_msg_free(m);
+	return SD_OK;
+}
+
 /* The messages of the mailbox from the store, as a fetch gives them, each
- * opened against the channel's ack key. A message that does not open with
- * this mailbox's key is not shown. */
+ * opened against the channel's ack key (open_one). A message that does
+ * not open with this mailbox's key is not shown. */
 static int open_messages(struct sd_req *r, struct followup *s)
 {
-	const uint8_t *ack = sd_channel_ack_pk(r->srv->channel);
 	struct sd_sealed_ref *items = NULL;
 	uint8_t *blob = NULL;
 	size_t bloblen = 0, n = 0, i;
@@ -260,8 +301,7 @@ static int open_messages(struct sd_req *r, struct followup *s)
 	if (n > 0 && (s->msgs = calloc(n, sizeof(*s->msgs))) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (ack != NULL && sd_msg_open(s->mb, ack, items[i].data,
-		    items[i].len, &m) == SD_OK)
+		if (open_one(r->srv, s->mb, &items[i], &m) == SD_OK)
 			s->msgs[s->n_msgs++] = m;
 	}
 	rc = SD_OK;

@@ -93,13 +93,15 @@ function asUser(db) {
   return ['--user', 'nobody'];
 }
 
-function startServer(keys, db) {
-  for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
+// A fresh store, or with keep the one there (a restart); channel is the
+// descriptor to serve, extra more flags.
+function startServer(keys, db, { keep = false, channel = path.join(keys, 'channel.json'), extra = [] } = {}) {
+  if (!keep) for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
   const log = fs.openSync(path.join(WORK, 'server.log'), 'a');
   const p = spawn(SERVER, ['--listen', '127.0.0.1:0', '--db', db,
-    '--channel', path.join(keys, 'channel.json'), '--authority', path.join(keys, 'authority.pub'),
+    '--channel', channel, '--authority', path.join(keys, 'authority.pub'),
     '--receipt-key', path.join(keys, 'receipt.key'), '--templates', path.join(SRC, 'templates'),
-    ...asUser(db)],
+    ...extra, ...asUser(db)],
   { env: { ...process.env, SEALDROP_PASSPHRASE: PASS }, stdio: ['ignore', 'pipe', log] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -203,7 +205,7 @@ fs.mkdirSync(ART, { recursive: true });
 const KEYS = path.join(WORK, 'keys');
 makeKeys(KEYS);
 const DB = path.join(WORK, 'intake.db');
-const server = await startServer(KEYS, DB);
+let server = await startServer(KEYS, DB);
 const relay = await startRelay(server.port);
 const BASE = `http://127.0.0.1:${relay.port}`;
 const LANGS = fs.readdirSync(path.join(SRC, 'templates', 'po'))
@@ -743,6 +745,37 @@ async function followupJs(report) {
   return code;
 }
 
+// A rotation to a channel whose ack key is the other key: the server,
+// restarted on the same store, serves it with the channel it replaces as
+// the previous one. The page checks both against the authority it pins:
+// the question signed with the old ack key and the message signed with the
+// new one are both the analysts'.
+async function followupRotation(code) {
+  const rotated = path.join(WORK, 'rotated.json');
+  const expires = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10);
+  run(ANALYST, ['channel', '--authority', path.join(KEYS, 'authority.key'),
+    '--recipient', path.join(KEYS, 'stats.pub'), '--recipient', path.join(KEYS, 'details.pub'),
+    '--receipt-key', path.join(KEYS, 'receipt.pub'), '--ack-key', path.join(WORK, 'other-keys', 'ack.pub'),
+    '--expires', expires, '--out', rotated, '--force']);
+  const stopped = new Promise((resolve) => server.proc.once('exit', resolve));
+  server.proc.kill('SIGTERM');
+  await stopped;
+  server = await startServer(KEYS, DB, { keep: true, channel: rotated,
+    extra: ['--previous-channel', path.join(KEYS, 'channel.json')] });
+  const page = await newPage(true);
+  await page.goto(`http://127.0.0.1:${server.port}/followup?lang=en`);
+  await page.waitForSelector('.mode-js:not([hidden])');
+  await typeCode(page, code);
+  await page.waitForSelector('#fu-list .message');
+  const all = page.locator('#fu-list .message');
+  const verified = page.locator('#fu-list .message:not(.message-unverified)');
+  check(await all.count() === 2 && await verified.count() === 2 &&
+    (await page.textContent('#fu-list')).includes(questions.js),
+  'fu-js rotation: messages signed with the previous channel\'s ack key and the current one are both verified');
+  check(page.errors.length === 0, 'fu-js rotation: no script error', page.errors.join('; '));
+  await page.context().close();
+}
+
 // Without JavaScript the same page posts the code to the server, and says so.
 async function followupNoJs(code) {
   const page = await newPage(false);
@@ -966,6 +999,7 @@ try {
   await otherAuthority();
   await keyboard();
   await languages(english);
+  await followupRotation(code);
 } catch (e) {
   bad('the browser run', e.stack || String(e));
 } finally {

@@ -24,6 +24,7 @@ const state = {
   sodium: null,
   env: null,
   channel: null,
+  ackKeys: [],        // the channel's ack key, and the previous channel's
   blocked: null,      // 'authority' or 'bad_channel': nothing is sent
   mb: null,           // the mailbox of the code: { publicKey, privateKey, id }
   busy: false,
@@ -58,6 +59,19 @@ async function fetchChannel() {
     state.channel = null;
     state.blocked = e.code === 'authority' || e.code === 'signature' ? 'authority' : 'bad_channel';
     throw e;
+  }
+  state.ackKeys = [state.channel.ackKey, previousAck(pinned)];
+}
+
+// During a rotation the page carries the channel it replaces: messages
+// signed with that channel's ack key are the analysts' while it is valid,
+// checked against the same pinned authority. null when there is none.
+function previousAck(pinned) {
+  if (!sd.previous) return null;
+  try {
+    return state.env.verifyChannel(sd.previous, pinned).ackKey;
+  } catch (e) {
+    return null;
   }
 }
 
@@ -133,7 +147,7 @@ async function onCode(e) {
     state.mb = mb;
     // a message that does not open with this mailbox's key is not shown:
     // a wrong code gives the same page as an empty mailbox
-    const msgs = items.map((s) => openMessage(state.sodium, mb, [ch.ackKey], s)).filter(Boolean);
+    const msgs = items.map((s) => openMessage(state.sodium, mb, state.ackKeys, s)).filter(Boolean);
     showList(msgs);
   } finally {
     state.busy = false;
