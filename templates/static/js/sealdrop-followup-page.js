@@ -133,9 +133,9 @@ async function onCode(e) {
   button.disabled = true;
   try {
     const ch = await channel(problem);
-    if (!ch) return;
-    const mb = mailboxOf(state.sodium, f);
+    const mb = ch && mailboxOf(state.sodium, f);
     state.sodium.memzero(f);
+    if (!mb) return;
     // only the mailbox id goes out; the code and the keys stay here
     const blob = await fetchMailbox(mb.id);
     const items = blob && mailboxItems(blob);
