@@ -376,6 +376,26 @@ check('follow-up: another mailbox opens nothing', () => {
   const cut = fuSealed[0].slice(0, fuSealed[0].length - 1);
   eq(FU.openMessage(sodium, fuMb, [fuAck], cut), null, 'cut');
 });
+// A message made here as sd_msg_seal makes one, from a body text given as
+// it is: signed by the vector ack key, padded and sealed to the mailbox.
+const fuAckPair = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(0x41));
+function sealBody(bodyText) {
+  const B = sodium.base64_variants.ORIGINAL;
+  const body = utf8(bodyText);
+  const doc = JSON.stringify({ format: 'sealdrop.message/1', body: sodium.to_base64(body, B),
+    signature: sodium.to_base64(sodium.crypto_sign_detached(body, fuAckPair.privateKey), B),
+    ack_key: sodium.to_base64(fuAckPair.publicKey, B) });
+  return sodium.crypto_box_seal(E.pad(utf8(doc)), fuMb.publicKey);
+}
+const fuBody = (extra) => `{"format":"sealdrop.message/1","id":"${'ab'.repeat(16)}","channel_id":"${'cd'.repeat(16)}",` +
+  `"mailbox":"${fuMb.id}","sent":"2026-03-01",${extra}"text":"Hello"}`;
+check('follow-up: a body with a member twice is not a message, as for the C reader', () => {
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody(''))).verified, true, 'the same without');
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody('"text":"Other",'))), null, 'text twice');
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody('"attachments":[{"name":"a","name":"b","media_type":"x/y","data":""}],'))),
+    null, 'name twice in an attachment');
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody('"x":1,'))), null, 'a member of no message');
+});
 check('follow-up: the mailbox answer is read as sd_mbox_blob_parse reads it', () => {
   const blob = new Uint8Array(65536);
   blob.set(utf8('SDMB'));

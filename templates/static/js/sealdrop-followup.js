@@ -145,6 +145,52 @@ function nameOk(n) {
   return new TextEncoder().encode(n).length <= NAME_MAX && !/[\u0000-\u001f\u007f/\\]/.test(n);
 }
 
+// JSON.parse keeps the last of two members with the same name; the C
+// side's reader refuses such a text (JSON_REJECT_DUPLICATES), and so does
+// this page. Run on text JSON.parse has taken, so only strings need care.
+function duplicateKeys(text) {
+  const open = [];      // per bracket: the names seen in an object, null in an array
+  let key = false;      // the next string is a member name
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (key) {
+        const names = open[open.length - 1];
+        const name = JSON.parse(text.slice(i, j + 1));
+        if (names.has(name)) return true;
+        names.add(name);
+        key = false;
+      }
+      i = j;
+    } else if (c === '{') {
+      open.push(new Set());
+      key = true;
+    } else if (c === '[') {
+      open.push(null);
+      key = false;
+    } else if (c === '}' || c === ']') {
+      open.pop();
+      key = false;
+    } else if (c === ',') {
+      key = open[open.length - 1] instanceof Set;
+    }
+  }
+  return false;
+}
+
+// UTF-8 JSON as the C side reads it, or null.
+function parseJson(bytes) {
+  try {
+    const text = utf8.decode(bytes);
+    const v = JSON.parse(text);
+    return duplicateKeys(text) ? null : v;
+  } catch (e) {
+    return null;
+  }
+}
+
 function b64(sodium, s) {
   if (typeof s !== 'string') throw new Error('not base64');
   return sodium.from_base64(s, sodium.base64_variants.ORIGINAL);
@@ -153,12 +199,7 @@ function b64(sodium, s) {
 // The body of a message, strictly: exactly the fields of the format (as
 // parse_body in crypto/sd_mailbox.c), or null.
 function parseBody(sodium, bytes) {
-  let o = null;
-  try {
-    o = JSON.parse(utf8.decode(bytes));
-  } catch (e) {
-    return null;
-  }
+  const o = parseJson(bytes);
   if (!isObject(o) || Object.keys(o).some((k) => !MSG_KEYS.includes(k))) return null;
   if (o.format !== MSG_FORMAT || !isHex(o.id, 16) || !isHex(o.channel_id, 16) ||
       typeof o.mailbox !== 'string' || !/^[0-9a-fA-F]{32}$/.test(o.mailbox) ||
@@ -193,12 +234,7 @@ function parseBody(sodium, bytes) {
 // The signed document inside: {format, body, signature, ack_key}; the body
 // bytes, the signer and whether the signature holds over them, or null.
 function parseSigned(sodium, bytes) {
-  let doc = null;
-  try {
-    doc = JSON.parse(utf8.decode(bytes));
-  } catch (e) {
-    return null;
-  }
+  const doc = parseJson(bytes);
   if (!isObject(doc) || Object.keys(doc).length !== 4 || doc.format !== MSG_FORMAT) return null;
   let signer = null;
   let sig = null;
