@@ -776,6 +776,24 @@ async function followupRotation(code) {
   await page.context().close();
 }
 
+// A channel of another authority: the page says so at once and, given the
+// code, asks for no mailbox (it could not tell the analysts' messages).
+async function followupOtherAuthority(code) {
+  const page = await newPage(true);
+  const sent = recordRequests(page);
+  const other = fs.readFileSync(path.join(SRC, 'tests', 'vectors', 'channel-other-authority.json'));
+  await page.route('**/api/v1/channel', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: other }));
+  await page.goto(`${BASE}/followup?lang=en`);
+  await page.waitForSelector('#fu-problem:not([hidden])');
+  check((await page.textContent('#fu-problem')).includes('not signed by the key of the EU authority'),
+    'fu-js other authority: the page says why at once');
+  await typeCode(page, code);
+  await page.waitForTimeout(300);
+  check(!sent.some((r) => r.method === 'POST') && !(await page.isVisible('#fu-list')),
+    'fu-js other authority: the code brings no lookup and no messages');
+  await page.context().close();
+}
+
 // Without JavaScript the same page posts the code to the server, and says so.
 async function followupNoJs(code) {
   const page = await newPage(false);
@@ -995,6 +1013,7 @@ try {
   const nojsCode = await noJsFlow();
   const code = await followupJs(report);
   await followupNoJs(nojsCode);
+  await followupOtherAuthority(code);
   await followupLanguages(code);
   await otherAuthority();
   await keyboard();
