@@ -224,7 +224,19 @@ struct sd_followup_view {
 	const char *receipt;        /* an answer stored: its receipt, or NULL */
 	const char *day;
 	unsigned retention_days;    /* --message-retention */
+	/* the authority key to pin, when the page's scripts are served: the
+	 * code form is then taken over by the page (it opens and answers in
+	 * the browser); NULL or "" for the page without scripts */
+	const char *authority_b64;
+	/* during a rotation, the descriptor of the previous channel while it
+	 * is valid (the script checks it as it checks the current one and
+	 * takes its ack key too), or NULL */
+	const char *previous_channel;
 };
+
+/* The message at the code field for what is not a follow-up code. */
+#define SD_M_NOT_A_CODE N_("This is not a follow-up code. Copy it from " \
+	"your receipt: FU- and eight groups of four letters and digits.")
 int sd_followup_page(const sd_web *w, const char *lang,
     const struct sd_followup_view *v, sd_buf *out);
 

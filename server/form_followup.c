@@ -101,14 +101,65 @@ add_list(const sd_web *w, const char *lang, const struct sd_followup_view *v,
 	return SD_OK;
 }
 
+#define M_HEADING_SENT N_("Your answer has been received")
+#define M_HEADING_LIST N_("Messages for your report")
+#define M_HEADING_ASK N_("Read and answer questions about a report")
+#define M_NO_ANSWER N_("The service did not answer. Check your " \
+	"connection, wait a minute and try again.")
+
 static const char *
 heading_of(const struct sd_followup_view *v)
 {
 	if (v->receipt != NULL)
-		return N_("Your answer has been received");
+		return M_HEADING_SENT;
 	if (v->list)
-		return N_("Messages for your report");
-	return N_("Read and answer questions about a report");
+		return M_HEADING_LIST;
+	return M_HEADING_ASK;
+}
+
+/* What the page's script needs (sealdrop-followup-page.js): the authority
+ * key it pins and its texts in the page language. */
+static int
+script_data(const sd_web *w, const char *lang,
+    const struct sd_followup_view *v, json_t *data)
+{
+	static const struct form_msg texts[] = {
+		{ "not_code", SD_M_NOT_A_CODE },
+		{ "text_empty", M_TEXT_EMPTY }, { "text_long", M_TEXT_LONG },
+		{ "text_bad", M_TEXT_BAD }, { "no_answer", M_NO_ANSWER },
+		{ "heading_list", M_HEADING_LIST },
+		{ "heading_sent", M_HEADING_SENT }, { "bytes", M_BYTES },
+	};
+	static const char *const sealer[] = { "authority", "bad_channel",
+	    "bad_receipt", "refused", "error_title" };
+	json_t *d = json_object(), *ui = json_object();
+	char *s = NULL;
+	size_t i;
+	int rc = SD_E_NOMEM;
+
+	if (d == NULL || ui == NULL || json_object_set(d, "ui", ui) ||
+	    web_set_str(d, "authority", v->authority_b64) ||
+	    web_set_str(d, "lang", lang) ||
+	    (v->previous_channel != NULL &&
+	    web_set_str(d, "previous", v->previous_channel)))
+		goto done;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		if (web_set_str(ui, texts[i].key, web_tr(w, lang, texts[i].msgid)))
+			goto done;
+	for (i = 0; i < sizeof(sealer) / sizeof(sealer[0]); i++)
+		if (web_set_str(ui, sealer[i],
+		    web_tr(w, lang, form_ui_msgid(sealer[i]))))
+			goto done;
+	if ((s = json_dumps(d, JSON_COMPACT)) == NULL ||
+	    web_set_str(data, "sd_data", s) ||
+	    web_set_str(data, "script", "sealdrop-followup-page.js"))
+		goto done;
+	rc = SD_OK;
+done:
+	free(s);
+	json_decref(ui);
+	json_decref(d);
+	return rc;
 }
 
 int
@@ -144,6 +195,12 @@ sd_followup_page(const sd_web *w, const char *lang,
 	    json_boolean(v->code_error != NULL || v->answer_error != NULL)))
 		goto done;
 	if (v->list && (rc = add_list(w, lang, v, data)) != SD_OK)
+		goto done;
+	rc = SD_E_NOMEM;
+	if (web_set_str(data, "sd_data", ""))
+		goto done;
+	if (v->ask && v->authority_b64 != NULL && v->authority_b64[0] != '\0' &&
+	    (rc = script_data(w, lang, v, data)) != SD_OK)
 		goto done;
 	rc = web_page(w, lang, title, w->followup, data, out);
 done:

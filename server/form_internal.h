@@ -45,6 +45,9 @@ struct form_msg {
 };
 extern const struct form_msg form_msgs[];
 extern const size_t form_n_msgs;
+/* The msgid of a text of the browser's sealer (form_page.c), by its key;
+ * NULL for none. The follow-up page's script says the same things. */
+const char *form_ui_msgid(const char *key);
 
 /* One step of the form: schema members in the order shown, NULL-ended.
  * "reporter" stands for the organisation code, which gives it. */

@@ -65,6 +65,17 @@ static const struct form_msg ui_texts[] = {
 	{ "code_given", N_("Given: only the pseudonym derived from it is sent") },
 };
 
+const char *
+form_ui_msgid(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ui_texts) / sizeof(ui_texts[0]); i++)
+		if (strcmp(ui_texts[i].key, key) == 0)
+			return ui_texts[i].msgid;
+	return NULL;
+}
+
 /* What every field of one page needs to know. */
 struct page {
 	const sd_web *w;
@@ -887,7 +898,9 @@ form_data(struct page *pg, const char *today, json_t *data)
 	    web_set_str(data, "receipt_template", "") ||
 	    web_set_str(data, "lang_note", tr(pg, N_("Changing the language "
 	    "starts the form again: answers you have not sent are lost."))) ||
-	    set_bool(data, "script", pg->view->authority_b64[0] != '\0'))
+	    (pg->view->authority_b64[0] != '\0' ?
+	    web_set_str(data, "script", "sealdrop-form.js") :
+	    set_bool(data, "script", 0)))
 		goto done;
 	rc = SD_OK;
 	if (pg->view->authority_b64[0] == '\0')

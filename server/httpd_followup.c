@@ -30,8 +30,6 @@
 #define CODE_INPUT_MAX 128
 #define HTML "text/html; charset=utf-8"
 
-#define M_NOT_A_CODE N_("This is not a follow-up code. Copy it from your " \
-	"receipt: FU- and eight groups of four letters and digits.")
 
 struct followup {
 	struct sd_post_body body;   /* guarded memory, decoded in place */
@@ -49,6 +47,7 @@ struct followup {
 	struct sd_form_errors errs;
 	uint8_t *env;               /* sealed: no secret */
 	size_t envlen;
+	char authority[SD_B64_LEN(SD_PK_BYTES)];   /* for the page's script */
 };
 
 static size_t followup_max(const struct sd_server *srv)
@@ -191,10 +190,38 @@ out:
 	return rc;
 }
 
-static void view_init(const struct sd_req *r, struct sd_followup_view *v)
+/* During a rotation, the channel it replaces while that is still valid:
+ * messages the analysts signed with its ack key are still theirs. */
+static const sd_channel *previous_of(const struct sd_server *srv)
 {
+	char today[11];
+
+	if (srv->previous == NULL)
+		return NULL;
+	sd_today(today);
+	return strcmp(today, sd_channel_expires(srv->previous)) <= 0 ?
+	    srv->previous : NULL;
+}
+
+/* The page takes the code form over when its scripts are served: it then
+ * pins the authority key the server checked its channel against. */
+static void view_init(const struct sd_req *r, struct followup *s,
+    struct sd_followup_view *v)
+{
+	const struct sd_server *srv = r->srv;
+	int scripts = sd_static_has(srv->files, SD_STATIC_FOLLOWUP_JS) &&
+	    sd_static_has(srv->files, SD_STATIC_FOLLOWUP_LIB) &&
+	    sd_static_has(srv->files, SD_STATIC_SODIUM) &&
+	    sd_static_has(srv->files, SD_STATIC_SODIUM_CORE) &&
+	    sd_static_has(srv->files, SD_STATIC_ENVELOPE_JS);
+
 	memset(v, 0, sizeof(*v));
-	v->retention_days = r->srv->cfg.message_retention;
+	v->retention_days = srv->cfg.message_retention;
+	if (scripts && sd_b64_encode(s->authority, sizeof(s->authority),
+	    sd_channel_authority(srv->channel), SD_PK_BYTES) == SD_OK)
+		v->authority_b64 = s->authority;
+	if (previous_of(srv) != NULL)
+		v->previous_channel = sd_channel_json(srv->previous, NULL);
 }
 
 /* Render v, wipe what the post brought, send the page. */
@@ -220,19 +247,45 @@ static enum MHD_Result ask(struct sd_req *r, struct followup *s,
 {
 	struct sd_followup_view v;
 
-	view_init(r, &v);
+	view_init(r, s, &v);
 	v.ask = 1;
 	v.code_error = code_error;
 	return show(r, s, code_error != NULL ? MHD_HTTP_BAD_REQUEST :
 	    MHD_HTTP_OK, &v);
 }
 
+/* One message opened against the channel's ack key, or, when it is signed
+ * by another, against the previous channel's. */
+static int open_one(const struct sd_server *srv, const sd_mailbox *mb,
+    const struct sd_sealed_ref *it, sd_msg **out)
+{
+	const sd_channel *prev = previous_of(srv);
+	const uint8_t *ack = sd_channel_ack_pk(srv->channel);
+	const uint8_t *old = prev != NULL ? sd_channel_ack_pk(prev) : NULL;
+	sd_msg *m = NULL;
+	int rc;
+
+	*out = NULL;
+	if (ack == NULL)
+		return SD_E_INVAL;
+	if ((rc = sd_msg_open(mb, ack, it->data, it->len, out)) != SD_OK ||
+	    sd_msg_verified(*out) || old == NULL)
+		return rc;
+	if (sd_msg_open(mb, old, it->data, it->len, &m) == SD_OK &&
+	    sd_msg_verified(m)) {
+		sd_msg_free(*out);
+		*out = m;
+		return SD_OK;
+	}
+	sd_msg_free(m);
+	return SD_OK;
+}
+
 /* The messages of the mailbox from the store, as a fetch gives them, each
- * opened against the channel's ack key. A message that does not open with
- * this mailbox's key is not shown. */
+ * opened against the channel's ack key (open_one). A message that does
+ * not open with this mailbox's key is not shown. */
 static int open_messages(struct sd_req *r, struct followup *s)
 {
-	const uint8_t *ack = sd_channel_ack_pk(r->srv->channel);
 	struct sd_sealed_ref *items = NULL;
 	uint8_t *blob = NULL;
 	size_t bloblen = 0, n = 0, i;
@@ -248,8 +301,7 @@ static int open_messages(struct sd_req *r, struct followup *s)
 	if (n > 0 && (s->msgs = calloc(n, sizeof(*s->msgs))) == NULL)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (ack != NULL && sd_msg_open(s->mb, ack, items[i].data,
-		    items[i].len, &m) == SD_OK)
+		if (open_one(r->srv, s->mb, &items[i], &m) == SD_OK)
 			s->msgs[s->n_msgs++] = m;
 	}
 	rc = SD_OK;
@@ -276,7 +328,7 @@ static enum MHD_Result list(struct sd_req *r, struct followup *s)
 		return sd_reply_error_page(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    s->lang);
 	}
-	view_init(r, &v);
+	view_init(r, s, &v);
 	v.list = 1;
 	v.msgs = (const struct sd_msg *const *)s->msgs;
 	v.n_msgs = s->n_msgs;
@@ -331,7 +383,7 @@ static enum MHD_Result sent(struct sd_req *r, struct followup *s)
 	if (r->put.result != SD_OK)
 		return sd_reply_error_page(r, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    s->lang);
-	view_init(r, &v);
+	view_init(r, s, &v);
 	v.receipt = r->put.item.receipt;
 	v.day = r->put.item.day;
 	return show(r, s, MHD_HTTP_OK, &v);
@@ -355,7 +407,7 @@ static enum MHD_Result followup_post(struct sd_req *r)
 		return sd_reply_error_page(r, MHD_HTTP_BAD_REQUEST, s->lang);
 	}
 	if ((rc = derive(s)) == SD_E_CODE)
-		return ask(r, s, M_NOT_A_CODE);
+		return ask(r, s, SD_M_NOT_A_CODE);
 	if (rc != SD_OK) {
 		wipe_all(s);
 		return sd_reply_error_page(r, MHD_HTTP_INTERNAL_SERVER_ERROR,

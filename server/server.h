@@ -182,6 +182,8 @@ void sd_static_free(struct sd_static *s);
 int sd_static_has(const struct sd_static *s, const char *name);
 #define SD_STATIC_FORM_JS "js/sealdrop-form.js"
 #define SD_STATIC_ENVELOPE_JS "js/sealdrop-envelope.js"
+#define SD_STATIC_FOLLOWUP_JS "js/sealdrop-followup-page.js"
+#define SD_STATIC_FOLLOWUP_LIB "js/sealdrop-followup.js"
 #define SD_STATIC_SODIUM "vendor/libsodium-wrappers.mjs"
 #define SD_STATIC_SODIUM_CORE "vendor/libsodium.mjs"
 

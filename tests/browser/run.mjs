@@ -6,7 +6,8 @@
 //   node tests/browser/run.mjs BUILD_DIR SOURCE_DIR
 //
 // Screenshots of every page of the flow (1280 and 320 px wide, with and
-// without JavaScript, and one per language) are kept in
+// without JavaScript, and one per language; the follow-up page's also at
+// 390 px) are kept in
 // BUILD_DIR/tests/browser-artefacts/. Ends with "browser: N passed, M failed";
 // exits 77 (skipped) only when chromium cannot start here at all.
 import { spawn, spawnSync } from 'node:child_process';
@@ -92,13 +93,15 @@ function asUser(db) {
   return ['--user', 'nobody'];
 }
 
-function startServer(keys, db) {
-  for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
+// A fresh store, or with keep the one there (a restart); channel is the
+// descriptor to serve, extra more flags.
+function startServer(keys, db, { keep = false, channel = path.join(keys, 'channel.json'), extra = [] } = {}) {
+  if (!keep) for (const f of [db, db + '-wal', db + '-shm']) fs.rmSync(f, { force: true });
   const log = fs.openSync(path.join(WORK, 'server.log'), 'a');
   const p = spawn(SERVER, ['--listen', '127.0.0.1:0', '--db', db,
-    '--channel', path.join(keys, 'channel.json'), '--authority', path.join(keys, 'authority.pub'),
+    '--channel', channel, '--authority', path.join(keys, 'authority.pub'),
     '--receipt-key', path.join(keys, 'receipt.key'), '--templates', path.join(SRC, 'templates'),
-    ...asUser(db)],
+    ...extra, ...asUser(db)],
   { env: { ...process.env, SEALDROP_PASSPHRASE: PASS }, stdio: ['ignore', 'pipe', log] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -202,7 +205,7 @@ fs.mkdirSync(ART, { recursive: true });
 const KEYS = path.join(WORK, 'keys');
 makeKeys(KEYS);
 const DB = path.join(WORK, 'intake.db');
-const server = await startServer(KEYS, DB);
+let server = await startServer(KEYS, DB);
 const relay = await startRelay(server.port);
 const BASE = `http://127.0.0.1:${relay.port}`;
 const LANGS = fs.readdirSync(path.join(SRC, 'templates', 'po'))
@@ -356,6 +359,7 @@ function splitMailbox(details) {
 }
 
 const FU_CODE = /^FU(-[A-Z2-7]{4}){8}$/;
+const questions = {};   // the question each follow-up through the C tools sent
 
 // The follow-up through the C tools, from the code the page showed: the
 // analysts write to the report's mailbox (its key from the sealed details),
@@ -366,6 +370,7 @@ function followupThrough(receipt, code, tag) {
   const q = path.join(WORK, `${tag}-question.txt`);
   const box = path.join(WORK, `${tag}-outbox.sig`);
   const text = `Which product line was it? (${tag} ${crypto.randomBytes(4).toString('hex')})`;
+  questions[tag] = text;
   fs.writeFileSync(q, text);
   run(ANALYST, ['reply', '--store', store, '--key', path.join(KEYS, 'details.key'),
     '--ack-key', path.join(KEYS, 'ack.key'), '--in', q, receipt]);
@@ -497,7 +502,7 @@ async function jsFlow() {
   check(analystCount() === 1, 'js: the analysts count one report');
   check(followupThrough(receipt, code, 'js'), 'js: the C tools follow up through the mailbox the page derived');
   await page.context().close();
-  return ref;
+  return { ref, receipt, code };
 }
 
 // ========================================================= without JavaScript
@@ -598,6 +603,225 @@ async function noJsFlow() {
   check(counted === 2, 'nojs: the analysts count the post sent twice as one report', `${counted} reports`);
   check(followupThrough(receipt, nocode, 'nojs'), 'nojs: the C tools follow up through the mailbox the server derived');
   await page.context().close();
+  return nocode;
+}
+
+// ============================================ the follow-up page with JavaScript
+
+// What the page shows of the messages and around them, for comparing two
+// pages: the main part without the language menu.
+const mainHtml = (page) => page.evaluate(() => document.getElementById('main').innerHTML);
+
+// Every request the page makes, as the page made it (URL and body).
+function recordRequests(page) {
+  const seen = [];
+  page.on('request', (r) => seen.push({ url: r.url(), method: r.method(), headers: JSON.stringify(r.headers()),
+    body: r.postDataBuffer() || Buffer.alloc(0) }));
+  return seen;
+}
+
+// A message to the report's mailbox signed by another key than the
+// channel's ack key; the outbox carrying it is signed by the right one, so
+// the intake host takes it.
+function otherKeyMessage(receipt) {
+  const other = path.join(WORK, 'other-keys');
+  fs.mkdirSync(other, { recursive: true, mode: 0o700 });
+  run(ANALYST, ['keygen', '--role', 'ack', '--out', path.join(other, 'ack'), '--kdf', 'interactive', '--force']);
+  const store = path.join(WORK, 'analyst.db');
+  const q = path.join(WORK, 'fu-other-question.txt');
+  const box = path.join(WORK, 'fu-other-outbox.sig');
+  fs.writeFileSync(q, 'Hello from someone else.');
+  run(ANALYST, ['reply', '--store', store, '--key', path.join(KEYS, 'details.key'),
+    '--ack-key', path.join(other, 'ack.key'), '--in', q, receipt]);
+  run(ANALYST, ['outbox', '--store', store, '--key', path.join(KEYS, 'ack.key'), '--out', box]);
+  run(SERVER, ['messages', '--db', DB, '--in', box]);
+}
+
+// a code nobody was given, in the form the page shows
+function randomCode() {
+  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const b = crypto.randomBytes(32);
+  return 'FU-' + [...b].map((x) => a[x & 31]).join('').match(/.{4}/g).join('-');
+}
+
+async function openFollowup(lang, width = 1280) {
+  const page = await newPage(true, width);
+  await page.goto(`${BASE}/followup?lang=${lang}`);
+  await page.waitForSelector('.mode-js:not([hidden])');
+  return page;
+}
+
+async function typeCode(page, code) {
+  await page.fill('#code', code);
+  await page.click('#code-button');
+  await page.waitForSelector('#fu-list:not([hidden]), #code-error:not([hidden]), #fu-problem:not([hidden])');
+}
+
+async function followupJs(report) {
+  const { receipt, code } = report;
+  otherKeyMessage(receipt);
+  relay.reset();
+  const page = await openFollowup('en');
+  const sent = recordRequests(page);
+  check(!(await page.isVisible('.mode-nojs')) && (await page.textContent('.mode-js')).includes('The code stays in this browser'),
+    'fu-js: the page says that the code stays in the browser');
+  await shots(page, 'fu-js-code');
+  await axe(page, 'fu-js code form (en)');
+  // not a code: said at the field, nothing sent
+  await typeCode(page, 'FU-ABCD-EFGH');
+  check(await page.isVisible('#code-error') && (await page.textContent('#code-error')).includes('This is not a follow-up code.') &&
+    await page.getAttribute('#code', 'aria-invalid') === 'true', 'fu-js: what is not a code is said at the field');
+  check((await page.title()).startsWith('Error: '), 'fu-js: "Error:" in the title', await page.title());
+  check(!sent.some((r) => r.method === 'POST'), 'fu-js: what is not a code sends nothing');
+  await axe(page, 'fu-js code error (en)');
+  // a wrong code: the same page as an empty mailbox
+  await typeCode(page, randomCode());
+  const wrong = await mainHtml(page);
+  check(wrong.includes('No messages for this code'), 'fu-js: a wrong code shows no messages');
+  const again = await openFollowup('en');
+  await typeCode(again, randomCode());
+  check(await mainHtml(again) === wrong, 'fu-js: a wrong code gives the same page as another empty mailbox');
+  await again.context().close();
+  // the right code, typed as a reader may type it
+  await page.goto(`${BASE}/followup?lang=en`);
+  await page.waitForSelector('.mode-js:not([hidden])');
+  await typeCode(page, code.slice(3).toLowerCase().replace(/-/g, ' '));
+  await page.waitForSelector('#fu-list .message');
+  const verified = page.locator('#fu-list .message:not(.message-unverified)');
+  const unverified = page.locator('#fu-list .message-unverified');
+  check(await verified.count() === 1 && (await verified.textContent()).includes(questions.js) &&
+    (await verified.textContent()).includes('From the analysts (verified)'), 'fu-js: the question opens verified in the page');
+  check(await unverified.count() === 1 && (await unverified.textContent()).includes('Hello from someone else.') &&
+    (await unverified.textContent()).includes('Not verified: this message may not come from the analysts.') &&
+    !(await unverified.textContent()).includes('From the analysts') && await unverified.locator('form').count() === 0,
+  'fu-js: a message signed by another key is shown as not verified, without an answer form');
+  check((await page.title()).startsWith('Messages for your report'), 'fu-js: the title says what the page shows', await page.title());
+  await shots(page, 'fu-js-messages');
+  await page.setViewportSize({ width: 390, height: 900 });
+  await shot(page, 'fu-js-messages');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await axe(page, 'fu-js messages (en)');
+  // an empty answer: said at the field
+  await verified.locator('button').click();
+  check(await verified.locator('.error-message').isVisible() &&
+    (await verified.locator('.error-message').textContent()).includes('This field cannot be empty.'), 'fu-js: an empty answer is said at the field');
+  const canary = `CANARY-ANSWER-${crypto.randomBytes(4).toString('hex')}`;
+  await verified.locator('textarea').fill(`The Rotterdam line. ${canary}\nΕυχαριστώ.`);
+  const before = rows();
+  await verified.locator('button').click();
+  await page.waitForSelector('.panel-success');
+  check(rows() === before + 1, 'fu-js: the answer is stored as one envelope');
+  const answerReceipt = (await page.textContent('[data-slot=receipt]')).trim();
+  check(/^[a-z2-7]{32}$/.test(answerReceipt) && sql(DB, `SELECT count(*) FROM envelopes WHERE receipt='${answerReceipt}'`) === '1',
+    'fu-js: the page shows the receipt of the stored answer', answerReceipt);
+  check((await page.textContent('#main')).includes('This browser has checked that the receipt number') &&
+    !(await page.textContent('#main')).includes(questions.js), 'fu-js: the receipt is checked; the messages are gone');
+  check((await page.title()).startsWith('Your answer has been received'), 'fu-js: the title says the answer was received', await page.title());
+  await shots(page, 'fu-js-sent');
+  await page.setViewportSize({ width: 390, height: 900 });
+  await shot(page, 'fu-js-sent');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await axe(page, 'fu-js answer sent (en)');
+  check(page.errors.length === 0, 'fu-js: no script error', page.errors.join('; '));
+  // only the mailbox id and sealed bytes went out
+  const forms = [code, code.replace(/-/g, ''), code.slice(3), code.slice(3).replace(/-/g, ''), code.toLowerCase(),
+    code.slice(3).toLowerCase().replace(/-/g, ' '), canary];
+  const leaks = sent.filter((r) => forms.some((f) => r.url.includes(f) || r.url.includes(encodeURIComponent(f)) ||
+    r.headers.includes(f) || r.body.includes(Buffer.from(f)))).map((r) => r.url);
+  check(leaks.length === 0, 'fu-js: no request URL, header or body holds the code or the answer', leaks.join(', '));
+  check(!forms.some((f) => relay.all().includes(Buffer.from(f))), 'fu-js: nothing on the wire holds the code or the answer');
+  const posts = sent.filter((r) => r.method === 'POST').map((r) => `${new URL(r.url).pathname} ${r.body.length}`);
+  const lookups = sent.filter((r) => r.method === 'POST' && r.url.endsWith('/api/v1/mailbox'));
+  check(lookups.length === 2 && lookups.every((r) => /^[0-9a-f]{32}$/.test(r.body.toString())) &&
+    posts.filter((p) => p.startsWith('/api/v1/reports ')).length === 1 && posts.length === 3 &&
+    !sent.some((r) => new URL(r.url).pathname === '/followup' && r.method === 'POST'),
+  'fu-js: the page posted a mailbox id per code and one sealed answer, never the form', posts.join(', '));
+  await page.context().close();
+  // the analysts see the answer in the report's thread
+  analystCount();
+  const show = run(ANALYST, ['show', '--store', path.join(WORK, 'analyst.db'), '--key', path.join(KEYS, 'details.key'), receipt]).stdout;
+  check(show.includes('== Follow-up ==') && show.includes(questions.js) && show.includes(canary),
+    'fu-js: sealdrop-analyst show has the answer in the thread of the report', show.slice(-400));
+  return code;
+}
+
+// A rotation to a channel whose ack key is the other key: the server,
+// restarted on the same store, serves it with the channel it replaces as
+// the previous one. The page checks both against the authority it pins:
+// the question signed with the old ack key and the message signed with the
+// new one are both the analysts'.
+async function followupRotation(code) {
+  const rotated = path.join(WORK, 'rotated.json');
+  const expires = new Date(Date.now() + 365 * 86400e3).toISOString().slice(0, 10);
+  run(ANALYST, ['channel', '--authority', path.join(KEYS, 'authority.key'),
+    '--recipient', path.join(KEYS, 'stats.pub'), '--recipient', path.join(KEYS, 'details.pub'),
+    '--receipt-key', path.join(KEYS, 'receipt.pub'), '--ack-key', path.join(WORK, 'other-keys', 'ack.pub'),
+    '--expires', expires, '--out', rotated, '--force']);
+  const stopped = new Promise((resolve) => server.proc.once('exit', resolve));
+  server.proc.kill('SIGTERM');
+  await stopped;
+  server = await startServer(KEYS, DB, { keep: true, channel: rotated,
+    extra: ['--previous-channel', path.join(KEYS, 'channel.json')] });
+  const page = await newPage(true);
+  await page.goto(`http://127.0.0.1:${server.port}/followup?lang=en`);
+  await page.waitForSelector('.mode-js:not([hidden])');
+  await typeCode(page, code);
+  await page.waitForSelector('#fu-list .message');
+  const all = page.locator('#fu-list .message');
+  const verified = page.locator('#fu-list .message:not(.message-unverified)');
+  check(await all.count() === 2 && await verified.count() === 2 &&
+    (await page.textContent('#fu-list')).includes(questions.js),
+  'fu-js rotation: messages signed with the previous channel\'s ack key and the current one are both verified');
+  check(page.errors.length === 0, 'fu-js rotation: no script error', page.errors.join('; '));
+  await page.context().close();
+}
+
+// A channel of another authority: the page says so at once and, given the
+// code, asks for no mailbox (it could not tell the analysts' messages).
+async function followupOtherAuthority(code) {
+  const page = await newPage(true);
+  const sent = recordRequests(page);
+  const other = fs.readFileSync(path.join(SRC, 'tests', 'vectors', 'channel-other-authority.json'));
+  await page.route('**/api/v1/channel', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: other }));
+  await page.goto(`${BASE}/followup?lang=en`);
+  await page.waitForSelector('#fu-problem:not([hidden])');
+  check((await page.textContent('#fu-problem')).includes('not signed by the key of the EU authority'),
+    'fu-js other authority: the page says why at once');
+  await typeCode(page, code);
+  await page.waitForTimeout(300);
+  check(!sent.some((r) => r.method === 'POST') && !(await page.isVisible('#fu-list')),
+    'fu-js other authority: the code brings no lookup and no messages');
+  await page.context().close();
+}
+
+// Without JavaScript the same page posts the code to the server, and says so.
+async function followupNoJs(code) {
+  const page = await newPage(false);
+  await page.goto(`${BASE}/followup?lang=en`);
+  check(await page.isVisible('.mode-nojs') && !(await page.isVisible('.mode-js')) &&
+    (await page.textContent('.mode-nojs')).includes('opens the messages in memory'),
+  'fu-nojs: the page says that the service opens the messages');
+  await page.fill('#code', code);
+  await page.click('#code-button');
+  await page.waitForSelector('.message');
+  check((await page.textContent('#main')).includes(questions.nojs) &&
+    (await page.textContent('#main')).includes('From the analysts (verified)'), 'fu-nojs: the form posts the code and the server shows the question');
+  await shot(page, 'fu-nojs-messages');
+  await page.context().close();
+}
+
+// The messages in other languages (their words for verified and not)
+async function followupLanguages(code) {
+  for (const lang of ['el', 'ga']) {
+    const page = await openFollowup(lang);
+    await typeCode(page, code);
+    await page.waitForSelector('#fu-list .message-unverified');
+    check(await page.evaluate(() => document.documentElement.lang) === lang &&
+      !(await page.textContent('#fu-list')).includes('Not verified'), `fu-js ${lang}: the messages in the language`);
+    await axe(page, `fu-js messages (${lang})`);
+    await page.screenshot({ path: path.join(ART, `fu-js-messages-${lang}.png`), fullPage: true });
+    await page.context().close();
+  }
 }
 
 // ================================================ a channel of another authority
@@ -749,6 +973,12 @@ async function oneLanguage(lang, english) {
   await page.waitForSelector('#receipt-title');
   await axe(page, `${lang}: receipt`);
   check(await page.evaluate(() => document.documentElement.lang) === lang, `${lang}: the receipt is in the language`);
+  // the follow-up page's code form, as the script shows it
+  await page.goto(`${BASE}/followup?lang=${lang}`);
+  await page.waitForSelector('.mode-js:not([hidden])');
+  const mode = (await page.textContent('.mode-js')).trim();
+  check(lang === 'en' || mode !== english.fuMode, `${lang}: the follow-up page says in the language where the code goes`, mode);
+  await axe(page, `${lang}: follow-up code form`);
   await page.context().close();
 }
 
@@ -775,12 +1005,20 @@ try {
   await page.goto(`${BASE}/?lang=en`);
   await page.waitForSelector('.sealing-js:not([hidden])');
   const english = await texts(page);
+  await page.goto(`${BASE}/followup?lang=en`);
+  await page.waitForSelector('.mode-js:not([hidden])');
+  english.fuMode = (await page.textContent('.mode-js')).trim();
   await page.context().close();
-  await jsFlow();
-  await noJsFlow();
+  const report = await jsFlow();
+  const nojsCode = await noJsFlow();
+  const code = await followupJs(report);
+  await followupNoJs(nojsCode);
+  await followupOtherAuthority(code);
+  await followupLanguages(code);
   await otherAuthority();
   await keyboard();
   await languages(english);
+  await followupRotation(code);
 } catch (e) {
   bad('the browser run', e.stack || String(e));
 } finally {

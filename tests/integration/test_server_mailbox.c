@@ -672,6 +672,28 @@ static void test_followup_form(void **state)
 	page_has(&r, "deleted 90 days after");
 	page_lacks(&r, "code=");
 	page_lacks(&r, "FU-AAA");
+	/* where the code goes, said for both modes; the page's script takes
+	 * the form over when the scripts are installed */
+	page_has(&r, "<p class=\"mode-nojs\">Without JavaScript, the code "
+	    "goes to this service, which opens the messages in memory");
+	page_has(&r, "<p class=\"mode-js\" hidden>The code stays in this "
+	    "browser");
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/templates/static/vendor/"
+		    "node_modules/libsodium/dist/modules-esm/libsodium.mjs",
+		    getenv("SD_SOURCE_DIR"));
+		if (access(path, R_OK) == 0) {
+			page_has(&r, "<script type=\"module\" src=\"/static/js/"
+			    "sealdrop-followup-page.js\"></script>");
+			page_has(&r, " data-sd=\"{&quot;ui&quot;:");
+			page_has(&r, "<template id=\"fu-parts\">");
+		} else {
+			page_lacks(&r, "<script");
+			page_lacks(&r, "<template");
+		}
+	}
 	/* the language menu stays on this page */
 	page_has(&r, "href=\"/followup?lang=de\"");
 	h_resp_free(&r);
@@ -745,6 +767,9 @@ static void test_followup_messages(void **state)
 	assert_int_equal(occurrences(&r, code), occurrences(&r, hidden));
 	assert_int_equal(occurrences(&r, hidden), 1);
 	page_has(&r, "Seal and send the answer");
+	/* the messages opened on the server: no script on that page */
+	page_lacks(&r, "<script");
+	page_lacks(&r, "data-sd=");
 	h_resp_free(&r);
 
 	/* a wrong code and an empty mailbox: the same page */
@@ -889,6 +914,76 @@ static void test_followup_answer(void **state)
 }
 
 /* A lookup through the page counts as a fetch does. */
+/* A rotation to a channel with another ack key: messages the analysts
+ * signed with the previous channel's ack key are verified while that
+ * channel is served as the previous one, and only then. */
+static void test_followup_rotation(void **state)
+{
+	static const char *const both[] = { "--channel", KEYS "/rotated.json",
+	    "--previous-channel", KEYS "/channel.json", "--mailbox-ip-rate", "0",
+	    "--mailbox-rate", "0", NULL };
+	static const char *const only_new[] = { "--channel",
+	    KEYS "/rotated.json", "--mailbox-ip-rate", "0", "--mailbox-rate",
+	    "0", NULL };
+	static const char *const pass_env[] = { "SEALDROP_PASSPHRASE=" H_PASS,
+	    NULL };
+	uint8_t f[SD_FOLLOWUP_BYTES];
+	char code[SD_FOLLOWUP_CODE_CAP], bid[SD_MSG_ID_HEX], analyst[512];
+	sd_channel *ch = h_channel(KEYS);
+	sd_mailbox *mb = new_mailbox(f);
+	struct h_server s;
+	struct h_resp r;
+
+	(void)state;
+	serve_once();
+	h_bin(analyst, sizeof(analyst), "analyst/sealdrop-analyst");
+	{
+		char *argv[] = { analyst, h_s("channel"), h_s("--authority"),
+		    h_s(KEYS "/authority.key"), h_s("--recipient"),
+		    h_s(KEYS "/stats.pub"), h_s("--recipient"),
+		    h_s(KEYS "/details.pub"), h_s("--receipt-key"),
+		    h_s(KEYS "/receipt.pub"), h_s("--ack-key"),
+		    h_s(OTHER "/ack.pub"), h_s("--expires"), h_s("2099-12-31"),
+		    h_s("--out"), h_s(KEYS "/rotated.json"), h_s("--force"),
+		    NULL };
+
+		assert_int_equal(h_run(argv, pass_env, "rotated.log"), 0);
+	}
+	write_batch_of("old.sig", KEYS "/ack.key", KEYS "/ack.key", ch, &mb, 1,
+	    "Signed before the rotation.", NULL, 0, bid, NULL);
+	assert_int_equal(run_messages("old.sig", NULL, NULL), 0);
+	sd_followup_format(code, f);
+
+	assert_int_equal(h_start(&s, KEYS, DB, both, NULL), 0);
+	post_code(&s, code, &r);
+	assert_int_equal(r.status, 200);
+	page_has(&r, "Signed before the rotation.");
+	page_has(&r, "From the analysts (verified)");
+	page_lacks(&r, "Not verified:");
+	h_resp_free(&r);
+	/* the page's script gets the previous channel to check for itself */
+	h_http(&s, "GET", "/followup?lang=en", NULL, NULL, 0, NULL, &r);
+	if (strstr((const char *)r.body.data, "<script") != NULL)
+		page_has(&r, "&quot;previous&quot;:&quot;{");
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+
+	assert_int_equal(h_start(&s, KEYS, DB, only_new, NULL), 0);
+	post_code(&s, code, &r);
+	assert_int_equal(r.status, 200);
+	page_has(&r, "Signed before the rotation.");
+	page_has(&r, "Not verified:");
+	page_has(&r, "signed by another key than the channel&#39;s ack key");
+	page_lacks(&r, "From the analysts (verified)");
+	h_resp_free(&r);
+	h_http(&s, "GET", "/followup?lang=en", NULL, NULL, 0, NULL, &r);
+	page_lacks(&r, "&quot;previous&quot;");
+	h_resp_free(&r);
+	assert_int_equal(h_stop(&s), 0);
+	sd_mailbox_free(mb);
+	sd_channel_free(ch);
+}
+
 static void test_followup_rate_limit(void **state)
 {
 	static const char *const per_ip[] = { "--mailbox-ip-rate", "1",
@@ -935,6 +1030,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_followup_messages, h_teardown),
 		cmocka_unit_test_teardown(test_followup_answer, h_teardown),
 		cmocka_unit_test_teardown(test_followup_rate_limit, h_teardown),
+		cmocka_unit_test_teardown(test_followup_rotation, h_teardown),
 	};
 
 	if (sd_crypto_init() != SD_OK)

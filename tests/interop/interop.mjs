@@ -311,5 +311,138 @@ writeFileSync(join(outDir, 'big.bin'), bigBytes);
 writeFileSync(join(outDir, 'expect-stats.txt'), incidentRef + '\n');
 writeFileSync(join(outDir, 'expect-details.txt'), narrative + '\n');
 
+// ------------------------------------------ follow-up (docs/followup.md)
+// The page's module imports the envelope module by its name: both as .js
+// in a directory that Node reads as ES modules.
+const fuDir = join(outDir, 'fu');
+mkdirSync(fuDir, { recursive: true });
+writeFileSync(join(fuDir, 'package.json'), '{"type":"module"}\n');
+for (const f of ['sealdrop-followup.js', 'sealdrop-envelope.js'])
+  copyFileSync(join(srcDir, 'templates/static/js', f), join(fuDir, f));
+const FU = await import(pathToFileURL(join(fuDir, 'sealdrop-followup.js')).href);
+const fuDoc = readFileSync(join(srcDir, 'docs/followup.md'), 'utf8');
+function fuMatch(re, what) {
+  const m = fuDoc.match(re);
+  if (!m) throw new Error(`docs/followup.md: cannot find ${what}`);
+  return m[1];
+}
+// the sealed messages of the opening vectors: the base64 blocks, in order
+const fuSealed = [...fuDoc.matchAll(/```\n([A-Za-z0-9+/=\n]{400,})```/g)]
+  .map((m) => sodium.from_base64(m[1].replace(/\n/g, ''), sodium.base64_variants.ORIGINAL));
+const fuF = Uint8Array.from({ length: 20 }, (_, i) => i);
+const fuMb = FU.mailboxOf(sodium, fuF);
+const fuAck = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(0x41)).publicKey;
+const fuOther = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(0x42)).publicKey;
+check('follow-up: code, mailbox key and id are those of docs/followup.md', () => {
+  eq(FU.followupCode(fuF), fuMatch(/code\s+= (FU-[A-Z2-7-]+)/, 'the code'), 'code');
+  eq(sodium.to_hex(fuMb.publicKey), fuMatch(/pk\s+= ([0-9a-f]{64})/, 'pk'), 'pk');
+  eq(fuMb.id, fuMatch(/mailbox_id\s+= ([0-9a-f]{32})/, 'the mailbox id'), 'mailbox id');
+  eq(sodium.to_hex(fuAck), fuMatch(/public key\s+`([0-9a-f]{64})`/, 'the ack key'), 'ack key');
+});
+check('follow-up: the code is read as the C side reads it', () => {
+  for (const c of ['fu-aaaq-eaye-auda-ocaj-bifq-ydio-b4ib-ceqt', 'AAAQ EAYE AUDA OCAJ BIFQ YDIO B4IB CEQT',
+    'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQT']) eq(FU.followupParse(c), fuF, c);
+  for (const c of ['FU-AAAQ-EAYE-AUDA-OCAJ-BIFQ-YDIO-B4IB-CEQ1', 'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQ',
+    'AAAQEAYEAUDAOCAJBIFQYDIOB4IBCEQTA']) eq(FU.followupParse(c), null, c);
+});
+check('follow-up: the document holds both sealed messages', () => eq(fuSealed.length, 2, 'sealed messages'));
+check('follow-up: a message sealed by the C side opens verified in JS', () => {
+  const m = FU.openMessage(sodium, fuMb, [fuAck], fuSealed[0]);
+  eq(m.verified, true, 'verified');
+  eq(m.why, null, 'why');
+  eq(m.id, 'f5df865540284acb7126dd45fd34f696', 'id');
+  eq(m.sent, '2026-03-01', 'sent');
+  eq(m.inReplyTo, '00112233445566778899aabbccddeeff', 'in_reply_to');
+  eq(m.text, 'Which port did the parcel come through? — Merci.', 'text');
+  eq(m.attachments.length, 1, 'attachments');
+  eq(m.attachments[0].name, 'note.txt', 'name');
+  eq(m.attachments[0].mediaType, 'text/plain', 'media type');
+  eq(new TextDecoder().decode(m.attachments[0].data), 'hello\n', 'file');
+});
+check('follow-up: read against another ack key it is not verified', () => {
+  const m = FU.openMessage(sodium, fuMb, [fuOther], fuSealed[0]);
+  eq(m.verified, false, 'verified');
+  eq(m.why, "it is signed by another key than the channel's ack key", 'why');
+  eq(FU.openMessage(sodium, fuMb, [fuOther, fuAck], fuSealed[0]).verified, true, 'with a second key');
+});
+check('follow-up: a message signed by another key is not verified', () => {
+  const m = FU.openMessage(sodium, fuMb, [fuAck], fuSealed[1]);
+  eq(m.verified, false, 'verified');
+  eq(m.text, 'Hello from someone else.', 'text');
+});
+check('follow-up: another mailbox opens nothing', () => {
+  const mb = FU.mailboxOf(sodium, sodium.randombytes_buf(20));
+  eq(FU.openMessage(sodium, mb, [fuAck], fuSealed[0]), null, 'opened');
+  const cut = fuSealed[0].slice(0, fuSealed[0].length - 1);
+  eq(FU.openMessage(sodium, fuMb, [fuAck], cut), null, 'cut');
+});
+// A message made here as sd_msg_seal makes one, from a body text given as
+// it is: signed by the vector ack key, padded and sealed to the mailbox.
+const fuAckPair = sodium.crypto_sign_seed_keypair(new Uint8Array(32).fill(0x41));
+function sealBody(bodyText) {
+  const B = sodium.base64_variants.ORIGINAL;
+  const body = utf8(bodyText);
+  const doc = JSON.stringify({ format: 'sealdrop.message/1', body: sodium.to_base64(body, B),
+    signature: sodium.to_base64(sodium.crypto_sign_detached(body, fuAckPair.privateKey), B),
+    ack_key: sodium.to_base64(fuAckPair.publicKey, B) });
+  return sodium.crypto_box_seal(E.pad(utf8(doc)), fuMb.publicKey);
+}
+const fuBody = (extra) => `{"format":"sealdrop.message/1","id":"${'ab'.repeat(16)}","channel_id":"${'cd'.repeat(16)}",` +
+  `"mailbox":"${fuMb.id}","sent":"2026-03-01",${extra}"text":"Hello"}`;
+check('follow-up: a body with a member twice is not a message, as for the C reader', () => {
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody(''))).verified, true, 'the same without');
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody('"text":"Other",'))), null, 'text twice');
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody('"attachments":[{"name":"a","name":"b","media_type":"x/y","data":""}],'))),
+    null, 'name twice in an attachment');
+  eq(FU.openMessage(sodium, fuMb, [fuAck], sealBody(fuBody('"x":1,'))), null, 'a member of no message');
+});
+check('follow-up: the mailbox answer is read as sd_mbox_blob_parse reads it', () => {
+  const blob = new Uint8Array(65536);
+  blob.set(utf8('SDMB'));
+  blob[4] = 1;
+  const dv = new DataView(blob.buffer);
+  dv.setUint32(5, 2, true);
+  let o = 9;
+  for (const s of fuSealed) {
+    dv.setUint32(o, s.length, true);
+    blob.set(s, o + 4);
+    o += 4 + s.length;
+  }
+  const items = FU.mailboxItems(blob);
+  eq(items.length, 2, 'items');
+  eq(items[1], fuSealed[1], 'second item');
+  const empty = new Uint8Array(65536);
+  empty.set(utf8('SDMB'));
+  empty[4] = 1;
+  eq(FU.mailboxItems(empty).length, 0, 'empty');
+  const dirty = blob.slice();
+  dirty[65535] = 1;
+  eq(FU.mailboxItems(dirty), null, 'padding not zero');
+  eq(FU.mailboxItems(blob.subarray(0, 65535)), null, 'short');
+  const tooMany = blob.slice();
+  new DataView(tooMany.buffer).setUint32(5, 3, true);
+  eq(FU.mailboxItems(tooMany), null, 'count');
+});
+check('follow-up: the answer text is checked as the form checks it', () => {
+  eq(FU.answerText(' \r\n\t').error, 'text_empty', 'blank');
+  eq(FU.answerText('a\u0001b').error, 'text_bad', 'control');
+  eq(FU.answerText('x'.repeat(100001)).error, 'text_long', 'long');
+  eq(FU.answerText('é'.repeat(100000)).text.length, 100000, '100,000 characters');
+  eq(FU.answerText('one\r\ntwo\tthree').text, 'one\ntwo\tthree', 'CR LF');
+});
+// an answer sealed in JS to the vector channel, for sealdrop-analyst open
+const fuText = `Interop answer ${sodium.to_hex(sodium.randombytes_buf(8))}: the port of Piraeus.`;
+const fuPk = sodium.to_base64(fuMb.publicKey, sodium.base64_variants.ORIGINAL);
+check('follow-up: an answer sealed in JS opens in JS to the sd_followup_answer JSON', () => {
+  const a = FU.answerSections(fuPk, 'f5df865540284acb7126dd45fd34f696', fuText);
+  eq(a.stats, '{"schema":"sealdrop.followup/1"}', 'stats');
+  eq(a.details, `{"schema":"sealdrop.followup/1","mailbox":"${fuPk}","in_reply_to":"f5df865540284acb7126dd45fd34f696","text":"${fuText}"}`, 'details');
+  const ans = env.seal(channel, [{ type: E.SEC_STATS, data: utf8(a.stats) }, { type: E.SEC_DETAILS, data: utf8(a.details) }]);
+  eq(new TextDecoder().decode(env.open(ans, 1, details.sk, details.pk)), a.details, 'opened');
+  writeFileSync(join(outDir, 'js-answer.env'), ans);
+  writeFileSync(join(outDir, 'expect-answer.txt'), `${fuText}\n`);
+  writeFileSync(join(outDir, 'expect-answer-mailbox.txt'), `${fuPk}\n`);
+});
+
 console.log(`js: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -152,6 +152,19 @@ else
 	bad "C opens a multi-chunk JS envelope sealed from an injected rng"
 fi
 
+# a follow-up answer sealed in JS: the analysts' tool opens it as an answer
+if [ -f "$J/js-answer.env" ] && c_open answer details "$J/js-answer.env" &&
+    has answer "$J/expect-answer.txt" && has answer "$J/expect-answer-mailbox.txt" &&
+    grep -qF '"schema": "sealdrop.followup/1"' "$OUT/answer.out" &&
+    c_open answerstats stats "$J/js-answer.env" &&
+    grep -qF '"schema": "sealdrop.followup/1"' "$OUT/answerstats.out" &&
+    ! grep -qF '"text"' "$OUT/answerstats.out"; then
+	ok "C opens a follow-up answer sealed in JS"
+else
+	bad "C opens a follow-up answer sealed in JS"
+	cat "$OUT/answer.out" "$OUT/answerstats.out" 2>/dev/null | head -20
+fi
+
 # the same harness must see a failure where there is one
 if ! c_open damaged stats "$VEC/flip-stats-chunk.env" >/dev/null; then
 	ok "C refuses flip-stats-chunk.env through this harness"
