@@ -5,6 +5,7 @@
 #include "chart.h"
 #include "out.h"
 #include "sd_err.h"
+#include "tr.h"
 
 #define BAR_WIDTH 560
 #define BAR_LABEL 210        /* right edge of the labels */
@@ -143,12 +144,16 @@ bar_row(const struct ptable *pt, const struct bar *br, unsigned y,
 	lines = wrap_label(full, start, end);
 	if ((rc = bar_label(full, y, lines, start, end, b)) != SD_OK)
 		return rc;
-	if (br->suppressed)
-		return sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"36\" "
-		    "height=\"16\" fill=\"url(#hatch%u)\" stroke=\"#b3261e\" "
-		    "stroke-width=\"0.5\"/><text x=\"%d\" y=\"%u\" "
-		    "fill=\"#b3261e\" font-style=\"italic\">confidential"
-		    "</text>\n", BAR_X, y + 4, id, BAR_X + 42, y + 16);
+	if (br->suppressed) {
+		if ((rc = sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" "
+		    "width=\"36\" height=\"16\" fill=\"url(#hatch%u)\" "
+		    "stroke=\"#b3261e\" stroke-width=\"0.5\"/><text x=\"%d\" "
+		    "y=\"%u\" fill=\"#b3261e\" font-style=\"italic\">", BAR_X,
+		    y + 4, id, BAR_X + 42, y + 16)) != SD_OK ||
+		    (rc = tr_put(b, N_("confidential"))) != SD_OK)
+			return rc;
+		return sd_buf_adds(b, "</text>\n");
+	}
 	w = (double)br->v / max * BAR_MAX;
 	if (br->v > 0 && w < 1)
 		w = 1;
@@ -190,19 +195,22 @@ chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
 	if (order == CHART_BY_VALUE)
 		qsort(bars, n, sizeof(*bars), by_value);
 	if (n == 0) {
-		rc = sd_buf_adds(b, "<p class=\"note\">No reports.</p>\n");
+		if ((rc = sd_buf_adds(b, "<p class=\"note\">")) == SD_OK &&
+		    (rc = tr_put(b, N_("No reports."))) == SD_OK)
+			rc = sd_buf_adds(b, "</p>\n");
 		goto done;
 	}
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %d %u\" width=\"%d\" role=\"img\" "
-	    "aria-label=\"bar chart\"><defs><pattern id=\"hatch%u\" width=\"6\" "
+	    "viewBox=\"0 0 %d %u\" width=\"%d\" role=\"img\" class=\"bars\" "
+	    "aria-label=\"", BAR_WIDTH, row_heights(pt, bars, n),
+	    BAR_WIDTH)) != SD_OK || (rc = tr_put(b, N_("bar chart"))) != SD_OK ||
+	    (rc = sd_buf_addf(b, "\"><defs><pattern id=\"hatch%u\" width=\"6\" "
 	    "height=\"6\" patternUnits=\"userSpaceOnUse\" "
 	    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "
 	    "fill=\"#fbeaea\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
 	    "stroke=\"#b3261e\" stroke-width=\"2\"/></pattern></defs>"
 	    "<g font-family=\"system-ui,Arial,sans-serif\" font-size=\"12\" "
-	    "fill=\"#1a1a1a\">\n", BAR_WIDTH, row_heights(pt, bars, n), BAR_WIDTH,
-	    id)) != SD_OK)
+	    "fill=\"#1a1a1a\">\n", id)) != SD_OK)
 		goto done;
 	for (k = 0, y = 0; k < n; y += bars[k].h, k++)
 		if ((rc = bar_row(pt, &bars[k], y, max, id, b)) != SD_OK)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "sd_envelope.h"
 #include "sd_err.h"
 #include "sd_file.h"
+#include "sd_i18n.h"
 #include "sd_keys.h"
 #include "sd_mem.h"
 #include "sd_signed.h"
@@ -680,7 +682,7 @@ check_review(void)
 	    "--key", "k/stats.key", "--no-ledger", "--out", "pol.html",
 	    "--force", NULL), 0);
 	assert_true(file_has("pol.html", "Reviewed reports only"));
-	assert_true(file_has("pol.html", "the 20 reports they accepted"));
+	assert_true(file_has("pol.html", "reports accepted: 20"));
 	assert_int_equal(analyst("pol2.out", "review", "--store", "a.db",
 	    "--policy", "off", NULL), 0);
 	assert_int_equal(analyst("toff.log", "table", "--store", "a.db", "--key",
@@ -718,6 +720,28 @@ check_ack(size_t expect)
 	json_decref(root);
 	free(body);
 	free(doc);
+}
+
+/* An unknown language, or no catalogue, stops the report before the
+ * passphrase is read, with the languages named, and writes nothing. */
+static void
+check_languages(const char *store)
+{
+	remove("zz.html");
+	assert_int_not_equal(analyst("zz.log", "report", "--store", store,
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--lang", "zz", "--out", "zz.html", NULL), 0);
+	assert_true(file_has("zz.log", "--lang zz: no such language"));
+	assert_true(file_has("zz.log", "bg cs da de el en es"));
+	assert_true(file_lacks("zz.log", "passphrase"));
+	assert_int_not_equal(access("zz.html", F_OK), 0);
+	rmdir("no-po");
+	assert_int_not_equal(analyst("nopo.log", "report", "--store", store,
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--lang", "de", "--po-dir", "no-po", "--out", "zz.html", NULL), 0);
+	assert_true(file_has("nopo.log", "no translations in no-po"));
+	assert_true(file_lacks("nopo.log", "passphrase"));
+	assert_int_not_equal(access("zz.html", F_OK), 0);
 }
 
 /* Everything a new user would do with a store. */
@@ -799,6 +823,7 @@ test_batch_by_hand(void **state)
 	check_foreign_key("a.db");
 	check_empty();
 	check_out_dir();
+	check_languages("a.db");
 	check_show();
 	check_review();
 	check_ack(N_REPORTS);
