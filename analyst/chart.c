@@ -244,7 +244,8 @@ chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %u\" width=\"%d\" role=\"img\" class=\"bars\" "
 	    "aria-label=\"", BAR_WIDTH, row_heights(pt, bars, n),
-	    BAR_WIDTH)) != SD_OK || (rc = tr_put(b, N_("bar chart"))) != SD_OK ||
+	    BAR_WIDTH)) != SD_OK ||
+	    (rc = tr_put(b, N_("bar chart"))) != SD_OK ||
 	    (rc = sd_buf_addf(b, "\"><defs><pattern id=\"hatch%u\" width=\"6\" "
 	    "height=\"6\" patternUnits=\"userSpaceOnUse\" "
 	    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "

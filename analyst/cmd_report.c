@@ -56,15 +56,29 @@ static const struct rdef rdefs[] = {
 	{ NULL, "reported_to_police", NULL, CM_COUNT,
 	    N_("Reported to the police"), 0, 1, CHART_BY_CODE, 1 },
 	{ N_("Losses and jobs at risk"), "member_state", NULL, CM_LOSS,
-	    N_("Estimated loss by Member State (EUR)"), 0, 1, CHART_BY_VALUE, 0 },
-	{ NULL, "sector", NULL, CM_LOSS, N_("Estimated loss by sector (EUR)"), 0,
-	    1, CHART_BY_VALUE, 0 },
+	    N_("Estimated loss by Member State (EUR)"), 0, 1, CHART_BY_VALUE,
+	    0 },
+	{ NULL, "sector", NULL, CM_LOSS, N_("Estimated loss by sector (EUR)"),
+	    0, 1, CHART_BY_VALUE, 0 },
 	{ NULL, "sector", NULL, CM_JOBS, N_("Jobs at risk by sector"), 0, 1,
 	    CHART_BY_VALUE, 0 },
+	{ NULL, "attack_vectors", NULL, CM_LOSS,
+	    N_("Estimated loss by attack vector (EUR)"), 0, 1, CHART_BY_VALUE,
+	    0 },
+	{ NULL, "actor", NULL, CM_LOSS, N_("Estimated loss by actor (EUR)"), 0,
+	    1, CHART_BY_VALUE, 0 },
+	{ NULL, "attack_vectors", NULL, CM_JOBS,
+	    N_("Jobs at risk by attack vector"), 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "actor", NULL, CM_JOBS, N_("Jobs at risk by actor"), 0, 1,
+	    CHART_BY_VALUE, 0 },
+	{ N_("Cross-tables"), "sector", "attack_vectors", CM_COUNT,
+	    N_("Reports by sector and attack vector"), 0, 0, CHART_BY_CODE, 0 },
+	{ NULL, "member_state", "sector", CM_COUNT,
+	    N_("Reports by Member State and sector"), 0, 0, CHART_BY_CODE, 0 },
 	{ N_("Trends"), "quarter", NULL, CM_COUNT,
 	    N_("Reports by quarter of discovery"), 0, 1, CHART_BY_CODE, 1 },
-	{ NULL, "year", NULL, CM_COUNT, N_("Reports by year of discovery"), 0, 1,
-	    CHART_BY_CODE, 1 },
+	{ NULL, "year", NULL, CM_COUNT, N_("Reports by year of discovery"), 0,
+	    1, CHART_BY_CODE, 1 },
 };
 #define N_RDEFS (sizeof(rdefs) / sizeof(rdefs[0]))
 
@@ -405,9 +419,10 @@ contents(sd_buf *b)
 		return rc;
 	for (i = 0; i < N_RDEFS; i++) {
 		if (rdefs[i].group != NULL) {
-			if ((open && (rc = sd_buf_adds(b, "</ol></li>")) != SD_OK) ||
-			    (rc = sd_buf_addf(b, "<li><a href=\"#g%zu\">", i + 1))
-			    != SD_OK || (rc = tr_put(b, rdefs[i].group)) != SD_OK ||
+			if ((open && (rc = sd_buf_adds(b, "</ol></li>")) !=
+			    SD_OK) || (rc = sd_buf_addf(b, "<li><a "
+			    "href=\"#g%zu\">", i + 1)) != SD_OK ||
+			    (rc = tr_put(b, rdefs[i].group)) != SD_OK ||
 			    (rc = sd_buf_adds(b, "</a><ol>")) != SD_OK)
 				return rc;
 			open = 1;

@@ -200,7 +200,8 @@ euro_map_svg(const struct ptable *pt, unsigned id, sd_buf *b)
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
 	    "viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" class=\"map\" "
 	    "aria-label=\"", MAP_W, MAP_H, MAP_W)) != SD_OK ||
-	    (rc = tr_put(b, N_("schematic map of the Member States"))) != SD_OK ||
+	    (rc = tr_put(b, N_("schematic map of the Member States"))) !=
+	    SD_OK ||
 	    (rc = sd_buf_addf(b, "\"><defs>"
 	    "<pattern id=\"mhatch%u\" width=\"7\" height=\"7\" "
 	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"

@@ -272,8 +272,8 @@ cell(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 		return sd_buf_adds(b, "<td></td>");
 	st = ptable_status(pt, i, j);
 	if (ptable_suppressed(pt, i, j)) {
-		if ((rc = sd_buf_adds(b, "<td class=\"c\" title=\"")) != SD_OK ||
-		    (rc = tr_put(b, out_status_words(st))) != SD_OK)
+		if ((rc = sd_buf_adds(b, "<td class=\"c\" title=\"")) !=
+		    SD_OK || (rc = tr_put(b, out_status_words(st))) != SD_OK)
 			return rc;
 		return sd_buf_addf(b, "\">c<sup>%c</sup></td>", st);
 	}

@@ -134,6 +134,19 @@ pool_add(struct sdc_pool *p, struct sdc_cert *c, double move)
 	memset(c, 0, sizeof(*c));
 }
 
+int
+sdc_pool_keep(sdc_sys *s, size_t var, int up, double move)
+{
+	struct sdc_cert cert;
+	int rc;
+
+	if ((rc = pools_ready(s)) != SD_OK ||
+	    (rc = sdc_lp_cert(s, &cert)) != SD_OK)
+		return rc;
+	pool_add(&s->pool[2 * var + (up ? 1 : 0)], &cert, move / s->scale);
+	return SD_OK;
+}
+
 /* Does certificate c, scaled to move its cell by want, stay within what
  * attacker a knows, with the pattern as it is now? Only the variables both
  * mention can break the first; a cell it moves that is published now
@@ -148,6 +161,8 @@ cert_fits(const sdc_sys *s, const struct sdc_cert *c, double move,
 	for (i = 0; i < c->n; i++)
 		if (sdc_var_published(s, c->var[i]))
 			return 0;
+	if (a == NULL)
+		return 1;
 	i = 0;
 	while (i < c->n && k < a->n) {
 		if (c->var[i] < a->var[k]) {
@@ -270,6 +285,37 @@ structural(sdc_sys *s, size_t var, int up, size_t a, double *level, int *ok)
 	return SD_OK;
 }
 
+/* Does one certificate of pool p move var by target tr against the
+ * outsider and fit every attacker in play at its own level? Then the
+ * robust LP would find a deviation too. */
+static int
+pool_covers_all(const sdc_sys *s, const struct sdc_pool *p, size_t var,
+    int up, double level, double tr, const unsigned char *play)
+{
+	size_t k, a;
+
+	for (k = 0; k < p->n; k++) {
+		int fits = p->move[k] >= tr / s->scale &&
+		    cert_fits(s, &p->c[k], p->move[k], tr / s->scale, NULL);
+		for (a = 0; a < s->natt && fits; a++) {
+			const struct sdc_att *at = &s->att[a];
+			double la, ta;
+			if (!play[a] || sdc_att_alone(at, var))
+				continue;
+			la = up ? level : sdc_req_lower(s, var, a);
+			if (la <= 0.0)
+				continue;
+			ta = sdc_target(s, la, up ? (double)INFINITY :
+			    sdc_room_down(s, var, a)) / s->scale;
+			fits = p->move[k] >= ta &&
+			    cert_fits(s, &p->c[k], p->move[k], ta, at);
+		}
+		if (fits)
+			return 1;
+	}
+	return 0;
+}
+
 static int
 check_attackers(sdc_sys *s, size_t var, int up, double level,
     const unsigned char *play, size_t *bad)
@@ -281,12 +327,19 @@ check_attackers(sdc_sys *s, size_t var, int up, double level,
 	size_t a;
 	int rc, ok = 0;
 
-	/* one deviation that all of them allow */
+	/* one deviation that all of them allow: one proved before (in an
+	 * earlier round of the audit), else the LP's */
+	if (pool_covers_all(s, p, var, up, level, tr, play))
+		return SD_OK;
 	if ((rc = sdc_lp_deviate(s, var, up, tr, SDC_ROBUST, SDC_LP_FROZEN,
 	    &ok)) != SD_OK)
 		return rc;
-	if (ok)
+	if (ok) {
+		if ((rc = sdc_lp_cert(s, &cert)) != SD_OK)
+			return rc;
+		pool_add(p, &cert, tr / s->scale);
 		return SD_OK;
+	}
 	for (a = 0; a < s->natt; a++) {
 		const struct sdc_att *at = &s->att[a];
 		double la, ra, ta;

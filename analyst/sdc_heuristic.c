@@ -125,6 +125,9 @@ meet(sdc_sys *s, struct sdc_req *r)
 		return SD_E_CONFIDENTIAL;
 	}
 	take(s, r, 1);
+	/* every cell it moves is withheld now: the audit can start from it */
+	if (r->uni == SDC_NONE)
+		return sdc_pool_keep(s, r->var, r->up, req_target(s, r));
 	return SD_OK;
 }
 
@@ -239,8 +242,8 @@ sdc_heuristic_release(sdc_sys *s)
 	budget = s->info.lps + RELEASE_LPS_PER_REQ * s->nreq + RELEASE_LPS_MIN;
 	for (i = 0; i < n && rc == SD_OK && s->info.lps < budget; i++)
 		rc = try_release(s, order[i], trial, &released);
-	/* what was proved before may rest on a cell published now */
-	sdc_pools_clear(s);
+	/* a certificate that rests on a cell published now is no longer
+	 * taken: cert_fits() reads the pattern as it is */
 done:
 	free(order);
 	free(trial);

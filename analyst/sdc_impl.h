@@ -267,6 +267,10 @@ double sdc_tol(const sdc_sys *s);
 /* how far to move for level, within room */
 double sdc_target(const sdc_sys *s, double level, double room);
 void sdc_pools_clear(sdc_sys *s);
+/* Keep the deviation the LP just found, which moves var by move in
+ * direction up, as a certificate for the audit: it still proves the
+ * requirement while every cell it moves stays withheld. */
+int sdc_pool_keep(sdc_sys *s, size_t var, int up, double move);
 /* Intervals of every suppressed variable (outsider), published exact
  * secondaries released; then every requirement of every primary against
  * the outsider and every attacker. *violated: requirements added to

@@ -29,6 +29,7 @@ struct sdc_lp {
 	unsigned char *fixd;      /* may not move at all */
 	double level;             /* of the last deviation, scaled */
 	int pending_row;          /* a union's row still in the problem */
+	int *col;                 /* a variable's rise column, 0: it is out */
 	int *ind;
 	double *val;
 };
@@ -36,15 +37,21 @@ struct sdc_lp {
 void sdc_lp_settle(sdc_sys *s);
 
 static int
-up_col(size_t i)
+up_col(const struct sdc_lp *l, size_t i)
 {
-	return (int)(2 * i + 1);
+	return l->col[i];
 }
 
 static int
-dn_col(size_t i)
+dn_col(const struct sdc_lp *l, size_t i)
 {
-	return (int)(2 * i + 2);
+	return l->col[i] + 1;
+}
+
+static int
+out_of_lp(const struct sdc_lp *l, size_t i)
+{
+	return l->col[i] == 0;
 }
 
 void
@@ -58,18 +65,78 @@ sdc_lp_free(sdc_sys *s)
 		glp_delete_prob(l->lp);
 	free(l->dcap);
 	free(l->fixd);
+	free(l->col);
 	free(l->ind);
 	free(l->val);
 	free(l);
 	s->lp = NULL;
 }
 
+/* A variable that no LP can ever move: a cell whose status cannot change
+ * while the release is protected and that is published (a cell of an
+ * earlier release, an empty cell, one outside the table's shape). */
+static int
+never_moves(const sdc_sys *s, size_t i)
+{
+	const struct sdc_var *v = &s->v[i];
+	const struct sdc_cell *c = sdc_var_cell(s, i);
+
+	if (v->t == NULL || c == NULL)
+		return 0;
+	if (!c->exists || c->st == SDC_EMPTY)
+		return 1;
+	return !v->isnew && v->unknown == 0 && !sdc_is_suppressed(c->st);
+}
+
+/* The variables that stay where they are in every LP of the system: those
+ * that never move, and then, relation by relation, those that cannot fall
+ * (at their known minimum: an empty cell of the clique's unknowns, say)
+ * and are summed with the same sign in a relation where nothing else
+ * moves: their rises add up to nothing, so each is nothing. At a few
+ * hundred reports most unknowns of a fine cross-table are such zeros;
+ * leaving them out of the LP keeps it to what can move. */
+static int
+still_vars(const sdc_sys *s, unsigned char *still)
+{
+	size_t i, r, e;
+	int changed = 1;
+
+	for (i = 0; i < s->nvar; i++)
+		still[i] = (unsigned char)never_moves(s, i);
+	while (changed) {
+		changed = 0;
+		for (r = 0; r < s->nrow; r++) {
+			int sign = 0, ok = 1, any = 0;
+			if (s->rge[r])
+				continue;
+			for (e = s->rstart[r]; e < s->rstart[r + 1] && ok; e++) {
+				size_t v = s->rvar[e];
+				int sg = s->rcoef[e] > 0.0 ? 1 : -1;
+				if (still[v])
+					continue;
+				any = 1;
+				if (s->v[v].truth - s->v[v].lb0 > 0.0 ||
+				    (sign != 0 && sg != sign))
+					ok = 0;
+				sign = sg;
+			}
+			if (!ok || !any)
+				continue;
+			for (e = s->rstart[r]; e < s->rstart[r + 1]; e++)
+				still[s->rvar[e]] = 1;
+			changed = 1;
+		}
+	}
+	return SD_OK;
+}
+
 int
 sdc_lp_build(sdc_sys *s)
 {
 	struct sdc_lp *l = NULL;
-	size_t r, e, maxrow = 1;
-	int row;
+	unsigned char *still = NULL;
+	size_t r, e, i, maxrow = 1, live = 0;
+	int row, rc = SD_E_NOMEM;
 
 	sdc_lp_free(s);
 	if (s->nvar == 0 || s->nvar > (size_t)(INT32_MAX / 2 - 2))
@@ -83,24 +150,39 @@ sdc_lp_build(sdc_sys *s)
 			maxrow = s->rstart[r + 1] - s->rstart[r];
 	l->dcap = calloc(s->nvar, sizeof(*l->dcap));
 	l->fixd = calloc(s->nvar, 1);
+	l->col = calloc(s->nvar, sizeof(*l->col));
 	l->ind = calloc(2 * maxrow + 1, sizeof(*l->ind));
 	l->val = calloc(2 * maxrow + 1, sizeof(*l->val));
-	if (l->dcap == NULL || l->fixd == NULL || l->ind == NULL ||
-	    l->val == NULL)
-		return SD_E_NOMEM;
+	still = calloc(s->nvar, 1);
+	if (l->dcap == NULL || l->fixd == NULL || l->col == NULL ||
+	    l->ind == NULL || l->val == NULL || still == NULL)
+		goto done;
+	if ((rc = still_vars(s, still)) != SD_OK)
+		goto done;
+	for (i = 0; i < s->nvar; i++)
+		if (!still[i]) {
+			l->col[i] = (int)(2 * live + 1);
+			live++;
+		}
 	l->lp = glp_create_prob();
-	glp_add_cols(l->lp, (int)(2 * s->nvar));
+	if (live > 0)
+		glp_add_cols(l->lp, (int)(2 * live));
 	/* a free row keeps the model non-empty when nothing is related */
 	row = glp_add_rows(l->lp, 1);
 	glp_set_row_bnds(l->lp, row, GLP_FR, 0.0, 0.0);
 	for (r = 0; r < s->nrow; r++) {
 		int n = 0;
 		for (e = s->rstart[r]; e < s->rstart[r + 1]; e++) {
-			l->ind[++n] = up_col(s->rvar[e]);
+			if (out_of_lp(l, s->rvar[e]))
+				continue;
+			l->ind[++n] = up_col(l, s->rvar[e]);
 			l->val[n] = s->rcoef[e];
-			l->ind[++n] = dn_col(s->rvar[e]);
+			l->ind[++n] = dn_col(l, s->rvar[e]);
 			l->val[n] = -s->rcoef[e];
 		}
+		/* what stays put keeps its relation as it is */
+		if (n == 0)
+			continue;
 		row = glp_add_rows(l->lp, 1);
 		if (s->rge[r])
 			glp_set_row_bnds(l->lp, row, GLP_LO,
@@ -109,7 +191,10 @@ sdc_lp_build(sdc_sys *s)
 			glp_set_row_bnds(l->lp, row, GLP_FX, 0.0, 0.0);
 		glp_set_mat_row(l->lp, row, n, l->ind, l->val);
 	}
-	return SD_OK;
+	rc = SD_OK;
+done:
+	free(still);
+	return rc;
 }
 
 static void
@@ -240,23 +325,23 @@ columns(sdc_sys *s, size_t var, enum sdc_lpmode mode, double L)
 	for (i = 0; i < s->nvar; i++) {
 		int pub, cand;
 		double cost = eps;
-		if (i == var)
+		if (i == var || out_of_lp(l, i))
 			continue;
 		pub = sdc_var_published(s, i);
 		cand = sdc_var_candidate(s, i);
 		if ((pub && !(mode == SDC_LP_CHOOSE && cand)) || l->fixd[i]) {
-			bnds(l->lp, up_col(i), 0.0, 0.0);
-			bnds(l->lp, dn_col(i), 0.0, 0.0);
-			glp_set_obj_coef(l->lp, up_col(i), 0.0);
-			glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+			bnds(l->lp, up_col(l, i), 0.0, 0.0);
+			bnds(l->lp, dn_col(l, i), 0.0, 0.0);
+			glp_set_obj_coef(l->lp, up_col(l, i), 0.0);
+			glp_set_obj_coef(l->lp, dn_col(l, i), 0.0);
 			continue;
 		}
 		if (pub)
 			cost = s->v[i].weight / L;
-		bnds(l->lp, up_col(i), 0.0, INFINITY);
-		bnds(l->lp, dn_col(i), 0.0, l->dcap[i]);
-		glp_set_obj_coef(l->lp, up_col(i), cost);
-		glp_set_obj_coef(l->lp, dn_col(i), cost);
+		bnds(l->lp, up_col(l, i), 0.0, INFINITY);
+		bnds(l->lp, dn_col(l, i), 0.0, l->dcap[i]);
+		glp_set_obj_coef(l->lp, up_col(l, i), cost);
+		glp_set_obj_coef(l->lp, dn_col(l, i), cost);
 	}
 }
 
@@ -287,14 +372,17 @@ sdc_lp_deviate(sdc_sys *s, size_t var, int up, double level, size_t att,
 	sdc_lp_settle(s);
 
 	*ok = 0;
+	l->level = L;
+	/* what stays put in every LP cannot be moved by this one */
+	if (out_of_lp(l, var))
+		return SD_OK;
 	sdc_lp_caps(s, var, up, level, att, &dcap, &fixd);
 	columns(s, var, mode, L);
-	bnds(l->lp, up_col(var), up ? L : 0.0, up ? L : 0.0);
-	bnds(l->lp, dn_col(var), up ? 0.0 : L, up ? 0.0 : L);
-	glp_set_obj_coef(l->lp, up_col(var), 0.0);
-	glp_set_obj_coef(l->lp, dn_col(var), 0.0);
+	bnds(l->lp, up_col(l, var), up ? L : 0.0, up ? L : 0.0);
+	bnds(l->lp, dn_col(l, var), up ? 0.0 : L, up ? 0.0 : L);
+	glp_set_obj_coef(l->lp, up_col(l, var), 0.0);
+	glp_set_obj_coef(l->lp, dn_col(l, var), 0.0);
 	glp_set_obj_dir(l->lp, GLP_MIN);
-	l->level = L;
 	s->info.lps++;
 	if ((rc = solve(l->lp, &st)) != SD_OK)
 		return rc;
@@ -310,8 +398,12 @@ int
 sdc_lp_moved(const sdc_sys *s, size_t i)
 {
 	const struct sdc_lp *l = s->lp;
-	double mv = glp_get_col_prim(l->lp, up_col(i)) +
-	    glp_get_col_prim(l->lp, dn_col(i));
+	double mv;
+
+	if (out_of_lp(l, i))
+		return 0;
+	mv = glp_get_col_prim(l->lp, up_col(l, i)) +
+	    glp_get_col_prim(l->lp, dn_col(l, i));
 
 	return mv > 1e-7 * l->level;
 }
@@ -337,8 +429,8 @@ sdc_lp_cert(const sdc_sys *s, struct sdc_cert *c)
 		if (!sdc_lp_moved(s, i))
 			continue;
 		c->var[c->n] = i;
-		c->d[c->n] = glp_get_col_prim(l->lp, up_col(i)) -
-		    glp_get_col_prim(l->lp, dn_col(i));
+		c->d[c->n] = glp_get_col_prim(l->lp, up_col(l, i)) -
+		    glp_get_col_prim(l->lp, dn_col(l, i));
 		c->n++;
 	}
 	return SD_OK;
@@ -362,8 +454,8 @@ side(sdc_sys *s, size_t var, int dir, double *out)
 	if (st != GLP_OPT)
 		return SD_E_INVAL;
 	*out = s->v[var].truth + s->scale *
-	    (glp_get_col_prim(l->lp, up_col(var)) -
-	    glp_get_col_prim(l->lp, dn_col(var)));
+	    (glp_get_col_prim(l->lp, up_col(l, var)) -
+	    glp_get_col_prim(l->lp, dn_col(l, var)));
 	return SD_OK;
 }
 
@@ -378,15 +470,21 @@ sdc_lp_reach(sdc_sys *s, size_t var, int up, size_t att, enum sdc_lpmode mode,
 	int st = 0, rc;
 	sdc_lp_settle(s);
 
+	if (out_of_lp(l, var)) {
+		*reach = 0.0;
+		return SD_OK;
+	}
 	sdc_lp_caps(s, var, up, 1.0, att, &dcap, &fixd);
 	columns(s, var, mode, 1.0);
 	for (i = 0; i < s->nvar; i++) {
-		glp_set_obj_coef(l->lp, up_col(i), 0.0);
-		glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+		if (out_of_lp(l, i))
+			continue;
+		glp_set_obj_coef(l->lp, up_col(l, i), 0.0);
+		glp_set_obj_coef(l->lp, dn_col(l, i), 0.0);
 	}
-	bnds(l->lp, up_col(var), 0.0, up ? (double)INFINITY : 0.0);
-	bnds(l->lp, dn_col(var), 0.0, up ? 0.0 : l->dcap[var]);
-	glp_set_obj_coef(l->lp, up ? up_col(var) : dn_col(var), 1.0);
+	bnds(l->lp, up_col(l, var), 0.0, up ? (double)INFINITY : 0.0);
+	bnds(l->lp, dn_col(l, var), 0.0, up ? 0.0 : l->dcap[var]);
+	glp_set_obj_coef(l->lp, up ? up_col(l, var) : dn_col(l, var), 1.0);
 	glp_set_obj_dir(l->lp, GLP_MAX);
 	s->info.lps++;
 	if ((rc = solve(l->lp, &st)) != SD_OK)
@@ -397,8 +495,8 @@ sdc_lp_reach(sdc_sys *s, size_t var, int up, size_t att, enum sdc_lpmode mode,
 	}
 	if (st != GLP_OPT)
 		return SD_E_INVAL;
-	*reach = s->scale * glp_get_col_prim(l->lp, up ? up_col(var) :
-	    dn_col(var));
+	*reach = s->scale * glp_get_col_prim(l->lp, up ? up_col(l, var) :
+	    dn_col(l, var));
 	return SD_OK;
 }
 
@@ -410,16 +508,22 @@ sdc_lp_interval(sdc_sys *s, size_t var, double *lo, double *hi)
 	int rc;
 	sdc_lp_settle(s);
 
+	if (out_of_lp(l, var)) {
+		*lo = *hi = s->v[var].truth;
+		return SD_OK;
+	}
 	caps_outsider(s);
 	columns(s, var, SDC_LP_FROZEN, 1.0);
 	for (i = 0; i < s->nvar; i++) {
-		glp_set_obj_coef(l->lp, up_col(i), 0.0);
-		glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+		if (out_of_lp(l, i))
+			continue;
+		glp_set_obj_coef(l->lp, up_col(l, i), 0.0);
+		glp_set_obj_coef(l->lp, dn_col(l, i), 0.0);
 	}
-	bnds(l->lp, up_col(var), 0.0, INFINITY);
-	bnds(l->lp, dn_col(var), 0.0, l->dcap[var]);
-	glp_set_obj_coef(l->lp, up_col(var), 1.0);
-	glp_set_obj_coef(l->lp, dn_col(var), -1.0);
+	bnds(l->lp, up_col(l, var), 0.0, INFINITY);
+	bnds(l->lp, dn_col(l, var), 0.0, l->dcap[var]);
+	glp_set_obj_coef(l->lp, up_col(l, var), 1.0);
+	glp_set_obj_coef(l->lp, dn_col(l, var), -1.0);
 	if ((rc = side(s, var, GLP_MIN, lo)) != SD_OK)
 		return rc;
 	return side(s, var, GLP_MAX, hi);
@@ -444,9 +548,11 @@ union_row(sdc_sys *s, size_t u, double L, int *row)
 		return SD_E_NOMEM;
 	}
 	for (k = 0; k < x->n; k++) {
-		ind[++n] = up_col(x->var[k]);
+		if (out_of_lp(l, x->var[k]))
+			continue;
+		ind[++n] = up_col(l, x->var[k]);
 		val[n] = 1.0;
-		ind[++n] = dn_col(x->var[k]);
+		ind[++n] = dn_col(l, x->var[k]);
 		val[n] = -1.0;
 	}
 	*row = glp_add_rows(l->lp, 1);
@@ -528,12 +634,16 @@ sdc_lp_interval_union(sdc_sys *s, size_t u, double *lo, double *hi)
 	caps_outsider(s);
 	columns(s, SDC_NONE, SDC_LP_FROZEN, 1.0);
 	for (i = 0; i < s->nvar; i++) {
-		glp_set_obj_coef(l->lp, up_col(i), 0.0);
-		glp_set_obj_coef(l->lp, dn_col(i), 0.0);
+		if (out_of_lp(l, i))
+			continue;
+		glp_set_obj_coef(l->lp, up_col(l, i), 0.0);
+		glp_set_obj_coef(l->lp, dn_col(l, i), 0.0);
 	}
 	for (k = 0; k < x->n; k++) {
-		glp_set_obj_coef(l->lp, up_col(x->var[k]), 1.0);
-		glp_set_obj_coef(l->lp, dn_col(x->var[k]), -1.0);
+		if (out_of_lp(l, x->var[k]))
+			continue;
+		glp_set_obj_coef(l->lp, up_col(l, x->var[k]), 1.0);
+		glp_set_obj_coef(l->lp, dn_col(l, x->var[k]), -1.0);
 	}
 	for (d = 0; d < 2; d++) {
 		double *out = d == 0 ? lo : hi;

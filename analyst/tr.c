@@ -72,8 +72,8 @@ tr_open(const char *cmd, const char *po_dir, const char *lang)
 		return rc;
 	}
 	if (!known(lang, codes, n, list, sizeof(list))) {
-		args_err(cmd, "--lang %s: no such language in %s; the languages "
-		    "are: %s", lang, po_dir, list);
+		args_err(cmd, "--lang %s: no such language in %s; the "
+		    "languages are: %s", lang, po_dir, list);
 		return SD_E_INVAL;
 	}
 	len = snprintf(path, sizeof(path), "%s/%s.po", po_dir, lang);
