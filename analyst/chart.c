@@ -5,6 +5,7 @@
 #include "chart.h"
 #include "out.h"
 #include "sd_err.h"
+#include "tr.h"
 
 #define BAR_WIDTH 560
 #define BAR_LABEL 210        /* right edge of the labels */
@@ -12,8 +13,15 @@
 #define BAR_MAX 250          /* longest bar */
 #define BAR_ROW 24
 #define BAR_LINE 14          /* height of a label line */
-#define BAR_LINE_MAX 32      /* characters on a line of a label */
-#define BAR_LINES 4          /* lines of a label, at most */
+/* A line of a label is at most BAR_LINE_W tenths of a pixel wide, by an
+ * estimate of each character's width in a 12 px sans-serif (char_w): a
+ * count of characters would let a line of capitals, or of Greek, run past
+ * the left edge of the chart. */
+#define BAR_LINE_W 2000
+/* lines of a label, at most: the longest code label of any language (the
+ * NACE sections in German or Greek, some 170 characters) stays whole */
+#define BAR_LINES 9
+#define BAR_HYPHEN "\xe2\x80\x90"   /* U+2010, where a word is broken */
 
 struct bar {
 	size_t row;
@@ -36,38 +44,72 @@ by_value(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
-/* A label broken into lines of at most BAR_LINE_MAX characters (counted
- * as UTF-8 code points) at spaces, never cut short: only a word longer
- * than a line is broken inside, and the last line takes whatever is
- * left. Returns the number of lines; line k is out[start[k]..end[k]). */
-static size_t
-wrap_label(const char *s, size_t start[BAR_LINES], size_t end[BAR_LINES])
-{
-	size_t n = strlen(s), i = 0, k = 0, chars, last_space, line;
+/* The lines of a label: line k is s[start[k]..end[k]), and a hyphen
+ * follows it when a word was broken there. */
+struct lines {
+	size_t n;
+	size_t start[BAR_LINES], end[BAR_LINES];
+	int hyph[BAR_LINES];
+};
 
-	while (i < n && k < BAR_LINES) {
+/* Estimated width of the character at s (tenths of a pixel at 12 px). */
+static unsigned
+char_w(const unsigned char *s)
+{
+	if (*s >= 0x80)
+		return 80;        /* accented Latin, Greek, Cyrillic */
+	if (strchr(" ijl.,:;'!|", *s) != NULL)
+		return 38;
+	if (strchr("ftr()-/", *s) != NULL)
+		return 50;
+	if (*s == 'm' || *s == 'w' || *s == 'M' || *s == 'W')
+		return 120;
+	if (*s >= 'A' && *s <= 'Z')
+		return 90;
+	return 74;
+}
+
+/* A label broken into lines of at most BAR_LINE_W at spaces, never cut
+ * short: only a word wider than a line is broken inside (with a hyphen),
+ * and the last line takes whatever is left. */
+static void
+wrap_label(const char *s, struct lines *L)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, last_space, line;
+	unsigned w, cw;
+
+	memset(L, 0, sizeof(*L));
+	while (i < n && L->n < BAR_LINES) {
 		while (i < n && s[i] == ' ')
 			i++;
 		line = i;
-		chars = 0;
+		w = 0;
 		last_space = 0;
-		while (i < n && (chars < BAR_LINE_MAX || k == BAR_LINES - 1)) {
+		while (i < n) {
+			/* a code point counts once, at its first byte */
+			cw = (u[i] & 0xc0) == 0x80 ? 0 : char_w(u + i);
+			if (cw > 0 && w + cw > BAR_LINE_W && i > line &&
+			    L->n < BAR_LINES - 1)
+				break;
 			if (s[i] == ' ')
 				last_space = i;
-			if (((unsigned char)s[i] & 0xc0) != 0x80)
-				chars++;
+			w += cw;
 			i++;
 		}
 		if (i < n && s[i] != ' ' && last_space > line)
 			i = last_space;
-		start[k] = line;
-		end[k] = i;
-		while (end[k] > start[k] && s[end[k] - 1] == ' ')
-			end[k]--;
-		if (end[k] > start[k])
-			k++;
+		else if (i < n && s[i] != ' ')
+			L->hyph[L->n] = 1;
+		L->start[L->n] = line;
+		L->end[L->n] = i;
+		while (L->end[L->n] > line && s[L->end[L->n] - 1] == ' ')
+			L->end[L->n]--;
+		if (L->end[L->n] > line)
+			L->n++;
 	}
-	return k > 0 ? k : 1;
+	if (L->n == 0)
+		L->n = 1;
 }
 
 static unsigned
@@ -103,28 +145,26 @@ collect(const struct ptable *pt, int keep_zero, struct bar *bars,
 }
 
 static int
-bar_label(const char *full, unsigned y, size_t lines,
-    const size_t start[BAR_LINES], const size_t end[BAR_LINES], sd_buf *b)
+bar_label(const char *full, unsigned y, const struct lines *L, sd_buf *b)
 {
-	char part[BAR_LINE_MAX * 4 * BAR_LINES + 8];
+	char part[512];
 	size_t k, len;
 	int rc;
 
-	if (lines == 0)
-		lines = 1;
 	if ((rc = sd_buf_addf(b, "<text x=\"%d\" y=\"%u\" "
 	    "text-anchor=\"end\">", BAR_LABEL, y + 16)) != SD_OK)
 		return rc;
-	for (k = 0; k < lines; k++) {
-		len = end[k] - start[k];
+	for (k = 0; k < L->n; k++) {
+		len = L->end[k] - L->start[k];
 		if (len >= sizeof(part))
 			len = sizeof(part) - 1;
-		memcpy(part, full + start[k], len);
+		memcpy(part, full + L->start[k], len);
 		part[len] = '\0';
 		if ((rc = sd_buf_addf(b, "<tspan x=\"%d\"%s>", BAR_LABEL,
 		    k ? " dy=\"14\"" : "")) != SD_OK ||
 		    (rc = out_html_escape(b, part)) != SD_OK ||
-		    (rc = sd_buf_adds(b, "</tspan>")) != SD_OK)
+		    (rc = sd_buf_adds(b, L->hyph[k] ? BAR_HYPHEN "</tspan>" :
+		    "</tspan>")) != SD_OK)
 			return rc;
 	}
 	return sd_buf_adds(b, "</text>");
@@ -135,20 +175,24 @@ bar_row(const struct ptable *pt, const struct bar *br, unsigned y,
     double max, unsigned id, sd_buf *b)
 {
 	char buf[512], num[64];
-	size_t start[BAR_LINES], end[BAR_LINES], lines;
+	struct lines L;
 	const char *full = dim_short_label(pt->rows, br->row, buf, sizeof(buf));
 	double w;
 	int rc;
 
-	lines = wrap_label(full, start, end);
-	if ((rc = bar_label(full, y, lines, start, end, b)) != SD_OK)
+	wrap_label(full, &L);
+	if ((rc = bar_label(full, y, &L, b)) != SD_OK)
 		return rc;
-	if (br->suppressed)
-		return sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"36\" "
-		    "height=\"16\" fill=\"url(#hatch%u)\" stroke=\"#b3261e\" "
-		    "stroke-width=\"0.5\"/><text x=\"%d\" y=\"%u\" "
-		    "fill=\"#b3261e\" font-style=\"italic\">confidential"
-		    "</text>\n", BAR_X, y + 4, id, BAR_X + 42, y + 16);
+	if (br->suppressed) {
+		if ((rc = sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" "
+		    "width=\"36\" height=\"16\" fill=\"url(#hatch%u)\" "
+		    "stroke=\"#b3261e\" stroke-width=\"0.5\"/><text x=\"%d\" "
+		    "y=\"%u\" fill=\"#b3261e\" font-style=\"italic\">", BAR_X,
+		    y + 4, id, BAR_X + 42, y + 16)) != SD_OK ||
+		    (rc = tr_put(b, N_("confidential"))) != SD_OK)
+			return rc;
+		return sd_buf_adds(b, "</text>\n");
+	}
 	w = (double)br->v / max * BAR_MAX;
 	if (br->v > 0 && w < 1)
 		w = 1;
@@ -163,12 +207,14 @@ static unsigned
 row_heights(const struct ptable *pt, struct bar *bars, size_t n)
 {
 	char buf[512];
-	size_t start[BAR_LINES], end[BAR_LINES], k;
+	struct lines L;
+	size_t k;
 	unsigned h = 4;
 
 	for (k = 0; k < n; k++) {
-		bars[k].h = row_height(wrap_label(dim_short_label(pt->rows,
-		    bars[k].row, buf, sizeof(buf)), start, end));
+		wrap_label(dim_short_label(pt->rows, bars[k].row, buf,
+		    sizeof(buf)), &L);
+		bars[k].h = row_height(L.n);
 		h += bars[k].h;
 	}
 	return h;
@@ -190,19 +236,23 @@ chart_bars(const struct ptable *pt, enum chart_order order, int keep_zero,
 	if (order == CHART_BY_VALUE)
 		qsort(bars, n, sizeof(*bars), by_value);
 	if (n == 0) {
-		rc = sd_buf_adds(b, "<p class=\"note\">No reports.</p>\n");
+		if ((rc = sd_buf_adds(b, "<p class=\"note\">")) == SD_OK &&
+		    (rc = tr_put(b, N_("No reports."))) == SD_OK)
+			rc = sd_buf_adds(b, "</p>\n");
 		goto done;
 	}
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %d %u\" width=\"%d\" role=\"img\" "
-	    "aria-label=\"bar chart\"><defs><pattern id=\"hatch%u\" width=\"6\" "
+	    "viewBox=\"0 0 %d %u\" width=\"%d\" role=\"img\" class=\"bars\" "
+	    "aria-label=\"", BAR_WIDTH, row_heights(pt, bars, n),
+	    BAR_WIDTH)) != SD_OK ||
+	    (rc = tr_put(b, N_("bar chart"))) != SD_OK ||
+	    (rc = sd_buf_addf(b, "\"><defs><pattern id=\"hatch%u\" width=\"6\" "
 	    "height=\"6\" patternUnits=\"userSpaceOnUse\" "
 	    "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" "
 	    "fill=\"#fbeaea\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" "
 	    "stroke=\"#b3261e\" stroke-width=\"2\"/></pattern></defs>"
 	    "<g font-family=\"system-ui,Arial,sans-serif\" font-size=\"12\" "
-	    "fill=\"#1a1a1a\">\n", BAR_WIDTH, row_heights(pt, bars, n), BAR_WIDTH,
-	    id)) != SD_OK)
+	    "fill=\"#1a1a1a\">\n", id)) != SD_OK)
 		goto done;
 	for (k = 0, y = 0; k < n; y += bars[k].h, k++)
 		if ((rc = bar_row(pt, &bars[k], y, max, id, b)) != SD_OK)

@@ -15,9 +15,11 @@
 #include "release.h"
 #include "sd_encode.h"
 #include "sd_err.h"
+#include "tr.h"
 
 /* One table of the report: rows (and columns for a cross-table), the
- * measure, its heading, whether it gets the map or a bar chart, in which
+ * measure, its heading (N_: translated where it is shown; the ledger keeps
+ * the English), whether it gets the map or a bar chart, in which
  * order the bars go, and whether empty rows keep their bar. Each starts a
  * group of the report when group is set. */
 struct rdef {
@@ -33,48 +35,50 @@ struct rdef {
 };
 
 static const struct rdef rdefs[] = {
-	{ "Who reported", "member_state", NULL, CM_COUNT,
-	    "Reports by Member State", 1, 1, CHART_BY_VALUE, 0 },
+	{ N_("Who reported"), "member_state", NULL, CM_COUNT,
+	    N_("Reports by Member State"), 1, 1, CHART_BY_VALUE, 0 },
 	{ NULL, "organisation", NULL, CM_COUNT,
-	    "Reports by type of organisation", 0, 1, CHART_BY_VALUE, 0 },
+	    N_("Reports by type of organisation"), 0, 1, CHART_BY_VALUE, 0 },
 	{ NULL, "sector", NULL, CM_COUNT,
-	    "Reports by sector of activity (NACE Rev. 2.1)", 0, 1,
+	    N_("Reports by sector of activity (NACE Rev. 2.1)"), 0, 1,
 	    CHART_BY_VALUE, 0 },
 	{ NULL, "size_class", NULL, CM_COUNT,
-	    "Reports by size of organisation", 0, 1, CHART_BY_CODE, 1 },
-	{ "What was taken, how and by whom", "secret_types", NULL, CM_COUNT,
-	    "Types of secret taken", 0, 1, CHART_BY_VALUE, 0 },
+	    N_("Reports by size of organisation"), 0, 1, CHART_BY_CODE, 1 },
+	{ N_("What was taken, how and by whom"), "secret_types", NULL, CM_COUNT,
+	    N_("Types of secret taken"), 0, 1, CHART_BY_VALUE, 0 },
 	{ NULL, "attack_vectors", NULL, CM_COUNT,
-	    "How the secrets were taken", 0, 1, CHART_BY_VALUE, 0 },
-	{ NULL, "actor", NULL, CM_COUNT, "Who took the secrets", 0, 1,
+	    N_("How the secrets were taken"), 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "actor", NULL, CM_COUNT, N_("Who took the secrets"), 0, 1,
 	    CHART_BY_VALUE, 0 },
 	{ NULL, "actor_origin", NULL, CM_COUNT,
-	    "Where those who took the secrets are believed to be", 0, 1,
+	    N_("Where those who took the secrets are believed to be"), 0, 1,
 	    CHART_BY_VALUE, 0 },
 	{ NULL, "reported_to_police", NULL, CM_COUNT,
-	    "Reported to the police", 0, 1, CHART_BY_CODE, 1 },
-	{ "Losses and jobs at risk", "member_state", NULL, CM_LOSS,
-	    "Estimated loss by Member State (EUR)", 0, 1, CHART_BY_VALUE, 0 },
-	{ NULL, "sector", NULL, CM_LOSS, "Estimated loss by sector (EUR)", 0,
-	    1, CHART_BY_VALUE, 0 },
-	{ NULL, "sector", NULL, CM_JOBS, "Jobs at risk by sector", 0, 1,
+	    N_("Reported to the police"), 0, 1, CHART_BY_CODE, 1 },
+	{ N_("Losses and jobs at risk"), "member_state", NULL, CM_LOSS,
+	    N_("Estimated loss by Member State (EUR)"), 0, 1, CHART_BY_VALUE,
+	    0 },
+	{ NULL, "sector", NULL, CM_LOSS, N_("Estimated loss by sector (EUR)"),
+	    0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "sector", NULL, CM_JOBS, N_("Jobs at risk by sector"), 0, 1,
 	    CHART_BY_VALUE, 0 },
 	{ NULL, "attack_vectors", NULL, CM_LOSS,
-	    "Estimated loss by attack vector (EUR)", 0, 1, CHART_BY_VALUE, 0 },
-	{ NULL, "actor", NULL, CM_LOSS, "Estimated loss by actor (EUR)", 0, 1,
-	    CHART_BY_VALUE, 0 },
+	    N_("Estimated loss by attack vector (EUR)"), 0, 1, CHART_BY_VALUE,
+	    0 },
+	{ NULL, "actor", NULL, CM_LOSS, N_("Estimated loss by actor (EUR)"), 0,
+	    1, CHART_BY_VALUE, 0 },
 	{ NULL, "attack_vectors", NULL, CM_JOBS,
-	    "Jobs at risk by attack vector", 0, 1, CHART_BY_VALUE, 0 },
-	{ NULL, "actor", NULL, CM_JOBS, "Jobs at risk by actor", 0, 1,
+	    N_("Jobs at risk by attack vector"), 0, 1, CHART_BY_VALUE, 0 },
+	{ NULL, "actor", NULL, CM_JOBS, N_("Jobs at risk by actor"), 0, 1,
 	    CHART_BY_VALUE, 0 },
-	{ "Cross-tables", "sector", "attack_vectors", CM_COUNT,
-	    "Reports by sector and attack vector", 0, 0, CHART_BY_CODE, 0 },
+	{ N_("Cross-tables"), "sector", "attack_vectors", CM_COUNT,
+	    N_("Reports by sector and attack vector"), 0, 0, CHART_BY_CODE, 0 },
 	{ NULL, "member_state", "sector", CM_COUNT,
-	    "Reports by Member State and sector", 0, 0, CHART_BY_CODE, 0 },
-	{ "Trends", "quarter", NULL, CM_COUNT,
-	    "Reports by quarter of discovery", 0, 1, CHART_BY_CODE, 1 },
-	{ NULL, "year", NULL, CM_COUNT, "Reports by year of discovery", 0, 1,
-	    CHART_BY_CODE, 1 },
+	    N_("Reports by Member State and sector"), 0, 0, CHART_BY_CODE, 0 },
+	{ N_("Trends"), "quarter", NULL, CM_COUNT,
+	    N_("Reports by quarter of discovery"), 0, 1, CHART_BY_CODE, 1 },
+	{ NULL, "year", NULL, CM_COUNT, N_("Reports by year of discovery"), 0,
+	    1, CHART_BY_CODE, 1 },
 };
 #define N_RDEFS (sizeof(rdefs) / sizeof(rdefs[0]))
 
@@ -93,7 +97,8 @@ usage(void)
 	printf("usage: sealdrop-analyst report --store analyst.db --key "
 	    "stats.key --out report.html\n"
 	    "         [--period 2026|2026-Q3|2025..2026] [--force]\n"
-	    "         [--threshold N] [--p P] [--nk n,k] [--passphrase-file F]\n\n"
+	    "         [--threshold N] [--p P] [--nk n,k] [--passphrase-file F]\n"
+	    "         [--lang xx] [--po-dir DIR]\n\n"
 	    "Builds the standard EU report: one self-contained HTML page with "
 	    "a table\nfor every question of the report (Member State, type of "
 	    "organisation,\nsector, size, type of secret, attack vector, actor "
@@ -102,15 +107,26 @@ usage(void)
 	    "each table's CSV and SDMX-CSV to\ndownload from the page, all after "
 	    "disclosure control and together with the\nearlier releases in the "
 	    "ledger. Rule parameters are never shown; a table\nwhose protection "
-	    "fails its audit is left out and named on stderr.\n");
+	    "fails its audit is left out and named on stderr.\n\n"
+	    "--lang xx writes the page in a language of the web form (default "
+	    "en), from\nthe catalogue DIR/xx.po (default: ./templates/po, else "
+	    "the installed one);\nthe CSV and SDMX-CSV in the page keep codes "
+	    "and English headers.\n");
 }
 
+struct lang_opts {
+	const char *lang, *po_dir;
+};
+
 static int
-parse(int argc, char **argv, struct query_opts *o, int *no_ledger)
+parse(int argc, char **argv, struct query_opts *o, int *no_ledger,
+    struct lang_opts *l)
 {
 	struct args_opt opts[] = {
 		QUERY_OPTS(o),
 		{ "no-ledger", 0, NULL, no_ledger, NULL, NULL, 0 },
+		{ "lang", 1, &l->lang, NULL, NULL, NULL, 0 },
+		{ "po-dir", 1, &l->po_dir, NULL, NULL, NULL, 0 },
 	};
 	const char *pos[1];
 	size_t n_pos = 0;
@@ -167,49 +183,87 @@ kpi(sd_buf *b, const struct rtable *rt, enum cube_measure m,
 {
 	char num[64];
 	int64_t v = 0;
+	int rc;
 
-	if (!grand_total(rt, m, &v))
-		return sd_buf_addf(b, "<div class=\"kpi\"><b>c</b><span>%s "
-		    "(confidential)</span></div>", what);
-	return sd_buf_addf(b, "<div class=\"kpi\"><b>%s</b><span>%s</span>"
-	    "</div>", out_number(v, 1, num, sizeof(num)), what);
+	if (!grand_total(rt, m, &v)) {
+		if ((rc = sd_buf_adds(b, "<div class=\"kpi\"><b>c</b><span>"))
+		    != SD_OK || (rc = tr_put(b, what)) != SD_OK ||
+		    (rc = sd_buf_adds(b, " (")) != SD_OK ||
+		    (rc = tr_put(b, N_("confidential"))) != SD_OK)
+			return rc;
+		return sd_buf_adds(b, ")</span></div>");
+	}
+	if ((rc = sd_buf_addf(b, "<div class=\"kpi\"><b>%s</b><span>",
+	    out_number(v, 1, num, sizeof(num)))) != SD_OK ||
+	    (rc = tr_put(b, what)) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</span></div>");
 }
 
+static int
+kpis(sd_buf *b, const struct rtable *rt)
+{
+	int rc;
+
+	if ((rc = sd_buf_adds(b, "<div class=\"kpis\">")) != SD_OK ||
+	    (rc = kpi(b, rt, CM_COUNT, N_("reported incidents"))) != SD_OK ||
+	    (rc = kpi(b, rt, CM_LOSS, N_("estimated loss in euros"))) !=
+	    SD_OK || (rc = kpi(b, rt, CM_JOBS, N_("jobs at risk"))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</div>\n<p class=\"note\">")) != SD_OK ||
+	    (rc = tr_fmt(b, N_("Figures marked {c} are confidential: they are "
+	    "withheld to protect the organisations that reported. See the "
+	    "notes on method at the end."), "c", "<i>c</i>", NULL, NULL, 1)) !=
+	    SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</p>\n");
+}
+
+/* The title, the line under it (period, day, release) and the draft mark. */
 static int
 page_head(sd_buf *b, const char *period, const struct rtable *rt,
     const struct release *R)
 {
+	const char *title = N_("Cyber-theft of trade secrets in the EU");
 	char today[11];
 	int rc;
 
 	sd_today(today);
-	if ((rc = sd_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	if ((rc = sd_buf_addf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head>"
 	    "<meta charset=\"utf-8\"><meta name=\"viewport\" "
 	    "content=\"width=device-width,initial-scale=1\">"
 	    "<meta http-equiv=\"Content-Security-Policy\" "
 	    "content=\"default-src 'none'; style-src 'unsafe-inline'; "
-	    "img-src data:\"><title>Cyber-theft of trade secrets in the EU: ")) !=
-	    SD_OK || (rc = out_html_escape(b, period)) != SD_OK ||
-	    (rc = sd_buf_addf(b, "</title><style>%s</style></head><body>\n"
-	    "<header class=\"top\"><div class=\"in\"><h1>Cyber-theft of trade "
-	    "secrets in the EU</h1><p>Reports made to the EU through sealdrop "
-	    "&middot; period of discovery: ", out_css())) != SD_OK ||
+	    "img-src data:\"><title>", tr_lang())) != SD_OK ||
+	    (rc = tr_put(b, title)) != SD_OK ||
+	    (rc = sd_buf_adds(b, ": ")) != SD_OK ||
 	    (rc = out_html_escape(b, period)) != SD_OK ||
-	    (rc = sd_buf_addf(b, " &middot; produced %s &middot; %s%s</p>"
-	    "</div></header><main>\n", today, R->draft ? "" : "release ",
-	    R->idtext)) != SD_OK ||
-	    (R->draft && (rc = sd_buf_adds(b, "<p class=\"draft\" role=\"alert\">"
-	    RELEASE_DRAFT ": this report was not checked against earlier "
-	    "releases and must not be shared.</p>\n")) != SD_OK) ||
-	    (rc = sd_buf_adds(b, "<div class=\"kpis\">")) != SD_OK ||
-	    (rc = kpi(b, rt, CM_COUNT, "reported incidents")) != SD_OK ||
-	    (rc = kpi(b, rt, CM_LOSS, "estimated loss in euros")) != SD_OK ||
-	    (rc = kpi(b, rt, CM_JOBS, "jobs at risk")) != SD_OK)
+	    (rc = sd_buf_addf(b, "</title><style>%s</style></head><body>\n"
+	    "<header class=\"top\"><div class=\"in\"><h1>", out_css())) !=
+	    SD_OK || (rc = tr_put(b, title)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</h1><p>")) != SD_OK ||
+	    (rc = tr_put(b, N_("Reports made to the EU through sealdrop"))) !=
+	    SD_OK || (rc = sd_buf_adds(b, " &middot; ")) != SD_OK ||
+	    /* TRANSLATORS: {period} is a year, a quarter (2026-Q3) or a range
+	     * of them; the period in which the thefts were discovered. */
+	    (rc = tr_fmt(b, N_("period of discovery: {period}"), "period",
+	    period, NULL, NULL, 0)) != SD_OK ||
+	    (rc = sd_buf_adds(b, " &middot; ")) != SD_OK ||
+	    /* TRANSLATORS: {date} is the day the report was made, YYYY-MM-DD */
+	    (rc = tr_fmt(b, N_("produced {date}"), "date", today, NULL, NULL,
+	    0)) != SD_OK || (rc = sd_buf_adds(b, " &middot; ")) != SD_OK ||
+	    (rc = R->draft ? tr_put(b, N_("DRAFT, not for release")) :
+	    /* TRANSLATORS: {id} is the number of the release in the ledger */
+	    tr_fmt(b, N_("release {id}"), "id", R->idtext, NULL, NULL, 0)) !=
+	    SD_OK || (rc = sd_buf_adds(b, "</p></div></header><main>\n")) !=
+	    SD_OK)
 		return rc;
-	return sd_buf_adds(b, "</div>\n<p class=\"note\">Figures marked "
-	    "<i>c</i> are confidential: they are withheld to protect the "
-	    "organisations that reported. See the notes on method at the end."
-	    "</p>\n");
+	if (R->draft && ((rc = sd_buf_adds(b, "<p class=\"draft\" "
+	    "role=\"alert\">")) != SD_OK || (rc = tr_put(b, N_("DRAFT, not "
+	    "for release: this report was not checked against earlier "
+	    "releases and must not be shared."))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</p>\n")) != SD_OK))
+		return rc;
+	return kpis(b, rt);
 }
 
 /* The table's CSV and SDMX-CSV as data: links, so that the page stays one
@@ -243,13 +297,16 @@ done:
 	return rc;
 }
 
+/* The downloads are of the table as published, untranslated: codes and
+ * English headers, as `table --format csv|sdmx` writes them. */
 static int
 downloads(sd_buf *b, size_t i, const struct rtable *rt)
 {
 	int rc;
 
-	if ((rc = sd_buf_adds(b, "<p class=\"dl\">Data of this table: ")) !=
-	    SD_OK ||
+	if ((rc = sd_buf_adds(b, "<p class=\"dl\">")) != SD_OK ||
+	    (rc = tr_put(b, N_("Data of this table:"))) != SD_OK ||
+	    (rc = sd_buf_adds(b, " ")) != SD_OK ||
 	    (rc = download(b, "text/csv;charset=utf-8", ".csv", i, "CSV",
 	    out_csv, &rt->pt)) != SD_OK ||
 	    (rc = sd_buf_adds(b, " &middot; ")) != SD_OK ||
@@ -260,57 +317,91 @@ downloads(sd_buf *b, size_t i, const struct rtable *rt)
 }
 
 static int
-figures(sd_buf *b, size_t i, const struct rtable *rt)
+figures(sd_buf *b, size_t i, const struct ptable *view)
 {
 	const struct rdef *d = &rdefs[i];
 	int rc;
 
 	if (d->map && ((rc = sd_buf_adds(b, "<figure>")) != SD_OK ||
-	    (rc = euro_map_svg(&rt->pt, (unsigned)i, b)) != SD_OK ||
-	    (rc = sd_buf_adds(b, "<figcaption>Schematic map: each Member "
-	    "State is an equal tile placed roughly where it lies, not drawn to "
-	    "scale; hatched tiles are confidential.</figcaption></figure>\n"))
-	    != SD_OK))
+	    (rc = euro_map_svg(view, (unsigned)i, b)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "<figcaption>")) != SD_OK ||
+	    (rc = tr_put(b, N_("Schematic map: each Member State is an equal "
+	    "tile placed roughly where it lies, not drawn to scale; hatched "
+	    "tiles are confidential."))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</figcaption></figure>\n")) != SD_OK))
 		return rc;
 	if (!d->chart)
 		return sd_buf_adds(b, "<div class=\"tw\">");
 	if ((rc = sd_buf_adds(b, "<div class=\"grid\"><figure>")) != SD_OK ||
-	    (rc = chart_bars(&rt->pt, d->order, d->keep_zero, (unsigned)i, b))
+	    (rc = chart_bars(view, d->order, d->keep_zero, (unsigned)i, b))
 	    != SD_OK)
 		return rc;
 	return sd_buf_adds(b, "</figure><div class=\"tw\">");
 }
 
+/* What the page shows of a table: its labels in the report's language
+ * (the downloads keep rt->pt itself). */
+struct view {
+	struct ptable pt;
+	struct dim rows, cols;
+};
+
+static void
+view_of(const struct rtable *rt, const char *note, struct view *v)
+{
+	v->pt = rt->pt;
+	tr_dim(rt->pt.rows, &v->rows);
+	v->pt.rows = &v->rows;
+	if (rt->pt.cols != NULL) {
+		tr_dim(rt->pt.cols, &v->cols);
+		v->pt.cols = &v->cols;
+	}
+	v->pt.note = note;
+}
+
 static int
-section(sd_buf *b, size_t i, const struct rtable *rt)
+section(sd_buf *b, size_t i, const struct rtable *rt, const char *note)
 {
 	const struct rdef *d = &rdefs[i];
+	struct view *v = NULL;
 	int rc;
 
 	if (d->group != NULL && ((rc = sd_buf_addf(b, "<h2 id=\"g%zu\">", i +
-	    1)) != SD_OK || (rc = out_html_escape(b, d->group)) != SD_OK ||
+	    1)) != SD_OK || (rc = tr_put(b, d->group)) != SD_OK ||
 	    (rc = sd_buf_adds(b, "</h2>\n")) != SD_OK))
 		return rc;
 	if ((rc = sd_buf_addf(b, "<section id=\"t%zu\" class=\"%s\"><h3>",
 	    i + 1, d->cols ? "cross" : "one")) != SD_OK ||
-	    (rc = out_html_escape(b, d->title)) != SD_OK ||
+	    (rc = tr_put(b, d->title)) != SD_OK ||
 	    (rc = sd_buf_adds(b, "</h3>\n")) != SD_OK)
 		return rc;
-	if (!rt->ok)
-		return sd_buf_adds(b, "<p class=\"note\">This table could not "
-		    "be protected reliably and is withheld.</p></section>\n");
-	if ((rc = figures(b, i, rt)) != SD_OK ||
-	    (rc = out_html_table(&rt->pt, NULL, b)) != SD_OK)
-		return rc;
+	if (!rt->ok) {
+		if ((rc = sd_buf_adds(b, "<p class=\"note\">")) != SD_OK ||
+		    (rc = tr_put(b, N_("This table could not be protected "
+		    "reliably and is withheld."))) != SD_OK)
+			return rc;
+		return sd_buf_adds(b, "</p></section>\n");
+	}
+	/* two dimensions of up to 32 labels each: not for the stack */
+	if ((v = malloc(sizeof(*v))) == NULL)
+		return SD_E_NOMEM;
+	view_of(rt, note, v);
+	if ((rc = figures(b, i, &v->pt)) != SD_OK ||
+	    (rc = out_html_table(&v->pt, NULL, b)) != SD_OK)
+		goto done;
 	if ((rt->rows.multi || (d->cols && rt->cols.multi)) &&
-	    (rc = sd_buf_adds(b, "<p class=\"note\">A report can name several "
-	    "answers here and counts under each, so the figures do not add up "
-	    "to a total.</p>")) != SD_OK)
-		return rc;
+	    ((rc = sd_buf_adds(b, "<p class=\"note\">")) != SD_OK ||
+	    (rc = tr_put(b, N_("A report can name several answers here and "
+	    "counts under each, so the figures do not add up to a total.")))
+	    != SD_OK || (rc = sd_buf_adds(b, "</p>")) != SD_OK))
+		goto done;
 	if ((rc = downloads(b, i, rt)) != SD_OK)
-		return rc;
-	return sd_buf_adds(b, d->chart ? "</div></div></section>\n" :
+		goto done;
+	rc = sd_buf_adds(b, d->chart ? "</div></div></section>\n" :
 	    "</div></section>\n");
+done:
+	free(v);
+	return rc;
 }
 
 /* The groups and tables of the report, as links. */
@@ -320,80 +411,142 @@ contents(sd_buf *b)
 	size_t i;
 	int rc, open = 0;
 
-	if ((rc = sd_buf_adds(b, "<nav class=\"toc\" aria-label=\"Contents\">"
-	    "<h2>Contents</h2><ol>")) != SD_OK)
+	if ((rc = sd_buf_adds(b, "<nav class=\"toc\" aria-label=\"")) !=
+	    SD_OK || (rc = tr_put(b, N_("Contents"))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "\"><h2>")) != SD_OK ||
+	    (rc = tr_put(b, N_("Contents"))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</h2><ol>")) != SD_OK)
 		return rc;
 	for (i = 0; i < N_RDEFS; i++) {
 		if (rdefs[i].group != NULL) {
-			if ((open && (rc = sd_buf_adds(b, "</ol></li>")) != SD_OK) ||
-			    (rc = sd_buf_addf(b, "<li><a href=\"#g%zu\">", i + 1))
-			    != SD_OK ||
-			    (rc = out_html_escape(b, rdefs[i].group)) != SD_OK ||
+			if ((open && (rc = sd_buf_adds(b, "</ol></li>")) !=
+			    SD_OK) || (rc = sd_buf_addf(b, "<li><a "
+			    "href=\"#g%zu\">", i + 1)) != SD_OK ||
+			    (rc = tr_put(b, rdefs[i].group)) != SD_OK ||
 			    (rc = sd_buf_adds(b, "</a><ol>")) != SD_OK)
 				return rc;
 			open = 1;
 		}
 		if ((rc = sd_buf_addf(b, "<li><a href=\"#t%zu\">", i + 1)) !=
-		    SD_OK || (rc = out_html_escape(b, rdefs[i].title)) != SD_OK ||
+		    SD_OK || (rc = tr_put(b, rdefs[i].title)) != SD_OK ||
 		    (rc = sd_buf_adds(b, "</a></li>")) != SD_OK)
 			return rc;
 	}
-	return sd_buf_adds(b, open ? "</ol></li><li><a href=\"#methods\">"
-	    "Notes on method</a></li></ol></nav>\n" : "</ol></nav>\n");
+	if (!open)
+		return sd_buf_adds(b, "</ol></nav>\n");
+	if ((rc = sd_buf_adds(b, "</ol></li><li><a href=\"#methods\">")) !=
+	    SD_OK || (rc = tr_put(b, N_("Notes on method"))) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</a></li></ol></nav>\n");
+}
+
+/* A paragraph that starts with a bold lead-in. */
+static int
+para(sd_buf *b, const char *lead, const char *text)
+{
+	int rc;
+
+	if ((rc = sd_buf_adds(b, "<p>")) != SD_OK)
+		return rc;
+	if (lead != NULL && ((rc = sd_buf_adds(b, "<b>")) != SD_OK ||
+	    (rc = tr_put(b, lead)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</b> ")) != SD_OK))
+		return rc;
+	if ((rc = tr_put(b, text)) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</p>\n");
 }
 
 static int
 methods(sd_buf *b, const struct query *q, const struct release *R)
 {
+	char n[32];
 	int rc;
 
-	if ((rc = sd_buf_adds(b, "<section id=\"methods\"><h2>Notes on method"
-	    "</h2>\n<p>Organisations report the theft of trade secrets "
-	    "through sealdrop. Reports from its command-line tool are sealed "
-	    "on the organisation's own machine; reports sent through the web "
-	    "form without JavaScript are sealed by the intake server in memory "
-	    "as soon as they arrive. They are opened only on an offline "
-	    "machine to produce these figures; the free-text descriptions, "
-	    "contact details and attachments are never used for statistics."
-	    "</p>\n"
-	    "<p><b>What is counted.</b> Each incident counts once: when an "
-	    "organisation sends a corrected report for the same incident, the "
-	    "later report replaces the earlier one. Reports are placed in the "
-	    "period by the quarter in which the theft was discovered. Reports "
-	    "without an estimate of the loss or of the jobs at risk count as "
-	    "zero in those figures. A report can name several types of secret "
-	    "and several attack vectors; it then counts under each of them, so "
-	    "those tables have no total.</p>\n")) != SD_OK ||
-	    (q->review && (rc = sd_buf_addf(b, "<p><b>Reviewed reports "
-	    "only.</b> The analysts check every report before it counts: only "
-	    "the %zu report%s they accepted as genuine are in these figures; "
-	    "reports not yet checked and those rejected (tests, spam, fakes) "
-	    "are not.</p>\n", q->accepted, q->accepted == 1 ? "" : "s")) !=
-	    SD_OK) ||
-	    (rc = methods_protection(b, R)) != SD_OK ||
+	if ((rc = sd_buf_adds(b, "<section id=\"methods\"><h2>")) != SD_OK ||
+	    (rc = tr_put(b, N_("Notes on method"))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</h2>\n")) != SD_OK ||
+	    (rc = para(b, NULL, N_("Organisations report the theft of trade "
+	    "secrets through sealdrop. Reports from its command-line tool are "
+	    "sealed on the organisation's own machine; reports sent through "
+	    "the web form without JavaScript are sealed by the intake server "
+	    "in memory as soon as they arrive. They are opened only on an "
+	    "offline machine to produce these figures; the free-text "
+	    "descriptions, contact details and attachments are never used for "
+	    "statistics."))) != SD_OK ||
+	    (rc = para(b, N_("What is counted."), N_("Each incident counts "
+	    "once: when an organisation sends a corrected report for the same "
+	    "incident, the later report replaces the earlier one. Reports are "
+	    "placed in the period by the quarter in which the theft was "
+	    "discovered. Reports without an estimate of the loss or of the "
+	    "jobs at risk count as zero in those figures. A report can name "
+	    "several types of secret and several attack vectors; it then "
+	    "counts under each of them, so those tables have no total.")))
+	    != SD_OK)
+		return rc;
+	snprintf(n, sizeof(n), "%zu", q->accepted);
+	if (q->review && ((rc = sd_buf_adds(b, "<p><b>")) != SD_OK ||
+	    (rc = tr_put(b, N_("Reviewed reports only."))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</b> ")) != SD_OK ||
+	    /* TRANSLATORS: {n} is a number of reports */
+	    (rc = tr_fmt(b, N_("The analysts check every report before it "
+	    "counts: only the reports they accepted as genuine are in these "
+	    "figures (reports accepted: {n}); reports not yet checked and "
+	    "those rejected (tests, spam, fakes) are not."), "n", n, NULL,
+	    NULL, 0)) != SD_OK || (rc = sd_buf_adds(b, "</p>\n")) != SD_OK))
+		return rc;
+	if ((rc = methods_protection(b, R)) != SD_OK ||
 	    (rc = out_html_legend(b)) != SD_OK)
 		return rc;
-	if (q->sum.refused > 0 && (rc = sd_buf_addf(b, "<p class=\"note\">%zu "
-	    "report(s) could not be read or were not valid and are not "
-	    "included.</p>\n", q->sum.refused)) != SD_OK)
+	snprintf(n, sizeof(n), "%zu", q->sum.refused);
+	if (q->sum.refused > 0 && ((rc = sd_buf_adds(b, "<p class=\"note\">"))
+	    != SD_OK ||
+	    /* TRANSLATORS: {n} is a number of reports */
+	    (rc = tr_fmt(b, N_("Reports that could not be read or were not "
+	    "valid and are not included: {n}."), "n", n, NULL, NULL, 0)) !=
+	    SD_OK || (rc = sd_buf_adds(b, "</p>\n")) != SD_OK))
 		return rc;
-	return sd_buf_adds(b, "<p>The map is schematic. Each table's figures "
-	    "can be taken from the page as CSV and as SDMX-CSV (links under "
-	    "each table), exactly as published here.</p></section>\n");
+	if ((rc = para(b, NULL, N_("The map is schematic. Each table's "
+	    "figures can be taken from the page as CSV and as SDMX-CSV (links "
+	    "under each table), exactly as published here."))) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</section>\n");
+}
+
+/* The page's note on an empty table, in the report's language; the
+ * downloads keep the English note of query_empty_note. */
+static const char *
+empty_view(const struct query *q, const struct period *per,
+    const char *empty, char *buf, size_t cap)
+{
+	const char *t = NULL, *at = NULL;
+
+	if (empty == NULL)
+		return NULL;
+	if (q->rs.n == 0)
+		return tr(q->review ? N_("no accepted reports in the store") :
+		    N_("no reports in the store"));
+	/* TRANSLATORS: {period} is a year, a quarter or a range of them */
+	t = tr(q->review ? N_("no accepted reports in the period {period}") :
+	    N_("no reports in the period {period}"));
+	if ((at = strstr(t, "{period}")) == NULL)
+		return t;
+	snprintf(buf, cap, "%.*s%s%s", (int)(at - t), t, per->text, at + 8);
+	return buf;
 }
 
 static int
 render(sd_buf *b, const struct query *q, const struct period *per,
-    const struct rtable *rt, const struct release *R)
+    const struct rtable *rt, const struct release *R, const char *note)
 {
 	size_t i;
 	int rc;
 
-	if ((rc = page_head(b, per->set ? per->text : "all years", rt, R)) !=
-	    SD_OK || (rc = contents(b)) != SD_OK)
+	if ((rc = page_head(b, per->set ? per->text : tr(N_("all years")), rt,
+	    R)) != SD_OK || (rc = contents(b)) != SD_OK)
 		return rc;
 	for (i = 0; i < N_RDEFS; i++)
-		if ((rc = section(b, i, &rt[i])) != SD_OK)
+		if ((rc = section(b, i, &rt[i], note)) != SD_OK)
 			return rc;
 	if ((rc = methods(b, q, R)) != SD_OK)
 		return rc;
@@ -429,8 +582,9 @@ cmd_report(int argc, char **argv)
 	struct rtable *rt = NULL;
 	struct release R;
 	struct query q;
+	struct lang_opts lo = { "en", NULL };
 	sd_buf b;
-	char note[96];
+	char note[96], vnote[256];
 	const char *empty;
 	size_t i;
 	int rc, status = 1, no_ledger = 0;
@@ -439,13 +593,19 @@ cmd_report(int argc, char **argv)
 	memset(&q, 0, sizeof(q));
 	memset(&R, 0, sizeof(R));
 	sd_buf_init(&b, OUT_MAX);
-	if ((rc = parse(argc, argv, &o, &no_ledger)) == ARGS_HELP) {
+	if ((rc = parse(argc, argv, &o, &no_ledger, &lo)) == ARGS_HELP) {
 		usage();
 		return 0;
 	}
+	/* the language is checked with the options: before the passphrase
+	 * is asked and any report opened */
 	if (rc != SD_OK || check_opts(argv[0], &o, &per, &params) != SD_OK ||
-	    query_check_out(argv[0], o.out, o.force) != SD_OK)
+	    tr_open(argv[0], lo.po_dir ? lo.po_dir : tr_default_po_dir(),
+	    lo.lang) != SD_OK ||
+	    query_check_out(argv[0], o.out, o.force) != SD_OK) {
+		tr_close();
 		return 1;
+	}
 	if ((rt = calloc(N_RDEFS, sizeof(*rt))) == NULL) {
 		args_err(argv[0], "out of memory");
 		return 1;
@@ -471,7 +631,8 @@ cmd_report(int argc, char **argv)
 		release_ptable(&R, rt[i].idx, &rt[i].pt);
 		rt[i].pt.note = empty;
 	}
-	if ((rc = render(&b, &q, &per, rt, &R)) != SD_OK) {
+	if ((rc = render(&b, &q, &per, rt, &R, empty_view(&q, &per, empty,
+	    vnote, sizeof(vnote)))) != SD_OK) {
 		args_err(argv[0], "cannot build the report: %s",
 		    sd_strerror(rc));
 		goto done;
@@ -485,6 +646,7 @@ cmd_report(int argc, char **argv)
 	fputc('\n', stderr);
 	status = 0;
 done:
+	tr_close();
 	release_free(&R);
 	free(rt);
 	sd_buf_free(&b);

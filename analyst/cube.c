@@ -45,11 +45,11 @@ time_dim(const char *name, struct dim *d)
 {
 	if (strcmp(name, "quarter") == 0 || strcmp(name, "discovered") == 0) {
 		d->name = "quarter";
-		d->label = "Quarter of discovery";
+		d->label = N_("Quarter of discovery");
 		d->field = DF_QUARTER;
 	} else if (strcmp(name, "year") == 0) {
 		d->name = "year";
-		d->label = "Year of discovery";
+		d->label = N_("Year of discovery");
 		d->field = DF_YEAR;
 	} else {
 		return 0;
@@ -206,8 +206,8 @@ measure_name(enum cube_measure m)
 const char *
 measure_label(enum cube_measure m)
 {
-	return m == CM_LOSS ? "Estimated loss (EUR)" : m == CM_JOBS ?
-	    "Jobs at risk" : "Number of reports";
+	return m == CM_LOSS ? N_("Estimated loss (EUR)") : m == CM_JOBS ?
+	    N_("Jobs at risk") : N_("Number of reports");
 }
 
 static unsigned

@@ -147,6 +147,10 @@ int ptable_suppressed(const struct ptable *pt, size_t i, size_t j);
 int64_t ptable_value(const struct ptable *pt, size_t i, size_t j);
 
 #define CUBE_TOTAL_CODE "_T"
-#define CUBE_TOTAL_LABEL "Total"
+/* a text to translate where it is shown (analyst/tr.h) */
+#ifndef N_
+#define N_(s) s
+#endif
+#define CUBE_TOTAL_LABEL N_("Total")
 
 #endif

@@ -9,6 +9,7 @@
 #include "chart.h"
 #include "out.h"
 #include "sd_err.h"
+#include "tr.h"
 
 #define TILE 64
 #define GAP 4
@@ -135,8 +136,9 @@ tile(const struct ptable *pt, size_t t, const struct classes *c, unsigned id,
 	}
 	if ((rc = sd_buf_adds(b, "<g><title>")) != SD_OK ||
 	    (rc = out_html_escape(b, name)) != SD_OK ||
-	    (rc = sd_buf_addf(b, ": %s</title>", sup ? "confidential" :
-	    num)) != SD_OK)
+	    (rc = sd_buf_adds(b, ": ")) != SD_OK ||
+	    (rc = sup ? tr_put(b, N_("confidential")) : sd_buf_adds(b, num)) !=
+	    SD_OK || (rc = sd_buf_adds(b, "</title>")) != SD_OK)
 		return rc;
 	return sd_buf_addf(b, "<rect x=\"%u\" y=\"%u\" width=\"%d\" "
 	    "height=\"%d\" rx=\"6\" fill=\"%s\" stroke=\"#ffffff\"/>"
@@ -157,8 +159,9 @@ legend(const struct classes *c, unsigned id, sd_buf *b)
 	int k, rc;
 
 	if ((rc = sd_buf_addf(b, "<g font-size=\"12\" fill=\"#1a1a1a\">"
-	    "<text x=\"%d\" y=\"%u\" font-weight=\"600\">Legend</text>\n",
-	    LEGEND_X, y)) != SD_OK)
+	    "<text x=\"%d\" y=\"%u\" font-weight=\"600\">", LEGEND_X, y)) !=
+	    SD_OK || (rc = tr_put(b, N_("Legend"))) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</text>\n")) != SD_OK)
 		return rc;
 	for (k = 0; k < c->n; k++) {
 		y += 24;
@@ -172,13 +175,18 @@ legend(const struct classes *c, unsigned id, sd_buf *b)
 			return rc;
 		prev = c->top[k];
 	}
-	return sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"18\" height=\"18\" "
-	    "fill=\"#eceff4\"/><text x=\"%d\" y=\"%u\">none</text>"
-	    "<rect x=\"%d\" y=\"%u\" width=\"18\" height=\"18\" "
-	    "fill=\"url(#mhatch%u)\" stroke=\"#b3261e\" stroke-width=\"0.5\"/>"
-	    "<text x=\"%d\" y=\"%u\">confidential</text></g>\n",
-	    LEGEND_X, y + 11, LEGEND_X + 26, y + 24, LEGEND_X, y + 35, id,
-	    LEGEND_X + 26, y + 48);
+	if ((rc = sd_buf_addf(b, "<rect x=\"%d\" y=\"%u\" width=\"18\" "
+	    "height=\"18\" fill=\"#eceff4\"/><text x=\"%d\" y=\"%u\">",
+	    LEGEND_X, y + 11, LEGEND_X + 26, y + 24)) != SD_OK ||
+	    /* TRANSLATORS: the map's legend: a Member State with no report */
+	    (rc = tr_put(b, N_("none"))) != SD_OK ||
+	    (rc = sd_buf_addf(b, "</text><rect x=\"%d\" y=\"%u\" width=\"18\" "
+	    "height=\"18\" fill=\"url(#mhatch%u)\" stroke=\"#b3261e\" "
+	    "stroke-width=\"0.5\"/><text x=\"%d\" y=\"%u\">", LEGEND_X,
+	    y + 35, id, LEGEND_X + 26, y + 48)) != SD_OK ||
+	    (rc = tr_put(b, N_("confidential"))) != SD_OK)
+		return rc;
+	return sd_buf_adds(b, "</text></g>\n");
 }
 
 int
@@ -190,14 +198,17 @@ euro_map_svg(const struct ptable *pt, unsigned id, sd_buf *b)
 
 	make_classes(pt, &c);
 	if ((rc = sd_buf_addf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" "
-	    "viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" "
-	    "aria-label=\"schematic map of the Member States\"><defs>"
+	    "viewBox=\"0 0 %d %d\" width=\"%d\" role=\"img\" class=\"map\" "
+	    "aria-label=\"", MAP_W, MAP_H, MAP_W)) != SD_OK ||
+	    (rc = tr_put(b, N_("schematic map of the Member States"))) !=
+	    SD_OK ||
+	    (rc = sd_buf_addf(b, "\"><defs>"
 	    "<pattern id=\"mhatch%u\" width=\"7\" height=\"7\" "
 	    "patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\">"
 	    "<rect width=\"7\" height=\"7\" fill=\"#fbeaea\"/><line x1=\"0\" "
 	    "y1=\"0\" x2=\"0\" y2=\"7\" stroke=\"#b3261e\" stroke-width=\"2\"/>"
 	    "</pattern></defs><g font-family=\"system-ui,Arial,sans-serif\">\n",
-	    MAP_W, MAP_H, MAP_W, id)) != SD_OK)
+	    id)) != SD_OK)
 		return rc;
 	for (t = 0; t < sizeof(tiles) / sizeof(tiles[0]); t++)
 		if ((rc = tile(pt, t, &c, id, b)) != SD_OK)

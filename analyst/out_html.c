@@ -7,6 +7,7 @@
 
 #include "out.h"
 #include "sd_err.h"
+#include "tr.h"
 
 static const char css[] =
     ":root{--eu:#003399;--ink:#1a1a1a;--mute:#5c6370;--line:#d5d9e0;"
@@ -152,14 +153,31 @@ const char *
 out_status_words(char st)
 {
 	switch (st) {
-	case 'A': return "confidential: too few reporters";
-	case 'O': return "confidential: dominated by one reporter";
-	case 'T': return "confidential: dominated by two reporters";
-	case 'C': return "confidential: dominated by a few reporters";
-	case 'D': return "confidential: hidden so that another confidential "
-	    "figure cannot be worked out";
-	default: return "published";
+	case 'A': return N_("confidential: too few reporters");
+	case 'O': return N_("confidential: dominated by one reporter");
+	case 'T': return N_("confidential: dominated by two reporters");
+	case 'C': return N_("confidential: dominated by a few reporters");
+	case 'D': return N_("confidential: hidden so that another "
+	    "confidential figure cannot be worked out");
+	default: return N_("published");
 	}
+}
+
+/* Labels as the page shows them: the dimensions' labels are the caller's
+ * (translated for the report), the total's and the measure's are looked up
+ * here (English without a catalogue, as `table --format html` has). */
+static const char *
+col_label(const struct ptable *pt, size_t j)
+{
+	if (pt->cols == NULL)
+		return tr(measure_label(pt->measure));
+	return j < pt->cols->n ? pt->cols->clabel[j] : tr(CUBE_TOTAL_LABEL);
+}
+
+static const char *
+row_label(const struct ptable *pt, size_t i)
+{
+	return i < pt->rows->n ? pt->rows->clabel[i] : tr(CUBE_TOTAL_LABEL);
 }
 
 /* Columns of a cross-table head by their codes when any label is long:
@@ -175,8 +193,8 @@ coded_head(const struct ptable *pt)
 	if (pt->cols == NULL)
 		return 0;
 	for (j = 0; j < ptable_cols(pt); j++)
-		if (strlen(ptable_col_label(pt, j)) > HEAD_LABEL_MAX &&
-		    strcmp(ptable_col_code(pt, j), ptable_col_label(pt, j)) != 0)
+		if (strlen(col_label(pt, j)) > HEAD_LABEL_MAX &&
+		    strcmp(ptable_col_code(pt, j), col_label(pt, j)) != 0)
 			return 1;
 	return 0;
 }
@@ -187,15 +205,15 @@ head_cell(const struct ptable *pt, size_t j, int coded, sd_buf *b)
 	int rc;
 
 	if (!coded || strcmp(ptable_col_code(pt, j), "_T") == 0 ||
-	    strcmp(ptable_col_code(pt, j), ptable_col_label(pt, j)) == 0) {
+	    strcmp(ptable_col_code(pt, j), col_label(pt, j)) == 0) {
 		if ((rc = sd_buf_adds(b, "<th scope=\"col\">")) != SD_OK ||
-		    (rc = out_html_escape(b, ptable_col_label(pt, j))) != SD_OK)
+		    (rc = out_html_escape(b, col_label(pt, j))) != SD_OK)
 			return rc;
 		return sd_buf_adds(b, "</th>");
 	}
 	if ((rc = sd_buf_adds(b, "<th scope=\"col\" class=\"coded\"><abbr "
 	    "title=\"")) != SD_OK ||
-	    (rc = out_html_escape(b, ptable_col_label(pt, j))) != SD_OK ||
+	    (rc = out_html_escape(b, col_label(pt, j))) != SD_OK ||
 	    (rc = sd_buf_adds(b, "\">")) != SD_OK ||
 	    (rc = out_html_escape(b, ptable_col_code(pt, j))) != SD_OK)
 		return rc;
@@ -219,7 +237,7 @@ code_legend(const struct ptable *pt, sd_buf *b)
 		if ((rc = sd_buf_adds(b, "<dt>")) != SD_OK ||
 		    (rc = out_html_escape(b, ptable_col_code(pt, j))) != SD_OK ||
 		    (rc = sd_buf_adds(b, "</dt><dd>")) != SD_OK ||
-		    (rc = out_html_escape(b, ptable_col_label(pt, j))) != SD_OK ||
+		    (rc = out_html_escape(b, col_label(pt, j))) != SD_OK ||
 		    (rc = sd_buf_adds(b, "</dd>")) != SD_OK)
 			return rc;
 	}
@@ -248,13 +266,17 @@ cell(const struct ptable *pt, size_t i, size_t j, sd_buf *b)
 {
 	char num[64];
 	char st;
+	int rc;
 
 	if (!ptable_has(pt, i, j))
 		return sd_buf_adds(b, "<td></td>");
 	st = ptable_status(pt, i, j);
-	if (ptable_suppressed(pt, i, j))
-		return sd_buf_addf(b, "<td class=\"c\" title=\"%s\">c<sup>%c"
-		    "</sup></td>", out_status_words(st), st);
+	if (ptable_suppressed(pt, i, j)) {
+		if ((rc = sd_buf_adds(b, "<td class=\"c\" title=\"")) !=
+		    SD_OK || (rc = tr_put(b, out_status_words(st))) != SD_OK)
+			return rc;
+		return sd_buf_addf(b, "\">c<sup>%c</sup></td>", st);
+	}
 	return sd_buf_addf(b, "<td>%s</td>", out_number(ptable_value(pt, i,
 	    j), 1, num, sizeof(num)));
 }
@@ -269,12 +291,12 @@ body_row(const struct ptable *pt, size_t i, sd_buf *b)
 	    "<tr class=\"total\"><th scope=\"row\">")) != SD_OK)
 		return rc;
 	if (i < pt->rows->n && strcmp(ptable_row_code(pt, i),
-	    ptable_row_label(pt, i)) != 0 &&
+	    row_label(pt, i)) != 0 &&
 	    ((rc = sd_buf_adds(b, "<span class=\"code\">"))
 	    != SD_OK || (rc = out_html_escape(b, ptable_row_code(pt, i))) !=
 	    SD_OK || (rc = sd_buf_adds(b, "</span>")) != SD_OK))
 		return rc;
-	if ((rc = out_html_escape(b, ptable_row_label(pt, i))) != SD_OK ||
+	if ((rc = out_html_escape(b, row_label(pt, i))) != SD_OK ||
 	    (rc = sd_buf_adds(b, "</th>")) != SD_OK)
 		return rc;
 	for (j = 0; j < ptable_cols(pt); j++)
@@ -290,9 +312,11 @@ out_html_table(const struct ptable *pt, const char *caption, sd_buf *b)
 	int rc;
 
 	if (pt->note != NULL && ((rc = sd_buf_adds(b, "<p class=\"note\" "
-	    "role=\"status\">Empty table: ")) != SD_OK ||
-	    (rc = out_html_escape(b, pt->note)) != SD_OK ||
-	    (rc = sd_buf_adds(b, ".</p>\n")) != SD_OK))
+	    "role=\"status\">")) != SD_OK ||
+	    /* TRANSLATORS: {note} says why, e.g. "no reports in the store" */
+	    (rc = tr_fmt(b, N_("Empty table: {note}."), "note", pt->note, NULL,
+	    NULL, 0)) != SD_OK ||
+	    (rc = sd_buf_adds(b, "</p>\n")) != SD_OK))
 		return rc;
 	if ((rc = sd_buf_adds(b, "<table class=\"sd\">")) != SD_OK)
 		return rc;
@@ -321,8 +345,10 @@ out_html_legend(sd_buf *b)
 	if ((rc = sd_buf_adds(b, "<dl class=\"legend\">")) != SD_OK)
 		return rc;
 	for (i = 0; letters[i] != '\0'; i++)
-		if ((rc = sd_buf_addf(b, "<dt>c<sup>%c</sup></dt><dd>%s</dd>",
-		    letters[i], out_status_words(letters[i]))) != SD_OK)
+		if ((rc = sd_buf_addf(b, "<dt>c<sup>%c</sup></dt><dd>",
+		    letters[i])) != SD_OK ||
+		    (rc = tr_put(b, out_status_words(letters[i]))) != SD_OK ||
+		    (rc = sd_buf_adds(b, "</dd>")) != SD_OK)
 			return rc;
 	return sd_buf_adds(b, "</dl>\n");
 }

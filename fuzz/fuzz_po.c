@@ -1,4 +1,4 @@
-/* PO catalogues (server/i18n.c): every templates/po/xx.po the server loads
+/* PO catalogues (common/sd_i18n.c): every templates/po/xx.po the server loads
  * at start, which a translator, not a programmer, edits. Checks: a syntax
  * error names a line of the text; every msgid the catalogue lists is found
  * by lookup, with a non-empty translation that is valid UTF-8. */
@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "i18n.h"
+#include "sd_i18n.h"
 #include "sd_err.h"
 
 int

@@ -8,7 +8,8 @@
 #            the sources give (the tests run this)
 # BUILD_DIR (default build/) holds tests/sd_pot, which reads the schema's
 # tables and the templates' {{_ ...}} texts; xgettext (Debian's gettext)
-# reads the N_("...") texts of server/.
+# reads the N_("...") texts of server/ and of the analyst's EU report
+# (analyst/: headings, notes, chart and map labels).
 set -eu
 cd "$(dirname "$0")/.."
 check=0
@@ -38,18 +39,19 @@ msguniq --no-wrap -o "$tmp/schema-templates.pot" "$tmp/raw.pot"
 # shellcheck disable=SC2046
 xgettext --language=C --from-code=UTF-8 --keyword= --keyword=N_ \
 	--keyword=NC_:1c,2 --add-comments=TRANSLATORS: --no-location \
-	--force-po -o "$tmp/c.pot" $(ls server/form.h server/form_*.h server/form_*.c server/httpd_*.c | sort)
+	--force-po -o "$tmp/c.pot" $(ls server/form.h server/form_*.h server/form_*.c server/httpd_*.c analyst/*.h analyst/*.c | sort)
 sed -i '/^"POT-Creation-Date:/d' "$tmp/c.pot"
 msgcat --use-first --no-wrap -o "$tmp/all.pot" "$tmp/schema-templates.pot" "$tmp/c.pot"
 # header NAME LANGUAGE: the header entry of a catalogue (no dates, so that
 # the same sources give the same bytes)
 header() {
 	cat <<HDR
-# Texts of the sealdrop web form$1. Made by scripts/update-pot.sh
+# Texts of the sealdrop web form and EU report$1. Made by scripts/update-pot.sh
 # from the sources; see docs/translations.md.
 #
 # Every msgid is the English text. Keep {n}, {m}, {max}, {mib}, {name},
-# {size} as they are: the server puts numbers and names there. The answers
+# {size}, {period}, {date}, {id}, {note}, {c} as they are: the server and the
+# report put numbers and names there. The answers
 # of a list carry the list's field name as msgctxt, so that the same English
 # word ("Unknown") can take the gender or case each list needs.
 msgid ""

@@ -6,6 +6,9 @@
 // classes follow the data, and every table's CSV and SDMX-CSV taken from
 // the page itself hold exactly the figures of the table on the page.
 // Screenshots (screen at 1280 and 390 px, and print) are kept beside it.
+// Then the drafts in every language of the web form (report-xx.html, from
+// the same test): their lang, no English left in what a reader sees, axe,
+// 1280 px, whole chart labels, and a screenshot report-xx.png each.
 //
 //   node tests/browser/report.mjs BUILD_DIR SOURCE_DIR
 //
@@ -117,7 +120,7 @@ const labels = await page.evaluate(() => {
       return (code ? th.textContent.slice(code.textContent.length) : th.textContent).trim();
     });
     for (const t of sec.querySelectorAll('svg[aria-label="bar chart"] text[text-anchor=end]')) {
-      const l = [...t.querySelectorAll('tspan')].map((s) => s.textContent).join(' ');
+      const l = [...t.querySelectorAll('tspan')].map((s) => s.textContent).join(' ').replace(/\u2010 /g, '');
       if (!rows.some((r) => r.startsWith(l) || r.includes(l))) out.push(`${sec.id}: ${l}`);
     }
   }
@@ -228,5 +231,69 @@ const printed = await page.evaluate(() => ({
 check(printed.toc === 'none' && printed.links === 'none', 'on paper, no contents links and no download links', JSON.stringify(printed));
 await page.pdf({ path: path.join(ART, 'report.pdf'), format: 'A4', printBackground: true });
 check(fs.statSync(path.join(ART, 'report.pdf')).size > 10000, 'the report prints to A4');
+
+// The report in every language: a few pages at a time, so that the run
+// stays short.
+const LANGS = fs.readdirSync(ART).map((f) => /^report-([a-z]{2,3})\.html$/.exec(f)).filter(Boolean).map((m) => m[1]).sort();
+check(LANGS.length >= 24, 'the report is there in every language of the form', LANGS.join(' '));
+// English that must not be left in another language's headings, contents,
+// legends, captions and charts
+const ENGLISH = ['Notes on method', 'Who reported', 'Reports by Member State', 'Contents', 'Legend', 'confidential',
+  'Estimated loss', 'Jobs at risk', 'Number of reports', 'Data of this table', 'Trends', 'What is counted'];
+// Colour contrast depends on the style sheet, the same in every language:
+// it is checked on the English page above and on the languages with the
+// longest words and other scripts; every other axe rule runs on every page.
+const CONTRAST = new Set(['bg', 'de', 'el', 'fi', 'ga']);
+const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+async function oneLanguage(lang) {
+  const p = await ctx.newPage();
+  await p.goto(`file://${path.join(ART, `report-${lang}.html`)}`);
+  const seen = await p.evaluate(() => ({
+    lang: document.documentElement.lang,
+    text: [...document.querySelectorAll('title, h1, h2, h3, nav.toc, dl.legend, figcaption, svg text, svg title, thead th, p.note, .kpi span, p.dl, #methods p')]
+      .map((e) => e.textContent).join('\n') + [...document.querySelectorAll('[aria-label], [title]')]
+      .map((e) => `${e.getAttribute('aria-label') || ''} ${e.getAttribute('title') || ''}`).join('\n'),
+    page: document.documentElement.scrollWidth,
+    tables: [...document.querySelectorAll('.tw')].filter((t) => t.scrollWidth > t.clientWidth + 1).map((t) => t.closest('section').id),
+    svgs: [...document.querySelectorAll('svg')].filter((s) => s.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length,
+    // a label drawn past the left edge of its chart is cut for the reader
+    outside: [...document.querySelectorAll('svg.bars text, svg.map text')].filter((t) => {
+      const b = t.getBBox();
+      const v = t.ownerSVGElement.viewBox.baseVal;
+      return b.x < -0.5 || b.x + b.width > v.width + 0.5;
+    }).map((t) => t.textContent.slice(0, 40)),
+    labels: [...document.querySelectorAll('section.one')].flatMap((sec) => {
+      const rows = [...sec.querySelectorAll('table.sd tbody th[scope=row]')].map((th) => {
+        const code = th.querySelector('.code');
+        return (code ? th.textContent.slice(code.textContent.length) : th.textContent).trim();
+      });
+      // lines join with a space, or without where a word was broken (U+2010)
+      return [...sec.querySelectorAll('svg.bars text[text-anchor=end]')]
+        .map((t) => [...t.querySelectorAll('tspan')].map((s) => s.textContent).join(' ').replace(/\u2010 /g, ''))
+        .filter((l) => l.includes('\u2026') || !rows.some((r) => r.startsWith(l) || r.includes(l))).map((l) => `${sec.id}: ${l}`);
+    }),
+  }));
+  check(seen.lang === lang, `${lang}: <html lang="${lang}">`, seen.lang);
+  if (lang !== 'en') {
+    const left = ENGLISH.filter((e) => new RegExp(`(?<![\\p{L}])${e}(?![\\p{L}])`, 'u').test(seen.text));
+    check(left.length === 0, `${lang}: no English left in headings, legends, charts and notes`, left.join(', '));
+  }
+  check(seen.page <= 1280 && seen.tables.length === 0 && seen.svgs === 0, `${lang}: fits 1280 px`,
+    `page ${seen.page} px; tables ${seen.tables.join(' ')}; ${seen.svgs} charts past the edge`);
+  check(seen.labels.length === 0, `${lang}: every chart label is whole, a label of its table`, seen.labels.slice(0, 3).join('; '));
+  check(seen.outside.length === 0, `${lang}: chart and map texts lie inside their picture`, seen.outside.slice(0, 3).join('; '));
+  await p.evaluate(AXE);
+  const v = await p.evaluate(async (contrast) => {
+    const res = await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      rules: { 'color-contrast': { enabled: contrast } }, resultTypes: ['violations'] });
+    return res.violations.map((x) => `${x.id} (${x.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  }, CONTRAST.has(lang));
+  check(v.length === 0, `${lang}: axe${CONTRAST.has(lang) ? ' with colour contrast' : ''}`, v.join('; '));
+  await p.screenshot({ path: path.join(ART, `report-${lang}.png`), fullPage: true });
+  await p.close();
+}
+const t0 = Date.now();
+for (let i = 0; i < LANGS.length; i += 2) await Promise.all(LANGS.slice(i, i + 2).map(oneLanguage));
+console.log(`# ${LANGS.length} languages in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 await browser.close();
 finish();

@@ -10,6 +10,9 @@ sd_add_test(test_analyst_e2e
   TIMEOUT 900)
 target_include_directories(test_analyst_e2e PRIVATE
   ${CMAKE_CURRENT_LIST_DIR} ${CMAKE_SOURCE_DIR}/tests/unit)
+# the report in every language of the form's catalogues
+target_compile_definitions(test_analyst_e2e PRIVATE
+  SD_PO_DIR="${CMAKE_SOURCE_DIR}/templates/po")
 add_dependencies(test_analyst_e2e sealdrop-analyst)
 # it leaves the EU report it made for browser_report (tests/browser)
 set_tests_properties(test_analyst_e2e PROPERTIES FIXTURES_SETUP eu_report)

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <sodium.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +22,7 @@
 #include "sd_envelope.h"
 #include "sd_err.h"
 #include "sd_file.h"
+#include "sd_i18n.h"
 #include "sd_keys.h"
 #include "sd_mem.h"
 #include "sd_signed.h"
@@ -680,7 +682,7 @@ check_review(void)
 	    "--key", "k/stats.key", "--no-ledger", "--out", "pol.html",
 	    "--force", NULL), 0);
 	assert_true(file_has("pol.html", "Reviewed reports only"));
-	assert_true(file_has("pol.html", "the 20 reports they accepted"));
+	assert_true(file_has("pol.html", "reports accepted: 20"));
 	assert_int_equal(analyst("pol2.out", "review", "--store", "a.db",
 	    "--policy", "off", NULL), 0);
 	assert_int_equal(analyst("toff.log", "table", "--store", "a.db", "--key",
@@ -718,6 +720,109 @@ check_ack(size_t expect)
 	json_decref(root);
 	free(body);
 	free(doc);
+}
+
+/* The text of msgid (with msgctxt ctx, or none) in lang's catalogue,
+ * HTML-escaped as the report writes it; the English text for en. */
+static void
+po_text(const char *lang, const char *ctx, const char *msgid, char *out,
+    size_t cap)
+{
+	char path[4096];
+	const char *t = msgid, *p;
+	sd_po *po = NULL;
+	size_t o = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.po", SD_PO_DIR, lang);
+	assert_int_equal(sd_po_load(path, &po), SD_OK);
+	if (strcmp(lang, "en") != 0) {
+		assert_non_null(t = sd_po_getc(po, ctx, msgid));
+		if (strcmp(t, msgid) == 0)
+			fail_msg("%s: '%s' is not translated", lang, msgid);
+	}
+	for (p = t; *p != '\0' && o + 6 < cap; p++) {
+		if (*p == '\'') {
+			memcpy(out + o, "&#39;", 5);
+			o += 5;
+		} else if (*p == '&') {
+			memcpy(out + o, "&amp;", 5);
+			o += 5;
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = '\0';
+	sd_po_free(po);
+}
+
+/* A draft of the report in every language of the web form: its lang, its
+ * headings from the catalogue; the copies go to the browser test. An
+ * unknown language, or no catalogue, stops the command before the
+ * passphrase is read, with the languages named, and writes nothing. */
+static void
+check_languages(const char *store)
+{
+	char langs[64][4], want[1024], html[64], out[32], log[32], dir[4096];
+	char cmd[8400];
+	DIR *d = opendir(SD_PO_DIR);
+	struct dirent *de;
+	size_t n = 0, i, k;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL && n < 64) {
+		size_t len = strlen(de->d_name);
+
+		if (len >= 5 && len <= 6 && strcmp(de->d_name + len - 3, ".po") ==
+		    0)
+			snprintf(langs[n++], sizeof(langs[0]), "%.*s",
+			    (int)(len - 3), de->d_name);
+	}
+	closedir(d);
+	assert_true(n >= 24);
+	snprintf(dir, sizeof(dir), "%s/tests/report-artefacts",
+	    getenv("SD_BINARY_DIR"));
+	for (i = 0; i < n; i++) {
+		static const char *const heads[] = {
+			"Notes on method", "Who reported", "Reports by Member State",
+			"Contents", "Cyber-theft of trade secrets in the EU",
+		};
+
+		snprintf(out, sizeof(out), "report-%.3s.html", langs[i]);
+		snprintf(log, sizeof(log), "lang-%.3s.log", langs[i]);
+		assert_int_equal(analyst(log, "report", "--store", store, "--key",
+		    "k/stats.key", "--period", "2026", "--no-ledger", "--lang",
+		    langs[i], "--out", out, "--force", NULL), 0);
+		snprintf(html, sizeof(html), "<html lang=\"%.3s\">", langs[i]);
+		assert_true(file_has(out, html));
+		for (k = 0; k < sizeof(heads) / sizeof(heads[0]); k++) {
+			po_text(langs[i], NULL, heads[k], want, sizeof(want));
+			assert_true(file_has(out, want));
+		}
+		/* a code label, from the form's list of sectors */
+		po_text(langs[i], "sector", "Manufacturing", want, sizeof(want));
+		assert_true(file_has(out, want));
+		no_canary(out);
+		snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && cp '%s' '%s/%s'",
+		    dir, out, dir, out);
+		assert_int_equal(system(cmd), 0);
+	}
+	remove("zz.html");
+	assert_int_not_equal(analyst("zz.log", "report", "--store", store,
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--lang", "zz", "--out", "zz.html", NULL), 0);
+	assert_true(file_has("zz.log", "--lang zz: no such language"));
+	assert_true(file_has("zz.log", "the languages are: "));
+	assert_true(file_has("zz.log", " de "));
+	assert_true(file_has("zz.log", " en "));
+	assert_true(file_lacks("zz.log", "passphrase"));
+	assert_int_not_equal(access("zz.html", F_OK), 0);
+	rmdir("no-po");
+	assert_int_not_equal(analyst("nopo.log", "report", "--store", store,
+	    "--key", "k/stats.key", "--passphrase-file", "wrong.pass",
+	    "--lang", "de", "--po-dir", "no-po", "--out", "zz.html", NULL), 0);
+	assert_true(file_has("nopo.log", "no translations in no-po"));
+	assert_true(file_lacks("nopo.log", "passphrase"));
+	assert_int_not_equal(access("zz.html", F_OK), 0);
 }
 
 /* Everything a new user would do with a store. */
@@ -799,6 +904,7 @@ test_batch_by_hand(void **state)
 	check_foreign_key("a.db");
 	check_empty();
 	check_out_dir();
+	check_languages("a.db");
 	check_show();
 	check_review();
 	check_ack(N_REPORTS);

@@ -4,6 +4,9 @@ sd_add_test(test_analyst_cube
 sd_add_test(test_analyst_out
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_analyst_out.c
   LIBS sd_analyst)
+sd_add_test(test_analyst_tr
+  SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_analyst_tr.c
+  LIBS sd_analyst)
 sd_add_test(test_analyst_ingest
   SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_analyst_ingest.c
           ${CMAKE_CURRENT_LIST_DIR}/test_analyst_fixture.c

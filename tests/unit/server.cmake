@@ -2,7 +2,6 @@
 # building a report from form fields, the receipt and error pages.
 set(SD_FORM_SOURCES
   ${CMAKE_SOURCE_DIR}/server/tmpl.c
-  ${CMAKE_SOURCE_DIR}/server/i18n.c
   ${CMAKE_SOURCE_DIR}/server/i18n_lang.c
   ${CMAKE_SOURCE_DIR}/server/form_web.c
   ${CMAKE_SOURCE_DIR}/server/form_input.c

@@ -1,4 +1,4 @@
-#include "i18n.h"
+#include "sd_i18n.h"
 
 #include "sd_err.h"
 #include "sd_file.h"
@@ -363,6 +363,27 @@ done:
 	str_clear(&ps.id);
 	str_clear(&ps.str);
 	sd_po_free(ps.po);
+	return rc;
+}
+
+int
+sd_po_load(const char *path, sd_po **out)
+{
+	uint8_t *text = NULL;
+	size_t len = 0, line = 0;
+	int rc;
+
+	*out = NULL;
+	if ((rc = sd_file_read(path, SD_PO_MAX_FILE, &text, &len)) != SD_OK) {
+		fprintf(stderr, "sealdrop: %s: cannot read the catalogue: %s\n",
+		    path, sd_strerror(rc));
+		return rc;
+	}
+	rc = sd_po_parse((const char *)text, len, out, &line);
+	if (rc != SD_OK)
+		fprintf(stderr, "sealdrop: %s:%zu: malformed PO catalogue (%s); "
+		    "fix that line\n", path, line, sd_strerror(rc));
+	free(text);
 	return rc;
 }
 
