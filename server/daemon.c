@@ -122,6 +122,17 @@ static enum MHD_Result refuse_with(struct sd_req *r, unsigned status,
 	return sd_reply_text(r, status, text);
 }
 
+void sd_req_drop_body(struct sd_req *r)
+{
+	/* what the route made of it (a form post's fields) goes too */
+	if (r->route != NULL && r->route->cleanup != NULL)
+		r->route->cleanup(r);
+	sd_buf_free(&r->body);
+	sd_spool_file_end(r->srv->spool, &r->spool);
+	__atomic_sub_fetch(&r->srv->body_bytes, r->reserved, __ATOMIC_SEQ_CST);
+	r->reserved = 0;
+}
+
 static enum MHD_Result refuse_reply(struct sd_req *r)
 {
 	if (r->refuse == MHD_HTTP_SERVICE_UNAVAILABLE)
@@ -220,6 +231,7 @@ static enum MHD_Result body_piece(struct sd_req *r, const char *data,
 		return MHD_YES;
 	if (!r->route->own_accounting && !reserve_body(r)) {
 		r->refuse = MHD_HTTP_SERVICE_UNAVAILABLE;
+		sd_req_drop_body(r);
 		return MHD_YES;
 	}
 	rc = r->route->upload(r, data, n);
@@ -229,6 +241,8 @@ static enum MHD_Result body_piece(struct sd_req *r, const char *data,
 		r->refuse = MHD_HTTP_SERVICE_UNAVAILABLE;
 	else if (rc != SD_OK)
 		r->upload_err = rc;
+	if (r->refuse != 0)
+		sd_req_drop_body(r);
 	return MHD_YES;
 }
 
@@ -278,8 +292,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		*size = 0;
 		return body_piece(r, data, n);
 	}
-	if (!r->body_done && !body_complete(r))
+	if (!r->body_done && !body_complete(r)) {
 		r->refuse = MHD_HTTP_SERVICE_UNAVAILABLE;
+		sd_req_drop_body(r);
+	}
 	if (r->refuse != 0)
 		return refuse_reply(r);
 	return r->route->finish(r);

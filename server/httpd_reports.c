@@ -125,8 +125,10 @@ static enum MHD_Result reports_finish(struct sd_req *r)
 	size_t len = 0;
 	int rc;
 
-	if (__atomic_load_n(&r->put_state, __ATOMIC_ACQUIRE) == SD_PUT_DONE)
+	if (__atomic_load_n(&r->put_state, __ATOMIC_ACQUIRE) == SD_PUT_DONE) {
+		sd_req_drop_body(r);
 		return receipt_reply(r);
+	}
 	if (r->put_state == SD_PUT_WAITING)
 		return MHD_YES;
 	/* part of the body was lost (out of memory): never judge the rest */

@@ -151,6 +151,11 @@ int sd_req_reserve(struct sd_req *r, size_t n);
  * connection; the writer resumes it once the row is durable
  * (r->put_state DONE). */
 void sd_req_store(struct sd_req *r, const uint8_t *env, size_t len);
+/* The body is of no more use (refused, or stored): it is wiped, with what
+ * the route made of it, and what it held of the memory and spool budgets
+ * is given back at once, not when the connection is done: a client's
+ * next request may come before that. */
+void sd_req_drop_body(struct sd_req *r);
 /* The receipt of a stored envelope, signed: signature_b64 holds
  * SD_B64_LEN(64) bytes. */
 int sd_sign_receipt(const struct sd_server *srv, const char *receipt,
