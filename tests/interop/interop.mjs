@@ -188,6 +188,28 @@ check('valid.env: the stats key does not open the details section', () =>
 check('valid.env passes the keyless channel check', () => eq(codeOf(() => env.checkChannel(env.parse(valid), channel)), 'ok', 'check'));
 writeFileSync(join(outDir, 'valid.receipt'), env.receiptId(valid) + '\n');
 check('receipt id is 32 base32 characters', () => /^[a-z2-7]{32}$/.test(env.receiptId(valid)));
+{
+  // what the pages check of the server's answer before they show it
+  const rk = sodium.crypto_sign_seed_keypair(fill(0x02));
+  const answer = (receipt, day) => ({
+    receipt, day,
+    signature: sodium.to_base64(sodium.crypto_sign_detached(
+      new TextEncoder().encode(`sealdrop-receipt/1 ${receipt} ${day}`), rk.privateKey),
+    sodium.base64_variants.ORIGINAL),
+  });
+  const good = answer(env.receiptId(valid), '2026-06-01');
+  check('a receipt signed by the receipt key for this envelope is taken', () =>
+    env.receiptValid(valid, good, channel.receiptKey));
+  check('a receipt for another envelope is refused', () =>
+    !env.receiptValid(valid, answer('a'.repeat(32), '2026-06-01'), channel.receiptKey));
+  check('a receipt whose day was changed after signing is refused', () =>
+    !env.receiptValid(valid, { ...good, day: '2026-06-02' }, channel.receiptKey));
+  check('a receipt signed by another key is refused', () =>
+    !env.receiptValid(valid, good, sodium.crypto_sign_seed_keypair(fill(0x03)).publicKey));
+  check('a missing or garbled answer is refused', () =>
+    !env.receiptValid(valid, null, channel.receiptKey) &&
+    !env.receiptValid(valid, { ...good, signature: '!!' }, channel.receiptKey));
+}
 
 // ----------------------------------------------------------- negative vectors
 const keyFor = (type) => (type === E.SEC_STATS ? stats : details);

@@ -619,8 +619,42 @@ export function sealdropEnvelope(sodium) {
     }
   }
 
+  // ------------------------------------------------ what a page asks the server
+
+  // The channel the server publishes, checked against the authority key the
+  // page pins (base64): { channel, pinned }. A descriptor that does not
+  // check throws with err.blocked: 'authority' (another authority, a bad
+  // signature) or 'bad_channel'; a server that does not answer throws
+  // without it.
+  async function fetchChannel(authorityB64) {
+    const r = await fetch('/api/v1/channel', { cache: 'no-store', credentials: 'omit' });
+    if (!r.ok) throw new Error(`channel ${r.status}`);
+    const text = await r.text();
+    const pinned = sodium.from_base64(authorityB64, sodium.base64_variants.ORIGINAL);
+    try {
+      return { channel: verifyChannel(text, pinned), pinned };
+    } catch (e) {
+      e.blocked = e.code === 'authority' || e.code === 'signature' ? 'authority' : 'bad_channel';
+      throw e;
+    }
+  }
+
+  // The server's answer { receipt, day, signature } for envelope: the
+  // receipt must be its fingerprint, signed by the channel's receipt key.
+  function receiptValid(envelope, r, receiptKey) {
+    if (!r || r.receipt !== receiptId(envelope) || !/^\d{4}-\d{2}-\d{2}$/.test(r.day)) return false;
+    try {
+      const sig = sodium.from_base64(r.signature, sodium.base64_variants.ORIGINAL);
+      return sodium.crypto_sign_verify_detached(sig,
+        new TextEncoder().encode(`sealdrop-receipt/1 ${r.receipt} ${r.day}`), receiptKey);
+    } catch (e) {
+      return false;
+    }
+  }
+
   return {
     keyId, channelId, receiptId, verifyChannel, seal, sealAsync, parse, checkChannel, open,
+    fetchChannel, receiptValid,
     padSize, pad, unpad, attachmentPlaintext, splitAttachment,
   };
 }

@@ -48,19 +48,19 @@ function showProblem(box, text) {
 // ------------------------------------------------------------ the channel
 
 async function fetchChannel() {
-  const r = await fetch('/api/v1/channel', { cache: 'no-store', credentials: 'omit' });
-  if (!r.ok) throw new Error(`channel ${r.status}`);
-  const text = await r.text();
-  const pinned = state.sodium.from_base64(sd.authority, state.sodium.base64_variants.ORIGINAL);
+  let got = null;
   try {
-    state.channel = state.env.verifyChannel(text, pinned);
-    state.blocked = null;
+    got = await state.env.fetchChannel(sd.authority);
   } catch (e) {
-    state.channel = null;
-    state.blocked = e.code === 'authority' || e.code === 'signature' ? 'authority' : 'bad_channel';
+    if (e.blocked) {
+      state.channel = null;
+      state.blocked = e.blocked;
+    }
     throw e;
   }
-  state.ackKeys = [state.channel.ackKey, previousAck(pinned)];
+  state.channel = got.channel;
+  state.blocked = null;
+  state.ackKeys = [state.channel.ackKey, previousAck(got.pinned)];
 }
 
 // During a rotation the page carries the channel it replaces: messages
@@ -248,19 +248,6 @@ function seal(item, text) {
   return env;
 }
 
-// The receipt must be the fingerprint of what this page sealed, signed by
-// the channel's receipt key.
-function receiptOk(env, r) {
-  if (!r || r.receipt !== state.env.receiptId(env) || !/^\d{4}-\d{2}-\d{2}$/.test(r.day)) return false;
-  try {
-    const sig = state.sodium.from_base64(r.signature, state.sodium.base64_variants.ORIGINAL);
-    return state.sodium.crypto_sign_verify_detached(sig,
-      enc.encode(`sealdrop-receipt/1 ${r.receipt} ${r.day}`), state.channel.receiptKey);
-  } catch (e) {
-    return false;
-  }
-}
-
 async function post(env) {
   try {
     const r = await fetch('/api/v1/reports', {
@@ -299,7 +286,7 @@ async function onAnswer(e, item) {
     if (!item.sealed) item.sealed = seal(item, t.text);
     const r = await post(item.sealed);
     if (r.status === 200 || r.status === 201) {
-      if (!receiptOk(item.sealed, r.body)) {
+      if (!state.env.receiptValid(item.sealed, r.body, state.channel.receiptKey)) {
         showProblem(problem, sd.ui.bad_receipt);
         return;
       }

@@ -40,16 +40,14 @@ function fill(text, values) {
 // ------------------------------------------------------------ the channel
 
 async function fetchChannel() {
-  const r = await fetch('/api/v1/channel', { cache: 'no-store', credentials: 'omit' });
-  if (!r.ok) throw new Error('channel ' + r.status);
-  const text = await r.text();
-  const pinned = state.sodium.from_base64(sd.authority, state.sodium.base64_variants.ORIGINAL);
   try {
-    state.channel = state.env.verifyChannel(text, pinned);
+    state.channel = (await state.env.fetchChannel(sd.authority)).channel;
     state.blocked = null;
   } catch (e) {
-    state.channel = null;
-    state.blocked = e.code === 'authority' || e.code === 'signature' ? 'authority' : 'bad_channel';
+    if (e.blocked) {
+      state.channel = null;
+      state.blocked = e.blocked;
+    }
     throw e;
   }
 }
@@ -530,19 +528,6 @@ function post(env) {
   });
 }
 
-// The receipt must be the fingerprint of what this page sealed, signed by
-// the channel's receipt key.
-function checkReceipt(env, r) {
-  if (r.receipt !== state.env.receiptId(env) || !/^\d{4}-\d{2}-\d{2}$/.test(r.day)) return false;
-  try {
-    const sig = state.sodium.from_base64(r.signature, state.sodium.base64_variants.ORIGINAL);
-    return state.sodium.crypto_sign_verify_detached(sig,
-      enc.encode(`sealdrop-receipt/1 ${r.receipt} ${r.day}`), state.channel.receiptKey);
-  } catch (e) {
-    return false;
-  }
-}
-
 async function send() {
   if (state.sending || state.done) return;
   hideProblem();
@@ -572,7 +557,7 @@ async function send() {
       } catch (e) {
         body = null;
       }
-      if (!body || !checkReceipt(state.sealed, body)) {
+      if (!body || !state.env.receiptValid(state.sealed, body, state.channel.receiptKey)) {
         showProblem(sd.ui.bad_receipt);
         return;
       }
