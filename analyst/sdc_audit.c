@@ -122,29 +122,51 @@ pools_ready(sdc_sys *s)
 	return s->pool == NULL ? SD_E_NOMEM : SD_OK;
 }
 
-static void
-pool_add(struct sdc_pool *p, struct sdc_cert *c, double move)
+/* The deviation the LP just found, which moves its cell by move, as a
+ * certificate of pool p (the oldest one goes when p is full). */
+static int
+pool_add(sdc_sys *s, struct sdc_pool *p, double move)
 {
-	size_t k = p->n < POOL_MAX ? p->n++ : p->next++ % POOL_MAX;
+	struct sdc_cert c;
+	size_t k;
+	int rc;
 
+	if ((rc = sdc_lp_cert(s, &c)) != SD_OK)
+		return rc;
+	k = p->n < POOL_MAX ? p->n++ : p->next++ % POOL_MAX;
 	if (p->n == POOL_MAX && k < POOL_MAX && p->c[k].var != NULL)
 		cert_free(&p->c[k]);
-	p->c[k] = *c;
-	p->move[k] = move;
-	memset(c, 0, sizeof(*c));
+	p->c[k] = c;
+	p->move[k] = move / s->scale;
+	return SD_OK;
 }
 
 int
 sdc_pool_keep(sdc_sys *s, size_t var, int up, double move)
 {
-	struct sdc_cert cert;
 	int rc;
 
-	if ((rc = pools_ready(s)) != SD_OK ||
-	    (rc = sdc_lp_cert(s, &cert)) != SD_OK)
+	if ((rc = pools_ready(s)) != SD_OK)
 		return rc;
-	pool_add(&s->pool[2 * var + (up ? 1 : 0)], &cert, move / s->scale);
-	return SD_OK;
+	return pool_add(s, &s->pool[2 * var + (up ? 1 : 0)], move);
+}
+
+/* Whether attacker a is checked on var in direction up, and then the
+ * protection owed to it (*la) and how far the LP must move var for it
+ * (*ta): not when it is not in play, alone in the cell, or owed no lower
+ * protection. */
+static int
+att_needs(const sdc_sys *s, size_t var, int up, double level,
+    const unsigned char *play, size_t a, double *la, double *ta)
+{
+	if (!play[a] || sdc_att_alone(&s->att[a], var))
+		return 0;
+	*la = up ? level : sdc_req_lower(s, var, a);
+	if (*la <= 0.0)
+		return 0;
+	*ta = sdc_target(s, *la, up ? (double)INFINITY :
+	    sdc_room_down(s, var, a));
+	return 1;
 }
 
 /* Does certificate c, scaled to move its cell by want, stay within what
@@ -298,17 +320,11 @@ pool_covers_all(const sdc_sys *s, const struct sdc_pool *p, size_t var,
 		int fits = p->move[k] >= tr / s->scale &&
 		    cert_fits(s, &p->c[k], p->move[k], tr / s->scale, NULL);
 		for (a = 0; a < s->natt && fits; a++) {
-			const struct sdc_att *at = &s->att[a];
 			double la, ta;
-			if (!play[a] || sdc_att_alone(at, var))
+			if (!att_needs(s, var, up, level, play, a, &la, &ta))
 				continue;
-			la = up ? level : sdc_req_lower(s, var, a);
-			if (la <= 0.0)
-				continue;
-			ta = sdc_target(s, la, up ? (double)INFINITY :
-			    sdc_room_down(s, var, a)) / s->scale;
-			fits = p->move[k] >= ta &&
-			    cert_fits(s, &p->c[k], p->move[k], ta, at);
+			fits = p->move[k] >= ta / s->scale && cert_fits(s,
+			    &p->c[k], p->move[k], ta / s->scale, &s->att[a]);
 		}
 		if (fits)
 			return 1;
@@ -323,7 +339,6 @@ check_attackers(sdc_sys *s, size_t var, int up, double level,
 	struct sdc_pool *p = &s->pool[2 * var + (up ? 1 : 0)];
 	double room = up ? (double)INFINITY : sdc_room_down(s, var, SDC_OUTSIDER);
 	double tr = sdc_target(s, level, room);
-	struct sdc_cert cert;
 	size_t a;
 	int rc, ok = 0;
 
@@ -334,23 +349,13 @@ check_attackers(sdc_sys *s, size_t var, int up, double level,
 	if ((rc = sdc_lp_deviate(s, var, up, tr, SDC_ROBUST, SDC_LP_FROZEN,
 	    &ok)) != SD_OK)
 		return rc;
-	if (ok) {
-		if ((rc = sdc_lp_cert(s, &cert)) != SD_OK)
-			return rc;
-		pool_add(p, &cert, tr / s->scale);
-		return SD_OK;
-	}
+	if (ok)
+		return pool_add(s, p, tr);
 	for (a = 0; a < s->natt; a++) {
-		const struct sdc_att *at = &s->att[a];
-		double la, ra, ta;
-		if (!play[a] || sdc_att_alone(at, var))
+		double la, ta;
+		if (!att_needs(s, var, up, level, play, a, &la, &ta))
 			continue;
-		la = up ? level : sdc_req_lower(s, var, a);
-		if (la <= 0.0)
-			continue;
-		ra = up ? (double)INFINITY : sdc_room_down(s, var, a);
-		ta = sdc_target(s, la, ra);
-		if (pool_covers(s, p, ta / s->scale, at))
+		if (pool_covers(s, p, ta / s->scale, &s->att[a]))
 			continue;
 		if ((rc = sdc_lp_deviate(s, var, up, ta, a, SDC_LP_FROZEN,
 		    &ok)) != SD_OK)
@@ -366,9 +371,8 @@ check_attackers(sdc_sys *s, size_t var, int up, double level,
 			(*bad)++;
 			continue;
 		}
-		if ((rc = sdc_lp_cert(s, &cert)) != SD_OK)
+		if ((rc = pool_add(s, p, ta)) != SD_OK)
 			return rc;
-		pool_add(p, &cert, ta / s->scale);
 	}
 	return SD_OK;
 }
@@ -541,7 +545,6 @@ static int
 check_union(sdc_sys *s, size_t u, const unsigned char *play, size_t *bad)
 {
 	const struct sdc_union *x = &s->uni[u];
-	struct sdc_cert cert;
 	double lo = 0.0, hi = 0.0;
 	size_t a;
 	int d, rc, ok = 0, beyond = 0;
@@ -590,11 +593,10 @@ check_union(sdc_sys *s, size_t u, const unsigned char *play, size_t *bad)
 			    SDC_LP_FROZEN, &ok)) != SD_OK)
 				return rc;
 			if (ok) {
-				rc = sdc_lp_cert(s, &cert);
+				rc = pool_add(s, p, ta);
 				sdc_lp_settle(s);
 				if (rc != SD_OK)
 					return rc;
-				pool_add(p, &cert, ta / s->scale);
 				continue;
 			}
 			if ((rc = union_beyond(s, u, up, ta, &beyond)) != SD_OK)

@@ -95,7 +95,7 @@ never_moves(const sdc_sys *s, size_t i)
  * moves: their rises add up to nothing, so each is nothing. At a few
  * hundred reports most unknowns of a fine cross-table are such zeros;
  * leaving them out of the LP keeps it to what can move. */
-static int
+static void
 still_vars(const sdc_sys *s, unsigned char *still)
 {
 	size_t i, r, e;
@@ -127,7 +127,6 @@ still_vars(const sdc_sys *s, unsigned char *still)
 			changed = 1;
 		}
 	}
-	return SD_OK;
 }
 
 int
@@ -157,8 +156,7 @@ sdc_lp_build(sdc_sys *s)
 	if (l->dcap == NULL || l->fixd == NULL || l->col == NULL ||
 	    l->ind == NULL || l->val == NULL || still == NULL)
 		goto done;
-	if ((rc = still_vars(s, still)) != SD_OK)
-		goto done;
+	still_vars(s, still);
 	for (i = 0; i < s->nvar; i++)
 		if (!still[i]) {
 			l->col[i] = (int)(2 * live + 1);
